@@ -1,0 +1,59 @@
+/** Why a call failed, in the terms the sync decides on (retry, dead-letter, treat as gone). */
+export type ClockifyErrorKind =
+  | "not_found"
+  | "unauthorized"
+  | "forbidden"
+  | "rate_limited"
+  | "invalid"
+  | "server"
+  | "network"
+  | "bad_response";
+
+/**
+ * A failed Clockify call. The message carries method, route template and Clockify's own message, never
+ * the API key or a concrete URL with query values, so it is safe to log.
+ */
+export class ClockifyError extends Error {
+  override readonly name = "ClockifyError";
+  constructor(
+    readonly kind: ClockifyErrorKind,
+    readonly method: string,
+    readonly route: string,
+    /** HTTP status; 0 when no response arrived. */
+    readonly status: number,
+    /** Clockify's `code` from the error body, when it sent one. */
+    readonly code: number | undefined,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Clockify ${method} ${route} failed: ${status === 0 ? "no response" : `HTTP ${status}`}` +
+        `${code === undefined ? "" : ` code ${code}`}: ${detail}`,
+      options,
+    );
+  }
+
+  /** 429, 5xx and network failures may succeed on a later attempt; every other 4xx will not. */
+  get transient(): boolean {
+    return this.kind === "rate_limited" || this.kind === "server" || this.kind === "network";
+  }
+}
+
+export function classifyStatus(status: number, code: number | undefined): ClockifyErrorKind {
+  if (status === 404) return "not_found";
+  // Clockify answers a missing or foreign id with 400 + code 501 instead of 404 (API-NOTES §8, §10).
+  // Code 501 also covers other business errors, so only getters turn this into "not found" (see client).
+  if (status === 401) return "unauthorized";
+  if (status === 403) return "forbidden";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server";
+  void code;
+  return "invalid";
+}
+
+export function isNotFoundAnswer(error: unknown): boolean {
+  return (
+    error instanceof ClockifyError &&
+    (error.kind === "not_found" || (error.status === 400 && error.code === 501))
+  );
+}

@@ -1,0 +1,48 @@
+import { pino, type Logger, type LoggerOptions } from "pino";
+
+export type { Logger };
+
+/**
+ * Paths whose values are secrets wherever they turn up in a log object. Logging code should not pass
+ * secrets at all; this is the net under that rule.
+ */
+export const REDACT_PATHS = [
+  "apiKey",
+  "*.apiKey",
+  "*.*.apiKey",
+  "token",
+  "*.token",
+  "authToken",
+  "*.authToken",
+  "webhookSecrets",
+  "*.webhookSecrets",
+  "*.*.webhookSecrets",
+  "adminToken",
+  'headers["x-api-key"]',
+  'headers["clockify-signature"]',
+  'headers["authorization"]',
+  '*.headers["x-api-key"]',
+  '*.headers["clockify-signature"]',
+  '*.headers["authorization"]',
+];
+
+export interface LoggerSettings {
+  level?: string;
+  /** Pretty, human output; defaults to "stdout is a terminal". JSON otherwise, for machines. */
+  pretty?: boolean;
+  name?: string;
+}
+
+export function createLogger(settings: LoggerSettings = {}, destination?: pino.DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level: settings.level ?? "info",
+    redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+    ...(settings.name ? { name: settings.name } : {}),
+  };
+  if (destination) return pino(options, destination);
+  const pretty = settings.pretty ?? process.stdout.isTTY === true;
+  if (pretty) {
+    return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true } } });
+  }
+  return pino(options);
+}

@@ -1,0 +1,28 @@
+import { startSimulator, type Simulator } from "../../src/sandbox/index.js";
+
+export interface TwoWorkspaces {
+  sim: Simulator;
+  user: { id: string; apiKey: string };
+  source: { workspaceId: string; clientId: string; otherClientId: string };
+  destination: { workspaceId: string };
+}
+
+/**
+ * The common shape: an agency workspace (source) with one client per customer, and the customer's own
+ * workspace (destination); one person is a member of both.
+ */
+export async function startTwoWorkspaces(options: Parameters<typeof startSimulator>[0] = {}): Promise<TwoWorkspaces> {
+  const sim = await startSimulator({ webhookRetryDelayMs: 20, ...options });
+  const { world } = sim;
+  const user = world.addUser({ name: "Ada Lovelace", email: "ada@example.com" });
+  const agency = world.addWorkspace({ name: "Agency", ownerId: user.id, plan: "PRO" });
+  const customer = world.addWorkspace({ name: "Customer", ownerId: user.id, plan: "PRO" });
+  const client = world.addClient(agency.id, { name: "Customer Co" });
+  const other = world.addClient(agency.id, { name: "Someone Else" });
+  return {
+    sim,
+    user: { id: user.id, apiKey: user.apiKey },
+    source: { workspaceId: agency.id, clientId: client.id, otherClientId: other.id },
+    destination: { workspaceId: customer.id },
+  };
+}
