@@ -1,0 +1,151 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { AppDatabase } from "./connection.js";
+import { entryMap, type EntryMapping, type EntryOrigin } from "./schema.js";
+
+export function getEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): EntryMapping | undefined {
+  return db
+    .select()
+    .from(entryMap)
+    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
+    .get();
+}
+
+export interface RecordedIntent {
+  mapping: EntryMapping;
+  /**
+   * False when a row already existed. If that row is still pending, an earlier create may have reached
+   * Clockify before the process died, so the caller should look for that entry before creating again.
+   */
+  inserted: boolean;
+}
+
+/**
+ * Writes the durable intent (a pending row with no destination id) before a destination create, so a
+ * crash between the create and `completeEntryMapping` leaves a trace instead of a duplicate next time.
+ * An existing row, in any state, is left as it is.
+ */
+export function recordEntryIntent(
+  app: AppDatabase,
+  pairId: string,
+  sourceEntryId: string,
+  now: number = Date.now(),
+): RecordedIntent {
+  return app.db.transaction((tx) => {
+    const result = tx
+      .insert(entryMap)
+      .values({
+        pairId,
+        sourceEntryId,
+        destinationEntryId: null,
+        contentHash: null,
+        state: "pending",
+        origin: "created",
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing()
+      .run();
+    const mapping = tx
+      .select()
+      .from(entryMap)
+      .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
+      .get();
+    if (!mapping) throw new Error(`entry_map row for ${pairId}/${sourceEntryId} vanished inside a transaction`);
+    return { mapping, inserted: result.changes > 0 };
+  });
+}
+
+export interface CompletedEntry {
+  pairId: string;
+  sourceEntryId: string;
+  destinationEntryId: string;
+  contentHash: string;
+  /**
+   * Only used when no row exists yet (default "created"): "adopted" when an existing destination entry
+   * was matched instead of created. An existing row keeps its origin, so later updates can't relabel it.
+   */
+  origin?: EntryOrigin;
+}
+
+/**
+ * Marks the entry live with its destination id and the hash of what was written. Also the call after
+ * each later update of the destination entry, to store the new hash.
+ */
+export function completeEntryMapping(
+  { db }: AppDatabase,
+  entry: CompletedEntry,
+  now: number = Date.now(),
+): EntryMapping {
+  return db
+    .insert(entryMap)
+    .values({
+      pairId: entry.pairId,
+      sourceEntryId: entry.sourceEntryId,
+      destinationEntryId: entry.destinationEntryId,
+      contentHash: entry.contentHash,
+      state: "live",
+      origin: entry.origin ?? "created",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [entryMap.pairId, entryMap.sourceEntryId],
+      set: {
+        destinationEntryId: entry.destinationEntryId,
+        contentHash: entry.contentHash,
+        state: "live",
+        updatedAt: now,
+      },
+    })
+    .returning()
+    .get();
+}
+
+/**
+ * Marks the source entry as deleted. The destination id stays, so a late or redelivered event for
+ * either side still finds the row and is recognised as already handled.
+ */
+export function tombstoneEntryMapping(
+  { db }: AppDatabase,
+  pairId: string,
+  sourceEntryId: string,
+  now: number = Date.now(),
+): EntryMapping | undefined {
+  return db
+    .update(entryMap)
+    .set({ state: "tombstone", updatedAt: now })
+    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
+    .returning()
+    .get();
+}
+
+export function findEntryMappingByDestinationId(
+  { db }: AppDatabase,
+  pairId: string,
+  destinationEntryId: string,
+): EntryMapping | undefined {
+  return db
+    .select()
+    .from(entryMap)
+    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.destinationEntryId, destinationEntryId)))
+    .orderBy(asc(entryMap.sourceEntryId))
+    .get();
+}
+
+export function listEntryMappings({ db }: AppDatabase, pairId: string): EntryMapping[] {
+  return db
+    .select()
+    .from(entryMap)
+    .where(eq(entryMap.pairId, pairId))
+    .orderBy(asc(entryMap.sourceEntryId))
+    .all();
+}
+
+/** Returns whether a mapping was removed. */
+export function deleteEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): boolean {
+  const result = db
+    .delete(entryMap)
+    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
+    .run();
+  return result.changes > 0;
+}

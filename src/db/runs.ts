@@ -1,0 +1,73 @@
+import { desc, eq } from "drizzle-orm";
+import type { AppDatabase } from "./connection.js";
+import { reconcileRuns, type ReconcileRun, type RunOutcome, type RunTrigger } from "./schema.js";
+
+export interface RunStart {
+  pairId: string;
+  trigger: RunTrigger;
+  windowStart: number;
+  windowEnd: number;
+  dryRun: boolean;
+}
+
+export interface RunCounts {
+  created: number;
+  updated: number;
+  deleted: number;
+  adopted: number;
+  unchanged: number;
+  failed: number;
+  requests: number;
+}
+
+export interface RunFinish extends Partial<RunCounts> {
+  outcome: Exclude<RunOutcome, "running">;
+  error?: string | null;
+}
+
+/** Records the run as "running" before any work, so a crash mid-run still leaves a row to see. */
+export function startReconcileRun({ db }: AppDatabase, start: RunStart, now: number = Date.now()): ReconcileRun {
+  return db
+    .insert(reconcileRuns)
+    .values({ ...start, startedAt: now, outcome: "running" })
+    .returning()
+    .get();
+}
+
+/** Counts left out keep their stored value. Returns undefined for an unknown run id. */
+export function finishReconcileRun(
+  { db }: AppDatabase,
+  runId: number,
+  { outcome, error, ...counts }: RunFinish,
+  now: number = Date.now(),
+): ReconcileRun | undefined {
+  return db
+    .update(reconcileRuns)
+    .set({ ...counts, outcome, error: error ?? null, finishedAt: now })
+    .where(eq(reconcileRuns.id, runId))
+    .returning()
+    .get();
+}
+
+export function latestReconcileRun({ db }: AppDatabase, pairId: string): ReconcileRun | undefined {
+  return db
+    .select()
+    .from(reconcileRuns)
+    .where(eq(reconcileRuns.pairId, pairId))
+    .orderBy(desc(reconcileRuns.startedAt), desc(reconcileRuns.id))
+    .get();
+}
+
+/** Newest first, across all pairs unless one is given. */
+export function listRecentReconcileRuns(
+  { db }: AppDatabase,
+  options: { pairId?: string; limit?: number } = {},
+): ReconcileRun[] {
+  return db
+    .select()
+    .from(reconcileRuns)
+    .where(options.pairId === undefined ? undefined : eq(reconcileRuns.pairId, options.pairId))
+    .orderBy(desc(reconcileRuns.startedAt), desc(reconcileRuns.id))
+    .limit(options.limit ?? 20)
+    .all();
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import {
+  completeEntryMapping,
+  deleteEntryMapping,
+  findEntryMappingByDestinationId,
+  getEntryMapping,
+  listEntryMappings,
+  recordEntryIntent,
+  tombstoneEntryMapping,
+} from "../../src/db/entry-map.js";
+import { useTempDatabases } from "./temp-database.js";
+
+const temp = useTempDatabases();
+
+describe("entry map", () => {
+  it("records an intent as a pending row without a destination id", () => {
+    const app = temp.open();
+    expect(getEntryMapping(app, "pair-1", "src-e1")).toBeUndefined();
+    const { mapping, inserted } = recordEntryIntent(app, "pair-1", "src-e1", 1_000);
+    expect(inserted).toBe(true);
+    expect(mapping).toEqual({
+      pairId: "pair-1",
+      sourceEntryId: "src-e1",
+      destinationEntryId: null,
+      contentHash: null,
+      state: "pending",
+      origin: "created",
+      createdAt: 1_000,
+      updatedAt: 1_000,
+    });
+    expect(getEntryMapping(app, "pair-1", "src-e1")).toEqual(mapping);
+  });
+
+  it("leaves an existing row alone when the intent is recorded again", () => {
+    const app = temp.open();
+    recordEntryIntent(app, "pair-1", "src-e1", 1_000);
+    const again = recordEntryIntent(app, "pair-1", "src-e1", 2_000);
+    expect(again.inserted).toBe(false);
+    expect(again.mapping.createdAt).toBe(1_000);
+
+    const live = completeEntryMapping(
+      app,
+      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h1" },
+      3_000,
+    );
+    expect(recordEntryIntent(app, "pair-1", "src-e1", 4_000)).toEqual({ mapping: live, inserted: false });
+  });
+
+  it("completes an intent: destination id, hash, live, origin kept", () => {
+    const app = temp.open();
+    recordEntryIntent(app, "pair-1", "src-e1", 1_000);
+    const live = completeEntryMapping(
+      app,
+      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h1", origin: "adopted" },
+      2_000,
+    );
+    expect(live).toEqual({
+      pairId: "pair-1",
+      sourceEntryId: "src-e1",
+      destinationEntryId: "dst-e1",
+      contentHash: "h1",
+      state: "live",
+      origin: "created",
+      createdAt: 1_000,
+      updatedAt: 2_000,
+    });
+
+    const updated = completeEntryMapping(
+      app,
+      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h2" },
+      3_000,
+    );
+    expect(updated).toMatchObject({ contentHash: "h2", state: "live", updatedAt: 3_000, createdAt: 1_000 });
+  });
+
+  it("records an adoption without a prior intent", () => {
+    const app = temp.open();
+    const adopted = completeEntryMapping(
+      app,
+      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-x", contentHash: "h", origin: "adopted" },
+      5_000,
+    );
+    expect(adopted).toMatchObject({ origin: "adopted", state: "live", createdAt: 5_000 });
+    expect(getEntryMapping(app, "pair-1", "src-e1")).toEqual(adopted);
+  });
+
+  it("tombstones a mapping and still finds it by destination id", () => {
+    const app = temp.open();
+    completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
+    const tombstone = tombstoneEntryMapping(app, "pair-1", "src-e1", 9_000);
+    expect(tombstone).toMatchObject({ state: "tombstone", destinationEntryId: "dst-e1", updatedAt: 9_000 });
+    expect(findEntryMappingByDestinationId(app, "pair-1", "dst-e1")).toEqual(tombstone);
+    expect(tombstoneEntryMapping(app, "pair-1", "missing")).toBeUndefined();
+  });
+
+  it("finds by destination id only within the pair", () => {
+    const app = temp.open();
+    completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
+    expect(findEntryMappingByDestinationId(app, "pair-1", "dst-e1")?.sourceEntryId).toBe("src-e1");
+    expect(findEntryMappingByDestinationId(app, "pair-2", "dst-e1")).toBeUndefined();
+    expect(findEntryMappingByDestinationId(app, "pair-1", "src-e1")).toBeUndefined();
+  });
+
+  it("lists a pair's mappings and deletes one", () => {
+    const app = temp.open();
+    recordEntryIntent(app, "pair-1", "src-b");
+    recordEntryIntent(app, "pair-1", "src-a");
+    recordEntryIntent(app, "pair-2", "src-c");
+    expect(listEntryMappings(app, "pair-1").map((row) => row.sourceEntryId)).toEqual(["src-a", "src-b"]);
+
+    expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(true);
+    expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(false);
+    expect(listEntryMappings(app, "pair-1").map((row) => row.sourceEntryId)).toEqual(["src-b"]);
+    expect(listEntryMappings(app, "pair-2")).toHaveLength(1);
+  });
+
+  it("keeps the intent across a reopen, as a crash between intent and create would", () => {
+    const first = temp.open("crash.db");
+    recordEntryIntent(first, "pair-1", "src-e1", 1_000);
+    first.close();
+    const second = temp.open("crash.db");
+    expect(getEntryMapping(second, "pair-1", "src-e1")).toMatchObject({ state: "pending", destinationEntryId: null });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import {
+  deleteProjectMapping,
+  findProjectMappingByDestinationId,
+  findProjectMappingBySourceId,
+  findProjectMappingsByName,
+  listProjectMappings,
+  upsertProjectMapping,
+  type ProjectMappingInput,
+} from "../../src/db/project-map.js";
+import { useTempDatabases } from "./temp-database.js";
+
+const temp = useTempDatabases();
+
+const website: ProjectMappingInput = {
+  pairId: "pair-1",
+  sourceProjectId: "src-web",
+  destinationProjectId: "dst-web",
+  name: "Website",
+  origin: "source",
+};
+
+describe("project map", () => {
+  it("inserts a mapping and finds it by source id, destination id and name", () => {
+    const app = temp.open();
+    const row = upsertProjectMapping(app, website, 1_000);
+    expect(row).toMatchObject({ ...website, createdAt: 1_000, updatedAt: 1_000 });
+    expect(findProjectMappingBySourceId(app, "pair-1", "src-web")).toEqual(row);
+    expect(findProjectMappingByDestinationId(app, "pair-1", "dst-web")).toEqual(row);
+    expect(findProjectMappingsByName(app, "pair-1", "Website")).toEqual([row]);
+    expect(findProjectMappingsByName(app, "pair-1", "website")).toEqual([]);
+    expect(findProjectMappingBySourceId(app, "pair-2", "src-web")).toBeUndefined();
+    expect(findProjectMappingByDestinationId(app, "pair-1", "src-web")).toBeUndefined();
+  });
+
+  it("upserting the same source project replaces destination, name and origin but keeps id and created_at", () => {
+    const app = temp.open();
+    const first = upsertProjectMapping(app, website, 1_000);
+    const second = upsertProjectMapping(
+      app,
+      { ...website, destinationProjectId: "dst-web-2", name: "Website 2", origin: "destination" },
+      2_000,
+    );
+    expect(second).toEqual({
+      ...first,
+      destinationProjectId: "dst-web-2",
+      name: "Website 2",
+      origin: "destination",
+      updatedAt: 2_000,
+    });
+    expect(listProjectMappings(app, "pair-1")).toEqual([second]);
+    expect(findProjectMappingByDestinationId(app, "pair-1", "dst-web")).toBeUndefined();
+  });
+
+  it("refuses to map a second source project onto a taken destination project", () => {
+    const app = temp.open();
+    upsertProjectMapping(app, website);
+    expect(() => upsertProjectMapping(app, { ...website, sourceProjectId: "src-other" })).toThrow(
+      /UNIQUE constraint failed: project_map\.pair_id, project_map\.destination_project_id/,
+    );
+    expect(listProjectMappings(app, "pair-1")).toHaveLength(1);
+  });
+
+  it("lists one pair's mappings by name and deletes by source id", () => {
+    const app = temp.open();
+    upsertProjectMapping(app, website);
+    upsertProjectMapping(app, { ...website, sourceProjectId: "src-app", destinationProjectId: "dst-app", name: "App" });
+    upsertProjectMapping(app, { ...website, pairId: "pair-2" });
+    expect(listProjectMappings(app, "pair-1").map((row) => row.name)).toEqual(["App", "Website"]);
+
+    expect(deleteProjectMapping(app, "pair-1", "src-web")).toBe(true);
+    expect(deleteProjectMapping(app, "pair-1", "src-web")).toBe(false);
+    expect(listProjectMappings(app, "pair-1").map((row) => row.name)).toEqual(["App"]);
+    expect(listProjectMappings(app, "pair-2")).toHaveLength(1);
+  });
+
+  it("returns every mapping sharing a name", () => {
+    const app = temp.open();
+    upsertProjectMapping(app, website);
+    upsertProjectMapping(app, { ...website, sourceProjectId: "src-web-b", destinationProjectId: "dst-web-b" });
+    expect(findProjectMappingsByName(app, "pair-1", "Website").map((row) => row.sourceProjectId)).toEqual([
+      "src-web",
+      "src-web-b",
+    ]);
+  });
+});

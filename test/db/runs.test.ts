@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import {
+  finishReconcileRun,
+  latestReconcileRun,
+  listRecentReconcileRuns,
+  startReconcileRun,
+  type RunStart,
+} from "../../src/db/runs.js";
+import { useTempDatabases } from "./temp-database.js";
+
+const temp = useTempDatabases();
+
+const nightly: RunStart = { pairId: "pair-1", trigger: "schedule", windowStart: 100, windowEnd: 200, dryRun: false };
+
+describe("reconcile runs", () => {
+  it("starts a run as running with zero counts", () => {
+    const app = temp.open();
+    const run = startReconcileRun(app, { ...nightly, dryRun: true }, 1_000);
+    expect(run).toEqual({
+      id: expect.any(Number),
+      ...nightly,
+      dryRun: true,
+      startedAt: 1_000,
+      finishedAt: null,
+      outcome: "running",
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      adopted: 0,
+      unchanged: 0,
+      failed: 0,
+      requests: 0,
+      error: null,
+    });
+  });
+
+  it("finishes a run with counts and outcome, keeping counts that were not given", () => {
+    const app = temp.open();
+    const run = startReconcileRun(app, nightly, 1_000);
+    finishReconcileRun(app, run.id, { outcome: "aborted", created: 9, requests: 40 }, 1_500);
+    const finished = finishReconcileRun(
+      app,
+      run.id,
+      { outcome: "failed", updated: 2, deleted: 1, adopted: 4, unchanged: 10, failed: 1, error: "HTTP 500" },
+      2_000,
+    );
+    expect(finished).toMatchObject({
+      outcome: "failed",
+      finishedAt: 2_000,
+      created: 9,
+      updated: 2,
+      deleted: 1,
+      adopted: 4,
+      unchanged: 10,
+      failed: 1,
+      requests: 40,
+      error: "HTTP 500",
+    });
+    expect(finishReconcileRun(app, run.id + 1000, { outcome: "succeeded" })).toBeUndefined();
+  });
+
+  it("returns the latest run per pair and recent runs newest first", () => {
+    const app = temp.open();
+    expect(latestReconcileRun(app, "pair-1")).toBeUndefined();
+    const a = startReconcileRun(app, nightly, 1_000);
+    const b = startReconcileRun(app, { ...nightly, pairId: "pair-2" }, 2_000);
+    const c = startReconcileRun(app, { ...nightly, trigger: "cli" }, 3_000);
+    const d = startReconcileRun(app, { ...nightly, trigger: "admin" }, 3_000);
+
+    expect(latestReconcileRun(app, "pair-1")?.id).toBe(d.id);
+    expect(latestReconcileRun(app, "pair-2")?.id).toBe(b.id);
+    expect(listRecentReconcileRuns(app).map((run) => run.id)).toEqual([d.id, c.id, b.id, a.id]);
+    expect(listRecentReconcileRuns(app, { pairId: "pair-1", limit: 2 }).map((run) => run.id)).toEqual([d.id, c.id]);
+  });
+});

@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  deleteWebhookByClockifyId,
+  findWebhookByToken,
+  findWebhookByTokenHash,
+  hashWebhookToken,
+  insertWebhookRegistration,
+  listWebhooksForWorkspace,
+  type WebhookRegistrationInput,
+} from "../../src/db/webhooks.js";
+import { useTempDatabases } from "./temp-database.js";
+
+const temp = useTempDatabases();
+
+const TOKEN = "whsec-DO-NOT-STORE-7f3a9c1e5b";
+const registration: WebhookRegistrationInput = {
+  workspaceId: "ws-src",
+  eventType: "NEW_TIME_ENTRY",
+  clockifyWebhookId: "wh-1",
+  url: "https://sync.example/webhooks/pair-1",
+  token: TOKEN,
+};
+
+/** Every byte SQLite has written for this database: the main file plus the WAL, if any. */
+function rawBytes(dbPath: string): Buffer {
+  const parts = [dbPath, `${dbPath}-wal`].filter((path) => existsSync(path)).map((path) => readFileSync(path));
+  return Buffer.concat(parts);
+}
+
+describe("webhooks", () => {
+  it("hashes tokens as lowercase hex SHA-256", () => {
+    expect(hashWebhookToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  });
+
+  it("stores a 64-hex hash and never the token itself", () => {
+    const path = join(temp.dir(), "webhooks.db");
+    const app = temp.open("webhooks.db");
+    const row = insertWebhookRegistration(app, registration, 1_000);
+    const expectedHash = createHash("sha256").update(TOKEN).digest("hex");
+
+    expect(row.tokenSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.tokenSha256).toBe(expectedHash);
+    expect(row).not.toHaveProperty("token");
+    expect(JSON.stringify(app.sqlite.prepare("select * from webhooks").all())).not.toContain(TOKEN);
+
+    // Checked while the write may still sit in the WAL, and again after close folds it into the file.
+    // The hash being found proves the bytes read are the ones holding the row.
+    expect(rawBytes(path).includes(expectedHash)).toBe(true);
+    expect(rawBytes(path).includes(TOKEN)).toBe(false);
+    app.close();
+    expect(rawBytes(path).includes(expectedHash)).toBe(true);
+    expect(rawBytes(path).includes(TOKEN)).toBe(false);
+  });
+
+  it("finds a registration by token hash or by the presented token", () => {
+    const app = temp.open();
+    const row = insertWebhookRegistration(app, registration);
+    expect(findWebhookByTokenHash(app, hashWebhookToken(TOKEN))).toEqual(row);
+    expect(findWebhookByToken(app, TOKEN)).toEqual(row);
+    expect(findWebhookByToken(app, `${TOKEN}x`)).toBeUndefined();
+    expect(findWebhookByTokenHash(app, TOKEN)).toBeUndefined();
+  });
+
+  it("lists registrations by workspace and deletes by clockify id", () => {
+    const app = temp.open();
+    insertWebhookRegistration(app, registration);
+    insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-2", eventType: "TIME_ENTRY_DELETED", token: "t2" });
+    insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-3", workspaceId: "ws-dst", token: "t3" });
+
+    expect(listWebhooksForWorkspace(app, "ws-src").map((row) => row.clockifyWebhookId)).toEqual(["wh-1", "wh-2"]);
+    expect(deleteWebhookByClockifyId(app, "wh-1")).toBe(true);
+    expect(deleteWebhookByClockifyId(app, "wh-1")).toBe(false);
+    expect(listWebhooksForWorkspace(app, "ws-src").map((row) => row.clockifyWebhookId)).toEqual(["wh-2"]);
+    expect(listWebhooksForWorkspace(app, "ws-dst")).toHaveLength(1);
+  });
+
+  it("rejects registering the same workspace, event and url twice", () => {
+    const app = temp.open();
+    insertWebhookRegistration(app, registration);
+    expect(() => insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-9" })).toThrow(/UNIQUE/);
+  });
+});
