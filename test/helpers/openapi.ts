@@ -58,7 +58,22 @@ interface OperationDoc {
 export function loadPatchedSpec(): OpenApiDoc {
   const spec = JSON.parse(readFileSync(fixture("openapi.json"), "utf8")) as Json;
   const patch = JSON.parse(readFileSync(fixture("openapi.knpkv-live-patch.json"), "utf8")) as PatchOp[];
-  return applyJsonPatch(spec, patch) as unknown as OpenApiDoc;
+  return unwrapObjectEnums(applyJsonPatch(spec, patch)) as unknown as OpenApiDoc;
+}
+
+/**
+ * The generator behind Clockify's spec writes some enums (WebhookEventType, TaskStatus, ...) as
+ * `{type: "object", oneOf: [{type: "string", enum: [...]}]}`, which no value can satisfy, while the live API
+ * sends plain strings. Such a schema is replaced by its one string branch; everything else is left as is.
+ */
+export function unwrapObjectEnums(spec: Json): Json {
+  const schemas = (spec as { components?: { schemas?: Record<string, Json> } }).components?.schemas ?? {};
+  for (const [name, schema] of Object.entries(schemas)) {
+    const s = schema as { type?: string; oneOf?: Json[] };
+    const branch = s.oneOf?.length === 1 ? (s.oneOf[0] as { type?: string }) : undefined;
+    if (s.type === "object" && branch?.type === "string") schemas[name] = branch as Json;
+  }
+  return spec;
 }
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");

@@ -1,0 +1,90 @@
+import type { Random } from "./random.js";
+
+/** What a `failWhen` predicate sees about a request. `route` is the spec path template. */
+export interface FaultRequest {
+  method: string;
+  route: string;
+  workspaceId?: string;
+  apiKeyUserId?: string;
+}
+
+export interface WebhookFaults {
+  /** Probability that an event is never delivered at all. */
+  dropRate: number;
+  /** Probability that an event is delivered twice (independently, like Clockify's duplicates after 200). */
+  duplicateRate: number;
+  /** Hold deliveries this long, then send the held batch in shuffled order. */
+  reorderWindowMs: number;
+  /** Extra delay before the first attempt, uniform in [min, max] ms. */
+  delayMs: [number, number];
+}
+
+const DEFAULT_ERROR_STATUS = 503;
+
+function defaultWebhookFaults(): WebhookFaults {
+  return { dropRate: 0, duplicateRate: 0, reorderWindowMs: 0, delayMs: [0, 0] };
+}
+
+/**
+ * Mutable fault switches for API requests and webhook deliveries. Randomness comes from seeded PRNGs
+ * (one for requests, one for deliveries) so a run is reproducible for a given seed.
+ */
+export class Faults {
+  latencyMs = 0;
+  errorRate = 0;
+  errorStatus = DEFAULT_ERROR_STATUS;
+  failWhen: ((req: FaultRequest) => number | undefined) | undefined = undefined;
+  /** Per API key, sliding 1-second window of admitted requests. */
+  rateLimitPerSecond: number | undefined = undefined;
+  /** Reset in place, so a reference held by a test or benchmark stays live. */
+  readonly webhook: WebhookFaults = defaultWebhookFaults();
+
+  private failQueue: number[] = [];
+  private readonly admitted = new Map<string, number[]>();
+
+  constructor(
+    private readonly requestRandom: Random,
+    /** Used by the delivery queue for drop/duplicate/reorder/delay decisions. */
+    readonly webhookRandom: Random,
+  ) {}
+
+  failNext(n: number, status = DEFAULT_ERROR_STATUS): void {
+    for (let i = 0; i < n; i++) this.failQueue.push(status);
+  }
+
+  reset(): void {
+    this.latencyMs = 0;
+    this.errorRate = 0;
+    this.errorStatus = DEFAULT_ERROR_STATUS;
+    this.failWhen = undefined;
+    this.rateLimitPerSecond = undefined;
+    Object.assign(this.webhook, defaultWebhookFaults());
+    this.failQueue = [];
+    this.admitted.clear();
+  }
+
+  /** The status to fail this request with, or undefined to let it through. */
+  injectedFailure(req: FaultRequest): number | undefined {
+    const queued = this.failQueue.shift();
+    if (queued !== undefined) return queued;
+    if (this.requestRandom.chance(this.errorRate)) return this.errorStatus;
+    return this.failWhen?.(req);
+  }
+
+  /** False when the key already had `rateLimitPerSecond` requests admitted in (now - 1s, now]. */
+  admit(apiKey: string, now: number): boolean {
+    const limit = this.rateLimitPerSecond;
+    if (limit === undefined) return true;
+    let times = this.admitted.get(apiKey);
+    if (!times) {
+      times = [];
+      this.admitted.set(apiKey, times);
+    }
+    let expired = 0;
+    while (expired < times.length && (times[expired] ?? 0) <= now - 1000) expired++;
+    if (expired) times.splice(0, expired);
+    if (times.length >= limit) return false;
+    times.push(now);
+    return true;
+  }
+}

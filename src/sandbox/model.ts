@@ -1,0 +1,132 @@
+/** Internal records of the simulated Clockify. Times are epoch milliseconds at second precision. */
+
+export type Role = "OWNER" | "ADMIN" | "MEMBER";
+export type Plan = "FREE" | "PRO";
+export type EntryType = "REGULAR" | "BREAK";
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  email: string;
+  apiKey: string;
+  timeZone: string;
+}
+
+export interface ClientRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  archived: boolean;
+  address: string;
+  email: string;
+  note: string;
+}
+
+export interface ProjectRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  clientId: string | null;
+  color: string;
+  billable: boolean;
+  isPublic: boolean;
+  note: string;
+  archived: boolean;
+  /** Kept incrementally so webhook bodies can carry it without scanning every entry. */
+  trackedSeconds: number;
+}
+
+export interface TaskRecord {
+  id: string;
+  workspaceId: string;
+  projectId: string;
+  name: string;
+  status: "ACTIVE" | "DONE";
+  billable: boolean;
+  assigneeIds: string[];
+  trackedSeconds: number;
+}
+
+export interface TagRecord {
+  id: string;
+  workspaceId: string;
+  name: string;
+  archived: boolean;
+}
+
+export interface EntryRecord {
+  id: string;
+  workspaceId: string;
+  userId: string;
+  description: string;
+  projectId: string | null;
+  taskId: string | null;
+  tagIds: string[];
+  billable: boolean;
+  type: EntryType;
+  start: number;
+  end: number | null;
+}
+
+export interface WebhookRecord {
+  id: string;
+  workspaceId: string;
+  userId: string;
+  name: string;
+  url: string;
+  event: string;
+  triggerSourceType: string;
+  triggerSource: string[];
+  authToken: string;
+  enabled: boolean;
+}
+
+/**
+ * One user's entries in one workspace, sorted by start ascending (then id). Kept lazily: writes mark
+ * it dirty and the next read re-sorts, which is near-linear because the array is almost sorted.
+ */
+export interface EntryIndex {
+  entries: EntryRecord[];
+  dirty: boolean;
+}
+
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  plan: Plan;
+  members: Map<string, Role>;
+  clients: Map<string, ClientRecord>;
+  projects: Map<string, ProjectRecord>;
+  tasks: Map<string, TaskRecord>;
+  tags: Map<string, TagRecord>;
+  entries: Map<string, EntryRecord>;
+  entriesByUser: Map<string, EntryIndex>;
+  webhooks: Map<string, WebhookRecord>;
+}
+
+/** Which ids a change concerns, so webhook trigger sources (USER_ID, PROJECT_ID…) can filter it. */
+export interface TriggerScope {
+  userId?: string;
+  projectId?: string | null;
+  taskId?: string | null;
+  tagIds?: readonly string[];
+}
+
+export interface WorldEvent {
+  workspaceId: string;
+  event: string;
+  entityId: string;
+  scope: TriggerScope;
+  /** Built only when some webhook listens, so bulk seeding with emit on stays cheap. */
+  payload: () => unknown;
+}
+
+export interface EmitOption {
+  /** Fire the matching webhooks. World calls default to false; HTTP mutations always emit. */
+  emit?: boolean;
+}
+
+export interface MutationOptions extends EmitOption {
+  /** Who made the change; USER_ID webhooks on project/task/tag/client events filter on it. */
+  actorId?: string;
+}
