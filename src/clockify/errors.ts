@@ -39,7 +39,7 @@ export class ClockifyError extends Error {
   }
 }
 
-export function classifyStatus(status: number, code: number | undefined): ClockifyErrorKind {
+export function classifyStatus(status: number): ClockifyErrorKind {
   if (status === 404) return "not_found";
   // Clockify answers a missing or foreign id with 400 + code 501 instead of 404 (API-NOTES §8, §10).
   // Code 501 also covers other business errors, so only getters turn this into "not found" (see client).
@@ -47,7 +47,6 @@ export function classifyStatus(status: number, code: number | undefined): Clocki
   if (status === 403) return "forbidden";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "server";
-  void code;
   return "invalid";
 }
 

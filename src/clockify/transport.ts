@@ -164,7 +164,7 @@ export class Transport {
     } catch {
       // not JSON: keep the start of the raw text
     }
-    return new ClockifyError(classifyStatus(status, code), call.method, call.route, status, code, message);
+    return new ClockifyError(classifyStatus(status), call.method, call.route, status, code, message);
   }
 }
 

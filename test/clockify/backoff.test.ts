@@ -34,7 +34,7 @@ describe("error classification", () => {
     [500, undefined, "server", true],
     [503, undefined, "server", true],
   ] as const)("HTTP %i code %s -> %s (transient %s)", (status, code, kind, transient) => {
-    expect(classifyStatus(status, code)).toBe(kind);
+    expect(classifyStatus(status)).toBe(kind);
     expect(new ClockifyError(kind, "GET", "/x", status, code, "m").transient).toBe(transient);
   });
 
