@@ -258,6 +258,19 @@ export class ClockifyClient {
     );
   }
 
+  /** As getTimeEntry, with project, task and tags inlined: what the sync needs to decide by name. */
+  getHydratedTimeEntry(workspaceId: string, entryId: string): Promise<HydratedTimeEntry | null> {
+    return orNull(
+      this.http.call({
+        method: "GET",
+        route: "/workspaces/{workspaceId}/time-entries/{id}",
+        params: { workspaceId, id: entryId },
+        query: { hydrated: true },
+        schema: hydratedTimeEntrySchema,
+      }),
+    );
+  }
+
   /** Creates an entry owned by the API key's user. */
   createTimeEntry(workspaceId: string, body: TimeEntryRequest): Promise<TimeEntry> {
     return this.http.call({

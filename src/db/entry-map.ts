@@ -29,6 +29,8 @@ export function recordEntryIntent(
   pairId: string,
   sourceEntryId: string,
   now: number = Date.now(),
+  /** Hash of the content about to be created: how recovery recognises the orphan of a lost answer. */
+  intendedHash: string | null = null,
 ): RecordedIntent {
   return app.db.transaction((tx) => {
     const result = tx
@@ -37,7 +39,7 @@ export function recordEntryIntent(
         pairId,
         sourceEntryId,
         destinationEntryId: null,
-        contentHash: null,
+        contentHash: intendedHash,
         state: "pending",
         origin: "created",
         createdAt: now,
@@ -101,20 +103,49 @@ export function completeEntryMapping(
     .get();
 }
 
+/** Re-aims a still-pending intent at new content before another create attempt. */
+export function setIntendedHash(
+  { db }: AppDatabase,
+  pairId: string,
+  sourceEntryId: string,
+  intendedHash: string,
+  now: number = Date.now(),
+): void {
+  db.update(entryMap)
+    .set({ contentHash: intendedHash, updatedAt: now })
+    .where(
+      and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId), eq(entryMap.state, "pending")),
+    )
+    .run();
+}
+
 /**
- * Marks the source entry as deleted. The destination id stays, so a late or redelivered event for
- * either side still finds the row and is recognised as already handled.
+ * Marks the source entry as deleted, creating the row when the entry was never mapped (a delete that
+ * arrives before its create must still stop the create). The destination id stays, so a late or
+ * redelivered event for either side still finds the row and is recognised as already handled.
  */
 export function tombstoneEntryMapping(
   { db }: AppDatabase,
   pairId: string,
   sourceEntryId: string,
   now: number = Date.now(),
-): EntryMapping | undefined {
+): EntryMapping {
   return db
-    .update(entryMap)
-    .set({ state: "tombstone", updatedAt: now })
-    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
+    .insert(entryMap)
+    .values({
+      pairId,
+      sourceEntryId,
+      destinationEntryId: null,
+      contentHash: null,
+      state: "tombstone",
+      origin: "created",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [entryMap.pairId, entryMap.sourceEntryId],
+      set: { state: "tombstone", updatedAt: now },
+    })
     .returning()
     .get();
 }

@@ -111,10 +111,17 @@ export const inbox = sqliteTable(
     lastError: text("last_error"),
     receivedAt: integer("received_at", { mode: "number" }).notNull().$defaultFn(now),
     appliedAt: integer("applied_at", { mode: "number" }),
+    /** Name of the project an entry event is parked on until it is mapped. */
+    waitingFor: text("waiting_for"),
+    /** What applying did (created, updated, unchanged, deleted, ...), for the activity list. */
+    outcome: text("outcome"),
+    destinationId: text("destination_id"),
   },
   (table) => [
     index("inbox_status_available_idx").on(table.status, table.availableAt),
     index("inbox_pair_entity_id_idx").on(table.pairId, table.entityId, table.id),
+    index("inbox_applied_idx").on(table.appliedAt),
+    index("inbox_workspace_received_idx").on(table.workspaceId, table.receivedAt),
     check("inbox_side_check", oneOf(table.side, WEBHOOK_SIDES)),
     check("inbox_status_check", oneOf(table.status, INBOX_STATUSES)),
   ],

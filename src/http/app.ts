@@ -1,25 +1,44 @@
 import express, { type Express } from "express";
-import type { AppDatabase } from "../db/connection.js";
 import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { WebhookReceiver } from "../webhooks/receiver.js";
+import { webhookRouter } from "./webhook-route.js";
+
+export interface HealthReport {
+  healthy: boolean;
+  [fact: string]: unknown;
+}
 
 export interface AppDeps {
-  database: AppDatabase;
   logger: Logger;
+  metrics: Metrics;
+  receiver: WebhookReceiver;
+  health: () => HealthReport;
 }
 
 /** The service's HTTP face. Route handlers translate HTTP to calls into the core and back, nothing more. */
-export function createApp({ database, logger }: AppDeps): Express {
+export function createApp({ logger, metrics, receiver, health }: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", false);
+
+  app.use(webhookRouter(receiver));
 
   app.get("/healthz", (_req, res) => {
+    let report: HealthReport;
     try {
-      database.sqlite.prepare("select 1").get();
-      res.json({ status: "ok" });
+      report = health();
     } catch (error) {
-      logger.error({ err: error }, "health check: database unreachable");
-      res.status(503).json({ status: "unhealthy", database: "unreachable" });
+      logger.error({ err: error }, "health check failed");
+      report = { healthy: false, error: "health check failed" };
     }
+    const { healthy, ...facts } = report;
+    res.status(healthy ? 200 : 503).json({ status: healthy ? "ok" : "unhealthy", ...facts });
+  });
+
+  app.get("/metrics", async (_req, res) => {
+    res.set("content-type", metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
   });
 
   return app;

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RequestEvent } from "../clockify/transport.js";
 
 /**
@@ -22,6 +22,60 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+
+  readonly webhooksReceived = new Counter({
+    name: "webhook_events_received_total",
+    help: "Webhook deliveries by event type and what intake did with them (stored, duplicate, ignored, rejected)",
+    labelNames: ["event", "outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsApplied = new Counter({
+    name: "sync_events_applied_total",
+    help: "Inbox events applied, by outcome (created, updated, unchanged, deleted, ...)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+
+  readonly eventsFailed = new Counter({
+    name: "sync_events_failed_total",
+    help: "Inbox events whose apply failed and were scheduled for a retry",
+    registers: [this.registry],
+  });
+
+  readonly eventsDeadLettered = new Counter({
+    name: "sync_events_dead_lettered_total",
+    help: "Inbox events moved to the dead letters (permanent error or retries exhausted)",
+    registers: [this.registry],
+  });
+
+  readonly appliedLatency = new Histogram({
+    name: "sync_received_to_applied_seconds",
+    help: "From a webhook's receipt to its effect being written to the destination",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  /** Inbox gauges read the database when scraped, so they are never stale. */
+  watchInbox(read: () => { depth: number; oldestPendingReceivedAt: number | null }): void {
+    new Gauge({
+      name: "inbox_depth",
+      help: "Events received and not yet applied",
+      registers: [this.registry],
+      collect() {
+        this.set(read().depth);
+      },
+    });
+    new Gauge({
+      name: "inbox_oldest_pending_age_seconds",
+      help: "Age of the oldest event not yet applied (0 when none)",
+      registers: [this.registry],
+      collect() {
+        const oldest = read().oldestPendingReceivedAt;
+        this.set(oldest === null ? 0 : (Date.now() - oldest) / 1000);
+      },
+    });
+  }
 
   /** Hand this to ClockifyClient's `onRequest`. */
   readonly recordClockifyRequest = (event: RequestEvent): void => {

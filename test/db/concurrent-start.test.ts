@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { openAndMigrate } from "../../src/db/migrate.js";
-import { useTempDatabases } from "./temp-database.js";
+import { MIGRATION_COUNT, useTempDatabases } from "./temp-database.js";
 
 const temp = useTempDatabases();
 const child = fileURLToPath(new URL("./fixtures/open-and-migrate-at.ts", import.meta.url));
@@ -37,7 +37,7 @@ describe("several processes opening a fresh database at once", () => {
     for (let round = 0; round < ROUNDS; round++) {
       const app = openAndMigrate(join(dir, `round-${round}.db`));
       try {
-        expect(app.sqlite.prepare("select count(*) from __drizzle_migrations").pluck().get()).toBe(1);
+        expect(app.sqlite.prepare("select count(*) from __drizzle_migrations").pluck().get()).toBe(MIGRATION_COUNT);
         expect(app.sqlite.pragma("journal_mode", { simple: true })).toBe("wal");
       } finally {
         app.close();

@@ -90,7 +90,12 @@ describe("entry map", () => {
     const tombstone = tombstoneEntryMapping(app, "pair-1", "src-e1", 9_000);
     expect(tombstone).toMatchObject({ state: "tombstone", destinationEntryId: "dst-e1", updatedAt: 9_000 });
     expect(findEntryMappingByDestinationId(app, "pair-1", "dst-e1")).toEqual(tombstone);
-    expect(tombstoneEntryMapping(app, "pair-1", "missing")).toBeUndefined();
+    // A delete that arrives before anything was mapped still leaves a tombstone behind.
+    expect(tombstoneEntryMapping(app, "pair-1", "missing", 9_500)).toMatchObject({
+      state: "tombstone",
+      destinationEntryId: null,
+      createdAt: 9_500,
+    });
   });
 
   it("finds by destination id only within the pair", () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "../../src/db/connection.js";
 import { findMigrationsFolder, migrateDatabase, openAndMigrate } from "../../src/db/migrate.js";
 import { upsertProjectMapping } from "../../src/db/project-map.js";
-import { useTempDatabases } from "./temp-database.js";
+import { MIGRATION_COUNT, useTempDatabases } from "./temp-database.js";
 
 const temp = useTempDatabases();
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -44,7 +44,7 @@ describe("migrateDatabase", () => {
       expect(tableNames(app)).toEqual([]);
       migrateDatabase(app);
       expect(tableNames(app)).toEqual(["__drizzle_migrations", ...APP_TABLES]);
-      expect(appliedMigrations(app)).toBe(1);
+      expect(appliedMigrations(app)).toBe(MIGRATION_COUNT);
     } finally {
       app.close();
     }
@@ -57,7 +57,7 @@ describe("migrateDatabase", () => {
     migrateDatabase(app);
     migrateDatabase(app);
     expect(schemaSql(app)).toEqual(before);
-    expect(appliedMigrations(app)).toBe(1);
+    expect(appliedMigrations(app)).toBe(MIGRATION_COUNT);
     expect(app.sqlite.prepare("select count(*) from project_map").pluck().get()).toBe(1);
   });
 
@@ -71,7 +71,7 @@ describe("migrateDatabase", () => {
     const second = openAndMigrate(path);
     try {
       expect(schemaSql(second)).toEqual(before);
-      expect(appliedMigrations(second)).toBe(1);
+      expect(appliedMigrations(second)).toBe(MIGRATION_COUNT);
       expect(second.sqlite.prepare("select name from project_map").pluck().all()).toEqual(["Website"]);
     } finally {
       second.close();

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,3 +42,10 @@ export function useTempDatabases(): TempDatabases {
     },
   };
 }
+
+/** How many migrations the repository ships: what a fully migrated database has applied. */
+export const MIGRATION_COUNT = (
+  JSON.parse(readFileSync(new URL("../../migrations/meta/_journal.json", import.meta.url), "utf8")) as {
+    entries: unknown[];
+  }
+).entries.length;

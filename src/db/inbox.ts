@@ -1,0 +1,253 @@
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, min, sql } from "drizzle-orm";
+import type { AppDatabase } from "./connection.js";
+import { inbox, type InboxRow, type WebhookSide } from "./schema.js";
+
+export interface NewInboxEvent {
+  pairId: string;
+  workspaceId: string;
+  side: WebhookSide;
+  eventType: string;
+  entityId: string;
+  body: string;
+  dedupeKey: string;
+}
+
+/**
+ * Stores a delivery's events in one transaction: when this returns, they survive a crash, and only then
+ * may the webhook be acknowledged. An identical redelivery hits the unique dedupe key and is skipped.
+ */
+export function enqueueEvents(
+  { db }: AppDatabase,
+  events: NewInboxEvent[],
+  now: number = Date.now(),
+): { stored: number; duplicates: number } {
+  return db.transaction((tx) => {
+    let stored = 0;
+    for (const event of events) {
+      const result = tx
+        .insert(inbox)
+        .values({ ...event, status: "pending", attempts: 0, availableAt: now, receivedAt: now })
+        .onConflictDoNothing({ target: inbox.dedupeKey })
+        .run();
+      stored += result.changes;
+    }
+    return { stored, duplicates: events.length - stored };
+  });
+}
+
+export interface ClaimedEntity {
+  pairId: string;
+  entityId: string;
+  /** Every pending event of the entity, oldest first; the worker applies them as one. */
+  rows: InboxRow[];
+}
+
+const entityKey = (pairId: string, entityId: string) => `${pairId}\u0000${entityId}`;
+
+/**
+ * Leases up to `limit` entities whose oldest pending event is due. An entity is claimed whole (all its
+ * pending events) so a burst of edits is applied once, and an entity waiting on a retry blocks its later
+ * events: per-entity order is arrival order.
+ */
+export function claimEntities(
+  { db }: AppDatabase,
+  options: { limit: number; leaseMs: number; busy?: ReadonlySet<string>; scan?: number },
+  now: number = Date.now(),
+): ClaimedEntity[] {
+  return db.transaction((tx) => {
+    const pending = tx
+      .select()
+      .from(inbox)
+      .where(eq(inbox.status, "pending"))
+      .orderBy(asc(inbox.id))
+      .limit(options.scan ?? 2000)
+      .all();
+    const entities = new Map<string, ClaimedEntity>();
+    const blocked = new Set<string>(options.busy ?? []);
+    for (const row of pending) {
+      const key = entityKey(row.pairId, row.entityId);
+      if (blocked.has(key)) continue;
+      const claimed = entities.get(key);
+      if (claimed) {
+        claimed.rows.push(row);
+        continue;
+      }
+      if (row.availableAt > now || entities.size >= options.limit) {
+        blocked.add(key);
+        continue;
+      }
+      entities.set(key, { pairId: row.pairId, entityId: row.entityId, rows: [row] });
+    }
+    const ids = [...entities.values()].flatMap((e) => e.rows.map((r) => r.id));
+    for (let i = 0; i < ids.length; i += 500) {
+      tx.update(inbox)
+        .set({ status: "leased", leaseUntil: now + options.leaseMs })
+        .where(inArray(inbox.id, ids.slice(i, i + 500)))
+        .run();
+    }
+    return [...entities.values()];
+  });
+}
+
+export function entityKeyOf(pairId: string, entityId: string): string {
+  return entityKey(pairId, entityId);
+}
+
+export function completeEvents(
+  { db }: AppDatabase,
+  ids: number[],
+  result: { outcome: string; destinationId?: string | null },
+  now: number = Date.now(),
+): void {
+  if (ids.length === 0) return;
+  db.update(inbox)
+    .set({
+      status: "done",
+      appliedAt: now,
+      leaseUntil: null,
+      lastError: null,
+      waitingFor: null,
+      outcome: result.outcome,
+      destinationId: result.destinationId ?? null,
+    })
+    .where(inArray(inbox.id, ids))
+    .run();
+}
+
+/** Back to pending, due at `availableAt`; counts an attempt unless the event is only parked. */
+export function rescheduleEvents(
+  { db }: AppDatabase,
+  ids: number[],
+  options: { availableAt: number; error: string; waitingFor?: string; countAttempt: boolean },
+): void {
+  if (ids.length === 0) return;
+  db.update(inbox)
+    .set({
+      status: "pending",
+      leaseUntil: null,
+      availableAt: options.availableAt,
+      lastError: options.error,
+      waitingFor: options.waitingFor ?? null,
+      ...(options.countAttempt ? { attempts: sql`${inbox.attempts} + 1` } : {}),
+    })
+    .where(inArray(inbox.id, ids))
+    .run();
+}
+
+export function deadLetterEvents({ db }: AppDatabase, ids: number[], error: string): void {
+  if (ids.length === 0) return;
+  db.update(inbox)
+    .set({ status: "dead", leaseUntil: null, lastError: error, attempts: sql`${inbox.attempts} + 1` })
+    .where(inArray(inbox.id, ids))
+    .run();
+}
+
+/** After a crash nothing is in flight: every lease is void. Returns how many events were released. */
+export function releaseAllLeases({ db }: AppDatabase): number {
+  return db.update(inbox).set({ status: "pending", leaseUntil: null }).where(eq(inbox.status, "leased")).run()
+    .changes;
+}
+
+/** Leases that outlived a worker that stopped without releasing them. */
+export function releaseExpiredLeases({ db }: AppDatabase, now: number = Date.now()): number {
+  return db
+    .update(inbox)
+    .set({ status: "pending", leaseUntil: null })
+    .where(and(eq(inbox.status, "leased"), lte(inbox.leaseUntil, now)))
+    .run().changes;
+}
+
+/** Events parked until a project with this name is mapped for the pair become due now. */
+export function wakeWaiting({ db }: AppDatabase, pairId: string, projectName: string, now: number = Date.now()): number {
+  return db
+    .update(inbox)
+    .set({ availableAt: now })
+    .where(and(eq(inbox.pairId, pairId), eq(inbox.status, "pending"), eq(inbox.waitingFor, projectName)))
+    .run().changes;
+}
+
+/** Events of this entity already applied since `since`: what tells a stale late delivery from news. */
+export function appliedHistory(
+  { db }: AppDatabase,
+  pairId: string,
+  entityId: string,
+  since: number,
+  exceptIds: number[],
+): Array<Pick<InboxRow, "id" | "eventType" | "body">> {
+  return db
+    .select({ id: inbox.id, eventType: inbox.eventType, body: inbox.body })
+    .from(inbox)
+    .where(
+      and(
+        eq(inbox.pairId, pairId),
+        eq(inbox.entityId, entityId),
+        eq(inbox.status, "done"),
+        gte(inbox.receivedAt, since),
+      ),
+    )
+    .orderBy(asc(inbox.id))
+    .all()
+    .filter((row) => !exceptIds.includes(row.id));
+}
+
+export interface InboxStats {
+  /** pending + leased */
+  depth: number;
+  oldestPendingReceivedAt: number | null;
+  dead: number;
+}
+
+export function inboxStats({ db }: AppDatabase, pairId?: string): InboxStats {
+  const byPair = pairId === undefined ? undefined : eq(inbox.pairId, pairId);
+  const open = db
+    .select({ n: count(), oldest: min(inbox.receivedAt) })
+    .from(inbox)
+    .where(and(inArray(inbox.status, ["pending", "leased"]), byPair))
+    .get();
+  const dead = db
+    .select({ n: count() })
+    .from(inbox)
+    .where(and(eq(inbox.status, "dead"), byPair))
+    .get();
+  return { depth: open?.n ?? 0, oldestPendingReceivedAt: open?.oldest ?? null, dead: dead?.n ?? 0 };
+}
+
+export function listDeadLetters({ db }: AppDatabase, pairId?: string): InboxRow[] {
+  return db
+    .select()
+    .from(inbox)
+    .where(and(eq(inbox.status, "dead"), pairId === undefined ? undefined : eq(inbox.pairId, pairId)))
+    .orderBy(asc(inbox.id))
+    .all();
+}
+
+/** Dead letters back to pending with a fresh attempt budget. `ids` undefined means all of them. */
+export function requeueDeadLetters({ db }: AppDatabase, ids?: number[], now: number = Date.now()): number {
+  return db
+    .update(inbox)
+    .set({ status: "pending", attempts: 0, availableAt: now, lastError: null, leaseUntil: null })
+    .where(and(eq(inbox.status, "dead"), ids === undefined ? undefined : inArray(inbox.id, ids)))
+    .run().changes;
+}
+
+export function recentlyApplied({ db }: AppDatabase, limit = 50): InboxRow[] {
+  return db
+    .select()
+    .from(inbox)
+    .where(and(eq(inbox.status, "done"), isNotNull(inbox.appliedAt)))
+    .orderBy(desc(inbox.appliedAt), desc(inbox.id))
+    .limit(limit)
+    .all();
+}
+
+export function getInboxEvent({ db }: AppDatabase, id: number): InboxRow | undefined {
+  return db.select().from(inbox).where(eq(inbox.id, id)).get();
+}
+
+/** Finished events older than `before` are only history; dead ones stay until someone looks at them. */
+export function pruneInbox({ db }: AppDatabase, before: number): number {
+  return db
+    .delete(inbox)
+    .where(and(inArray(inbox.status, ["done", "ignored"]), lte(inbox.receivedAt, before)))
+    .run().changes;
+}

@@ -1,0 +1,119 @@
+import type { Server } from "node:http";
+import type { Express } from "express";
+import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
+import type { Config } from "./config/schema.js";
+import type { AppDatabase } from "./db/connection.js";
+import { inboxStats } from "./db/inbox.js";
+import { createApp } from "./http/app.js";
+import type { Logger } from "./observability/logger.js";
+import { Metrics } from "./observability/metrics.js";
+import { KeyedMutex } from "./sync/keyed-mutex.js";
+import { createPairRuntimes, type PairRuntime } from "./sync/pair-runtime.js";
+import { WebhookReceiver } from "./webhooks/receiver.js";
+import { TokenBook } from "./webhooks/tokens.js";
+import { Worker, type WorkerOptions } from "./worker/worker.js";
+
+export interface ServiceOptions {
+  config: Config;
+  apiUrl: string;
+  database: AppDatabase;
+  logger: Logger;
+  /** Worker tuning; tests shorten polls and retries. */
+  worker?: Partial<Omit<WorkerOptions, "database" | "runtimes" | "logger" | "metrics">>;
+  /** Client retry backoff; tests shorten it. */
+  backoff?: { baseDelayMs?: number; maxDelayMs?: number };
+}
+
+export interface Service {
+  readonly app: Express;
+  readonly worker: Worker;
+  readonly receiver: WebhookReceiver;
+  readonly runtimes: Map<string, PairRuntime>;
+  readonly tokens: TokenBook;
+  readonly metrics: Metrics;
+  readonly locks: KeyedMutex;
+  listen(port: number, host: string): Promise<Server>;
+  /** Stops intake (503), lets the worker finish what is in flight, closes the server. */
+  stop(): Promise<void>;
+}
+
+/** Wires the service's parts; the caller owns the database and the process. */
+export function createService(options: ServiceOptions): Service {
+  const { config, database, logger } = options;
+  const metrics = new Metrics();
+  metrics.watchInbox(() => inboxStats(database));
+  const locks = new KeyedMutex();
+  const runtimes = createPairRuntimes({
+    config,
+    apiUrl: options.apiUrl,
+    database,
+    logger,
+    limiters: new RateLimiterRegistry({ requestsPerSecond: config.clockify.requestsPerSecond }),
+    locks,
+    onRequest: metrics.recordClockifyRequest,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  });
+  const worker = new Worker({ database, runtimes, logger, metrics, ...options.worker });
+  const tokens = new TokenBook(config.pairs, database);
+  const receiver = new WebhookReceiver({
+    database,
+    tokens,
+    pairs: config.pairs,
+    logger,
+    metrics,
+    onStored: () => worker.notify(),
+  });
+  const app = createApp({
+    logger,
+    metrics,
+    receiver,
+    health: () => {
+      let databaseOk = true;
+      let stats = { depth: 0, oldestPendingReceivedAt: null as number | null, dead: 0 };
+      try {
+        stats = inboxStats(database);
+      } catch {
+        databaseOk = false;
+      }
+      return {
+        healthy: databaseOk && worker.running,
+        database: databaseOk ? "ok" : "unreachable",
+        worker: worker.running ? "running" : "stopped",
+        inboxDepth: stats.depth,
+        oldestPendingAgeSeconds:
+          stats.oldestPendingReceivedAt === null ? 0 : Math.round((Date.now() - stats.oldestPendingReceivedAt) / 1000),
+        deadLetters: stats.dead,
+      };
+    },
+  });
+
+  let server: Server | undefined;
+  return {
+    app,
+    worker,
+    receiver,
+    runtimes,
+    tokens,
+    metrics,
+    locks,
+    async listen(port, host) {
+      worker.start();
+      server = await new Promise<Server>((resolve, reject) => {
+        const s = app.listen(port, host, () => resolve(s));
+        s.once("error", reject);
+      });
+      return server;
+    },
+    async stop() {
+      receiver.stopAccepting();
+      const closed = server
+        ? new Promise<void>((resolve) => server?.close(() => resolve()))
+        : Promise.resolve();
+      server?.closeIdleConnections();
+      await worker.stop();
+      // Connections kept alive by a client would hold close() forever; requests in progress have ended.
+      server?.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * A source time entry as the sync sees it: the entry's own fields plus the names its project, task and
+ * tags carry, because the destination is matched by name. Both a webhook body and a hydrated API answer
+ * become one of these, so every path feeds the same decision.
+ */
+export interface SourceEntry {
+  id: string;
+  workspaceId: string;
+  userId: string;
+  start: string;
+  /** null while the timer runs */
+  end: string | null;
+  description: string;
+  billable: boolean;
+  project: { id: string; name: string; clientId: string | null } | null;
+  taskName: string | null;
+  tagNames: string[];
+}
+
+/** Everything the service writes into a destination entry; PUT replaces the whole entry with it. */
+export interface DestinationEntry {
+  start: string;
+  end: string;
+  description: string;
+  billable: boolean;
+  projectId: string;
+  taskId: string | null;
+  /** sorted, so equal content hashes equal */
+  tagIds: string[];
+}
+
+export interface PairScope {
+  sourceUserId: string;
+  sourceClientId: string;
+}
+
+/** What the destination knows by name: read from caches by the shell, handed to the pure decision. */
+export interface DestinationLookup {
+  /** Destination project id for a source project (from the project map), if it is mapped. */
+  projectFor(sourceProjectId: string): string | undefined;
+  taskFor(destinationProjectId: string, taskName: string): string | undefined;
+  tagFor(tagName: string): string | undefined;
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import type { HydratedTimeEntry } from "../clockify/schemas.js";
+import type { SourceEntry } from "../sync/model.js";
+
+/** Entry events of the source workspace that change what the destination should hold. */
+export const ENTRY_EVENTS = [
+  "NEW_TIMER_STARTED",
+  "NEW_TIME_ENTRY",
+  "TIMER_STOPPED",
+  "TIME_ENTRY_UPDATED",
+  "TIME_ENTRY_DELETED",
+  "TIME_ENTRY_RESTORED",
+  "TIME_ENTRY_SPLIT",
+] as const;
+export const PROJECT_EVENTS = ["NEW_PROJECT", "PROJECT_UPDATED"] as const;
+
+export type EntryEvent = (typeof ENTRY_EVENTS)[number];
+export type ProjectEvent = (typeof PROJECT_EVENTS)[number];
+export type HandledEvent = EntryEvent | ProjectEvent;
+
+export function isEntryEvent(type: string): type is EntryEvent {
+  return (ENTRY_EVENTS as readonly string[]).includes(type);
+}
+export function isProjectEvent(type: string): type is ProjectEvent {
+  return (PROJECT_EVENTS as readonly string[]).includes(type);
+}
+
+/** Clockify's header: upper-case words joined by underscores. Anything else is not a Clockify event. */
+export const eventTypeSchema = z.string().regex(/^[A-Z][A-Z_]{1,63}$/);
+
+const id = z.string().min(1).max(64);
+const name = z.string().max(3000);
+// Empty strings stand for "none" in some webhook fields (a project without client has clientId "").
+const optionalId = z
+  .string()
+  .max(64)
+  .nullish()
+  .transform((v) => (v ? v : null));
+
+/**
+ * Entry webhook body: the flat hydrated entry (API-NOTES §4). Top-level taskId/tagIds are absent there,
+ * so task and tags come from the embedded objects. Unknown fields are allowed and dropped.
+ */
+export const entryEventBodySchema = z.object({
+  id,
+  workspaceId: id,
+  userId: id,
+  description: name.nullish(),
+  billable: z.boolean().nullish(),
+  projectId: optionalId,
+  timeInterval: z.object({
+    start: z.iso.datetime({ offset: true }),
+    end: z.iso.datetime({ offset: true }).nullish(),
+  }),
+  project: z.object({ id, name, clientId: optionalId }).nullish(),
+  task: z.object({ id, name }).nullish(),
+  tags: z
+    .array(z.object({ id, name }))
+    .max(500)
+    .nullish(),
+});
+export type EntryEventBody = z.infer<typeof entryEventBodySchema>;
+
+/** Project webhook body: the flat project object (no published sample; shaped after the embedded project). */
+export const projectEventBodySchema = z.object({
+  id,
+  workspaceId: id,
+  name: z.string().min(1).max(250),
+  clientId: optionalId,
+  archived: z.boolean().nullish(),
+});
+export type ProjectEventBody = z.infer<typeof projectEventBodySchema>;
+
+/**
+ * The entry the body describes, or null when the body lacks what the decision needs: every captured body
+ * embeds the project next to projectId, but that is not documented, so a body without it is not trusted
+ * and the worker reads the entry from the source instead.
+ */
+export function sourceEntryFromEvent(body: EntryEventBody): SourceEntry | null {
+  const project = body.project ?? null;
+  if (body.projectId && (!project || project.id !== body.projectId)) return null;
+  return {
+    id: body.id,
+    workspaceId: body.workspaceId,
+    userId: body.userId,
+    start: body.timeInterval.start,
+    end: body.timeInterval.end ?? null,
+    description: body.description ?? "",
+    billable: body.billable ?? false,
+    project: project ? { id: project.id, name: project.name, clientId: project.clientId } : null,
+    taskName: body.task?.name ?? null,
+    tagNames: (body.tags ?? []).map((t) => t.name),
+  };
+}
+
+export function sourceEntryFromApi(entry: HydratedTimeEntry): SourceEntry {
+  const project = entry.project;
+  return {
+    id: entry.id,
+    workspaceId: entry.workspaceId,
+    userId: entry.userId,
+    start: entry.timeInterval.start,
+    end: entry.timeInterval.end ?? null,
+    description: entry.description,
+    billable: entry.billable,
+    project: project ? { id: project.id, name: project.name, clientId: project.clientId || null } : null,
+    taskName: entry.task?.name ?? null,
+    tagNames: (entry.tags ?? []).map((t) => t.name),
+  };
+}

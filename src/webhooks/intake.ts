@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import type { z } from "zod";
+import type { PairConfig } from "../config/schema.js";
+import type { NewInboxEvent } from "../db/inbox.js";
+import {
+  entryEventBodySchema,
+  eventTypeSchema,
+  isEntryEvent,
+  isProjectEvent,
+  projectEventBodySchema,
+} from "./events.js";
+
+export interface Delivery {
+  /** `Clockify-Signature` header */
+  token: string | undefined;
+  /** `Clockify-Webhook-Event-Type` header */
+  eventType: string | undefined;
+  body: Buffer;
+}
+
+export type IntakeDecision =
+  | { kind: "reject"; status: 400 | 401; error: string }
+  | { kind: "ignore"; reason: string }
+  | { kind: "store"; events: NewInboxEvent[] };
+
+export interface IntakeContext {
+  pairs: readonly PairConfig[];
+  /** Workspaces the token speaks for; undefined when the token is unknown. */
+  identify(token: string): ReadonlySet<string> | undefined;
+}
+
+/**
+ * Decides what a delivery becomes: rejected (nothing stored), acknowledged and dropped, or inbox events,
+ * one per pair that has the workspace on the side the event concerns. No I/O beyond the token lookup.
+ */
+export function interpretDelivery(delivery: Delivery, context: IntakeContext): IntakeDecision {
+  // 401 says nothing more: an unknown caller learns neither why nor which part was wrong.
+  if (!delivery.token) return { kind: "reject", status: 401, error: "unauthorized" };
+  const workspaces = context.identify(delivery.token);
+  if (!workspaces) return { kind: "reject", status: 401, error: "unauthorized" };
+
+  if (!delivery.eventType) return { kind: "reject", status: 400, error: "missing Clockify-Webhook-Event-Type header" };
+  const eventType = eventTypeSchema.safeParse(delivery.eventType.trim());
+  if (!eventType.success) return { kind: "reject", status: 400, error: "invalid Clockify-Webhook-Event-Type header" };
+  const type = eventType.data;
+  const entry = isEntryEvent(type);
+  if (!entry && !isProjectEvent(type)) return { kind: "ignore", reason: `event ${type} is not used` };
+
+  let json: unknown;
+  try {
+    json = JSON.parse(delivery.body.toString("utf8"));
+  } catch {
+    return { kind: "reject", status: 400, error: "body is not valid JSON" };
+  }
+  const parsed = entry ? parseBody(entryEventBodySchema, json, type) : parseBody(projectEventBodySchema, json, type);
+  if ("error" in parsed) return { kind: "reject", status: 400, error: parsed.error };
+  const { id, workspaceId } = parsed.value;
+  if (!workspaces.has(workspaceId)) {
+    return { kind: "reject", status: 400, error: "workspaceId does not match the webhook's workspace" };
+  }
+
+  const body = delivery.body.toString("utf8");
+  const targets =
+    "userId" in parsed.value
+      ? entryTargets(context.pairs, workspaceId, parsed.value.userId)
+      : projectTargets(context.pairs, workspaceId, type, parsed.value.clientId);
+  if (targets.length === 0) return { kind: "ignore", reason: "no pair concerns this event" };
+  return {
+    kind: "store",
+    events: targets.map(({ pair, side }) => ({
+      pairId: pair.id,
+      workspaceId,
+      side,
+      eventType: type,
+      entityId: id,
+      body,
+      dedupeKey: createHash("sha256").update([pair.id, side, type, body].join("\u0000")).digest("hex"),
+    })),
+  };
+}
+
+function parseBody<T>(schema: z.ZodType<T>, json: unknown, type: string): { value: T } | { error: string } {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid";
+  return { error: `invalid ${type} body: ${where}` };
+}
+
+type Target = { pair: PairConfig; side: "source" | "destination" };
+
+/** Entries matter to the pairs mirroring that user out of that workspace; their client is checked later. */
+function entryTargets(pairs: readonly PairConfig[], workspaceId: string, userId: string): Target[] {
+  return pairs
+    .filter((p) => p.source.workspaceId === workspaceId && p.source.userId === userId)
+    .map((pair) => ({ pair, side: "source" }));
+}
+
+/**
+ * Destination projects flow to every pair mirroring into that workspace; a new source project matters to
+ * the pairs whose client it belongs to.
+ */
+function projectTargets(pairs: readonly PairConfig[], workspaceId: string, type: string, clientId: string | null): Target[] {
+  const targets: Target[] = [];
+  for (const pair of pairs) {
+    if (pair.destination.workspaceId === workspaceId) targets.push({ pair, side: "destination" });
+    if (type === "NEW_PROJECT" && pair.source.workspaceId === workspaceId && pair.source.clientId === clientId) {
+      targets.push({ pair, side: "source" });
+    }
+  }
+  return targets;
+}

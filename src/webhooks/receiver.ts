@@ -1,0 +1,66 @@
+import type { PairConfig } from "../config/schema.js";
+import type { AppDatabase } from "../db/connection.js";
+import { enqueueEvents } from "../db/inbox.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { interpretDelivery, type Delivery } from "./intake.js";
+import type { TokenBook } from "./tokens.js";
+
+export interface ReceiveResult {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export interface ReceiverDeps {
+  database: AppDatabase;
+  tokens: TokenBook;
+  pairs: readonly PairConfig[];
+  logger: Logger;
+  metrics?: Metrics;
+  /** Called after events were stored, to wake the worker. */
+  onStored?: () => void;
+}
+
+/**
+ * The webhook's answer: 2xx only once the events are committed to the inbox (or deliberately dropped),
+ * so an acknowledged event can never be lost. No Clockify call happens here.
+ */
+export class WebhookReceiver {
+  private accepting = true;
+
+  constructor(private readonly deps: ReceiverDeps) {}
+
+  /** Shutdown: from now on deliveries get 503 and Clockify redelivers them later. */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  receive(delivery: Delivery): ReceiveResult {
+    const { metrics, logger } = this.deps;
+    const event = delivery.eventType?.slice(0, 64) ?? "(none)";
+    if (!this.accepting) return { status: 503, body: { error: "shutting down, retry later" } };
+    const decision = interpretDelivery(delivery, { pairs: this.deps.pairs, identify: (t) => this.deps.tokens.identify(t) });
+    switch (decision.kind) {
+      case "reject":
+        metrics?.webhooksReceived.inc({ event: decision.status === 401 ? "(unauthenticated)" : event, outcome: "rejected" });
+        logger.warn({ event, status: decision.status, reason: decision.error }, "webhook rejected");
+        return { status: decision.status, body: { error: decision.error } };
+      case "ignore":
+        metrics?.webhooksReceived.inc({ event, outcome: "ignored" });
+        logger.debug({ event, reason: decision.reason }, "webhook ignored");
+        return { status: 200, body: { ignored: decision.reason } };
+      case "store": {
+        const { stored, duplicates } = enqueueEvents(this.deps.database, decision.events);
+        if (stored > 0) metrics?.webhooksReceived.inc({ event, outcome: "stored" }, stored);
+        if (duplicates > 0) metrics?.webhooksReceived.inc({ event, outcome: "duplicate" }, duplicates);
+        const first = decision.events[0];
+        logger.info(
+          { event, entityId: first?.entityId, workspaceId: first?.workspaceId, pairs: decision.events.map((e) => e.pairId), stored, duplicates },
+          "webhook received",
+        );
+        if (stored > 0) this.deps.onStored?.();
+        return { status: 200, body: { stored, duplicates } };
+      }
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { PairConfig } from "../config/schema.js";
+import type { AppDatabase } from "../db/connection.js";
+import { webhooks } from "../db/schema.js";
+
+interface KnownToken {
+  digest: Buffer;
+  /** Workspaces a delivery signed with this token may come from. */
+  workspaces: Set<string>;
+}
+
+const sha256 = (value: string) => createHash("sha256").update(value).digest();
+
+/**
+ * The webhook tokens the service accepts: signing secrets from the config, and the tokens of webhooks it
+ * registered (stored only as SHA-256). A presented token is hashed and compared with every known digest
+ * by timingSafeEqual, equal-length buffers, no early exit, so timing reveals nothing about near misses.
+ */
+export class TokenBook {
+  private known: KnownToken[] = [];
+  private loadedAt = 0;
+
+  constructor(
+    private readonly pairs: readonly PairConfig[],
+    private readonly database: AppDatabase,
+    /** A registration made by the CLI shows up here at most this much later (a miss reloads). */
+    private readonly reloadAfterMs = 1000,
+  ) {
+    this.reload();
+  }
+
+  reload(): void {
+    const byDigest = new Map<string, KnownToken>();
+    const add = (digest: Buffer, workspaces: Iterable<string>) => {
+      const key = digest.toString("hex");
+      const entry = byDigest.get(key) ?? { digest, workspaces: new Set<string>() };
+      for (const ws of workspaces) entry.workspaces.add(ws);
+      byDigest.set(key, entry);
+    };
+    // A secret pasted into the config may belong to a webhook in either workspace of its pair.
+    for (const pair of this.pairs) {
+      for (const secret of pair.webhookSecrets) add(sha256(secret), [pair.source.workspaceId, pair.destination.workspaceId]);
+    }
+    for (const row of this.database.db.select({ ws: webhooks.workspaceId, hash: webhooks.tokenSha256 }).from(webhooks).all()) {
+      add(Buffer.from(row.hash, "hex"), [row.ws]);
+    }
+    this.known = [...byDigest.values()];
+    this.loadedAt = Date.now();
+  }
+
+  /** The workspaces the token speaks for, or undefined when it is not a token we know. */
+  identify(token: string): ReadonlySet<string> | undefined {
+    const found = this.match(token);
+    if (found || Date.now() - this.loadedAt < this.reloadAfterMs) return found;
+    this.reload();
+    return this.match(token);
+  }
+
+  private match(token: string): ReadonlySet<string> | undefined {
+    const digest = sha256(token);
+    let found: Set<string> | undefined;
+    for (const known of this.known) {
+      if (timingSafeEqual(digest, known.digest)) found = known.workspaces;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,271 @@
+import { createHash } from "node:crypto";
+import type { AppDatabase } from "../db/connection.js";
+import { getEntryMapping } from "../db/entry-map.js";
+import {
+  appliedHistory,
+  claimEntities,
+  completeEvents,
+  deadLetterEvents,
+  entityKeyOf,
+  releaseAllLeases,
+  releaseExpiredLeases,
+  rescheduleEvents,
+  type ClaimedEntity,
+} from "../db/inbox.js";
+import type { InboxRow } from "../db/schema.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { mirrorEntry, removeEntry, type EntryOutcome } from "../sync/apply.js";
+import type { PairRuntime } from "../sync/pair-runtime.js";
+import { ensureDestinationProject, ensureSourceProject } from "../sync/projects.js";
+import {
+  entryEventBodySchema,
+  isEntryEvent,
+  projectEventBodySchema,
+  sourceEntryFromApi,
+  sourceEntryFromEvent,
+} from "../webhooks/events.js";
+import { planEntryEvents, type PendingEntryEvent } from "./coalesce.js";
+import { defaultRetryPolicy, describeError, isPermanent, retryDelay, type RetryPolicy } from "./retry-policy.js";
+
+export interface WorkerOptions {
+  database: AppDatabase;
+  runtimes: Map<string, PairRuntime>;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Entities applied at once; the client's rate limiter still bounds the request rate. */
+  concurrency?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  /** How far back an applied event still makes a differing late one suspicious (see planEntryEvents). */
+  historyWindowMs?: number;
+  /** A parked entry looks again this often even without a project event. */
+  parkedRecheckMs?: number;
+  retry?: RetryPolicy;
+  onDeadLetter?: (row: InboxRow, error: string) => void;
+}
+
+interface Result {
+  outcome: string;
+  destinationId?: string | null;
+  waitingFor?: string;
+}
+
+/**
+ * Applies the inbox: claims entities (all their pending events at once), one at a time per entity and
+ * up to `concurrency` entities in parallel, and records each result in the same database as the map.
+ */
+export class Worker {
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private pumping = false;
+  private repump = false;
+  private stopped = true;
+  private idleWaiters: Array<() => void> = [];
+  private readonly concurrency: number;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.concurrency = options.concurrency ?? 8;
+    this.retry = options.retry ?? defaultRetryPolicy;
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    // Nothing is in flight in a process that just started: leases left by a crash are void.
+    const released = releaseAllLeases(this.options.database);
+    if (released > 0) this.options.logger.info({ released }, "resuming events interrupted by a stop");
+    this.timer = setInterval(() => {
+      releaseExpiredLeases(this.options.database);
+      this.notify();
+    }, this.options.pollMs ?? 500);
+    this.timer.unref();
+    this.notify();
+  }
+
+  /** New events are in the inbox: look now instead of at the next poll. */
+  notify(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.repump = true;
+      return;
+    }
+    this.pumping = true;
+    setImmediate(() => this.pump());
+  }
+
+  /** Stops claiming; resolves when the work in flight has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Resolves when nothing is in flight and no claimable event is due (tests and the demo wait on this). */
+  idle(): Promise<void> {
+    if (this.inFlight.size === 0 && !this.pumping) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    try {
+      do {
+        this.repump = false;
+        const room = this.concurrency - this.inFlight.size;
+        if (this.stopped || room <= 0) break;
+        const claimed = claimEntities(this.options.database, {
+          limit: room,
+          leaseMs: this.options.leaseMs ?? 300_000,
+          busy: new Set(this.inFlight.keys()),
+        });
+        for (const entity of claimed) {
+          const key = entityKeyOf(entity.pairId, entity.entityId);
+          const work = this.process(entity).finally(() => {
+            this.inFlight.delete(key);
+            this.notify();
+          });
+          this.inFlight.set(key, work);
+        }
+        if (claimed.length === 0) break;
+      } while (this.repump || this.inFlight.size < this.concurrency);
+    } catch (error) {
+      this.options.logger.error({ err: error }, "claiming inbox events failed");
+    } finally {
+      this.pumping = false;
+      if (this.repump && !this.stopped) this.notify();
+      else if (this.inFlight.size === 0) this.wakeIdle();
+    }
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async process(entity: ClaimedEntity): Promise<void> {
+    const { database, logger, metrics } = this.options;
+    const ids = entity.rows.map((r) => r.id);
+    const first = entity.rows[0];
+    if (!first) return;
+    const rt = this.options.runtimes.get(entity.pairId);
+    const log = logger.child({ pair: entity.pairId, entityId: entity.entityId, events: entity.rows.map((r) => r.eventType) });
+    if (!rt) {
+      completeEvents(database, ids, { outcome: "no such pair" });
+      log.warn("events for a pair that is no longer configured; dropped");
+      return;
+    }
+    const started = Date.now();
+    try {
+      const result = isEntryEvent(first.eventType) ? await this.applyEntry(rt, entity) : await this.applyProject(rt, entity);
+      if (result.waitingFor !== undefined) {
+        rescheduleEvents(database, ids, {
+          availableAt: Date.now() + (this.options.parkedRecheckMs ?? 3_600_000),
+          error: `waiting for project "${result.waitingFor}" in the destination`,
+          waitingFor: result.waitingFor,
+          countAttempt: false,
+        });
+        log.info({ outcome: "parked", waitingFor: result.waitingFor }, "entry parked until its project exists");
+        return;
+      }
+      const now = Date.now();
+      completeEvents(database, ids, { outcome: result.outcome, destinationId: result.destinationId ?? null }, now);
+      for (const row of entity.rows) metrics?.appliedLatency.observe((now - row.receivedAt) / 1000);
+      metrics?.eventsApplied.inc({ outcome: result.outcome }, ids.length);
+      log.info(
+        { outcome: result.outcome, destinationId: result.destinationId, latencyMs: now - first.receivedAt, tookMs: now - started },
+        "applied",
+      );
+    } catch (error) {
+      this.fail(entity, error, log);
+    }
+  }
+
+  private fail(entity: ClaimedEntity, error: unknown, log: Logger): void {
+    const { database, metrics } = this.options;
+    const ids = entity.rows.map((r) => r.id);
+    const attempts = Math.max(...entity.rows.map((r) => r.attempts)) + 1;
+    const message = describeError(error);
+    if (isPermanent(error) || attempts >= this.retry.maxAttempts) {
+      deadLetterEvents(database, ids, message);
+      metrics?.eventsDeadLettered.inc(ids.length);
+      log.error({ err: message, attempts }, "event dead-lettered");
+      for (const row of entity.rows) this.options.onDeadLetter?.(row, message);
+      return;
+    }
+    const delay = retryDelay(attempts, this.retry);
+    rescheduleEvents(database, ids, { availableAt: Date.now() + delay, error: message, countAttempt: true });
+    metrics?.eventsFailed.inc(ids.length);
+    log.warn({ err: message, attempts, retryInMs: delay }, "apply failed; will retry");
+  }
+
+  private async applyEntry(rt: PairRuntime, entity: ClaimedEntity): Promise<Result> {
+    const { database } = this.options;
+    const batch: PendingEntryEvent[] = entity.rows.map((row) => toPending(row));
+    const since = Date.now() - (this.options.historyWindowMs ?? 3_600_000);
+    const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(
+      (row) => ({ eventType: row.eventType, bodyKey: bodyKey(row.body) }),
+    );
+    const tombstoned = getEntryMapping(database, entity.pairId, entity.entityId)?.state === "tombstone";
+    const plan = planEntryEvents(batch, history, tombstoned);
+    switch (plan.kind) {
+      case "apply":
+        return fromOutcome(await mirrorEntry(rt, plan.entry));
+      case "delete":
+        return fromOutcome(await removeEntry(rt, entity.entityId));
+      case "skip":
+        return { outcome: `skipped: ${plan.why}` };
+      case "read": {
+        const current = await rt.source.getHydratedTimeEntry(rt.pair.source.workspaceId, entity.entityId);
+        if (!current) return fromOutcome(await removeEntry(rt, entity.entityId));
+        return fromOutcome(await mirrorEntry(rt, sourceEntryFromApi(current), { confirmed: true }));
+      }
+    }
+  }
+
+  private async applyProject(rt: PairRuntime, entity: ClaimedEntity): Promise<Result> {
+    // Project events carry the whole project; the newest one says all.
+    const last = entity.rows[entity.rows.length - 1];
+    if (!last) return { outcome: "skipped: nothing to apply" };
+    const project = projectEventBodySchema.parse(JSON.parse(last.body));
+    rt.destinationCatalog.invalidateProjects();
+    if (last.side === "destination") {
+      const { outcome, sourceProjectId } = await ensureSourceProject(rt, project);
+      return { outcome: `source project ${outcome}`, destinationId: sourceProjectId };
+    }
+    if (project.clientId !== rt.pair.source.clientId) return { outcome: "skipped: other client" };
+    const result = await ensureDestinationProject(rt, project);
+    return result.kind === "mapped"
+      ? { outcome: `destination project ${result.how}`, destinationId: result.destinationProjectId }
+      : { outcome: "skipped: no destination project and creating them is off" };
+  }
+}
+
+function fromOutcome(result: EntryOutcome): Result {
+  switch (result.outcome) {
+    case "parked":
+      return { outcome: "parked", waitingFor: result.waitingFor };
+    case "absent":
+      return { outcome: `absent: ${result.reason}` };
+    default:
+      return { outcome: result.outcome, destinationId: result.destinationId };
+  }
+}
+
+function bodyKey(body: string): string {
+  return createHash("sha256").update(body).digest("hex");
+}
+
+function toPending(row: InboxRow): PendingEntryEvent {
+  const parsed = entryEventBodySchema.safeParse(JSON.parse(row.body));
+  return {
+    eventType: row.eventType,
+    entry: parsed.success ? sourceEntryFromEvent(parsed.data) : null,
+    bodyKey: bodyKey(row.body),
+  };
+}

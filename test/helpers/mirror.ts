@@ -1,0 +1,129 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { parseConfig, type Config } from "../../src/config/index.js";
+import type { AppDatabase } from "../../src/db/connection.js";
+import { openAndMigrate } from "../../src/db/migrate.js";
+import { insertWebhookRegistration } from "../../src/db/webhooks.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { createService, type Service } from "../../src/service.js";
+import { startTwoWorkspaces, type TwoWorkspaces } from "./world.js";
+
+export const SOURCE_ENTRY_EVENTS = [
+  "NEW_TIMER_STARTED",
+  "NEW_TIME_ENTRY",
+  "TIMER_STOPPED",
+  "TIME_ENTRY_UPDATED",
+  "TIME_ENTRY_DELETED",
+] as const;
+
+export interface MirrorEnv extends TwoWorkspaces {
+  service: Service;
+  database: AppDatabase;
+  config: Config;
+  webhookUrl: string;
+  logs: string[];
+  dir: string;
+  /** Waits until Clockify's deliveries are done and the inbox is applied. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface MirrorOptions {
+  simulator?: Parameters<typeof startTwoWorkspaces>[0];
+  pair?: Record<string, unknown>;
+  worker?: Parameters<typeof createService>[0]["worker"];
+  /** Register the source entry events and destination project events (default true). */
+  register?: boolean;
+}
+
+/** The whole product in one process: simulator with two workspaces, the service, webhooks registered. */
+export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEnv> {
+  const env = await startTwoWorkspaces(options.simulator);
+  const dir = await mkdtemp(join(tmpdir(), "clockify-sync-e2e-"));
+  const database = openAndMigrate(join(dir, "sync.db"));
+  const config = parseConfig(
+    {
+      pairs: [
+        {
+          id: "acme",
+          source: {
+            apiKey: env.user.apiKey,
+            workspaceId: env.source.workspaceId,
+            userId: env.user.id,
+            clientId: env.source.clientId,
+          },
+          destination: { workspaceId: env.destination.workspaceId },
+          ...options.pair,
+        },
+      ],
+      clockify: { requestsPerSecond: 50 },
+    },
+    {},
+  );
+  const logs: string[] = [];
+  const logger = createLogger(
+    { level: "debug" },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+  const service = createService({
+    config,
+    apiUrl: env.sim.apiBaseUrl,
+    database,
+    logger,
+    backoff: { baseDelayMs: 5, maxDelayMs: 50 },
+    worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 }, ...options.worker },
+  });
+  const server = await service.listen(0, "127.0.0.1");
+  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/clockify`;
+
+  if (options.register !== false) {
+    const register = (workspaceId: string, event: string) => {
+      const hook = env.sim.world.addWebhook(workspaceId, { url: webhookUrl, webhookEvent: event });
+      insertWebhookRegistration(database, {
+        workspaceId,
+        eventType: event,
+        clockifyWebhookId: hook.id,
+        url: webhookUrl,
+        token: hook.authToken,
+      });
+    };
+    for (const event of SOURCE_ENTRY_EVENTS) register(env.source.workspaceId, event);
+    register(env.source.workspaceId, "NEW_PROJECT");
+    register(env.destination.workspaceId, "NEW_PROJECT");
+    register(env.destination.workspaceId, "PROJECT_UPDATED");
+    service.tokens.reload();
+  }
+
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      await env.sim.deliveries.idle();
+      await new Promise((r) => setTimeout(r, 30));
+      await service.worker.idle();
+    }
+  };
+
+  return {
+    ...env,
+    service,
+    database,
+    config,
+    webhookUrl,
+    logs,
+    dir,
+    settle,
+    async close() {
+      await service.stop();
+      await env.sim.close();
+      database.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
