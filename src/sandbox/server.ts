@@ -47,6 +47,11 @@ export function createApp(deps: AppDeps): express.Express {
     const user = apiKey ? deps.store.usersByApiKey.get(apiKey) : undefined;
     const query = new URLSearchParams(req.url.includes("?") ? req.url.slice(req.url.indexOf("?") + 1) : "");
     let body: unknown;
+    // Read the body as it arrives, like a real server, even while injected latency is pending: a client
+    // that dies after sending it still gets its request executed (the orphan case), one that dies before
+    // does not.
+    const bodyRead = HAS_BODY.has(req.method) ? parseBody(parseJson, req, res) : Promise.resolve(undefined);
+    bodyRead.catch(() => undefined);
 
     const reply = (result: RouteResult): void => {
       deps.stats.record({
@@ -79,7 +84,9 @@ export function createApp(deps: AppDeps): express.Express {
       if (!user) throw new ApiError(401, 4003, "Api key does not exist");
       if (match.kind === "none") throw new ApiError(404, 404, `No endpoint ${req.method} ${req.path}`);
       if (match.kind === "wrong-method") throw new ApiError(405, 3000, `Request method '${req.method}' is not supported`);
-      if (HAS_BODY.has(req.method)) body = await parseBody(parseJson, req, res);
+      body = await bodyRead;
+      // body-parser passes a request whose client vanished through with no body; never execute it.
+      if (!req.complete) throw new ApiError(400, 400, "Request aborted before its body arrived");
       const base = { store: deps.store, user, params, query, body };
       if (match.route.scope === "account") {
         reply(match.route.handle(base));

@@ -1,0 +1,157 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { parseConfig, type PairConfig } from "../../src/config/index.js";
+import type { AppDatabase } from "../../src/db/connection.js";
+import { openAndMigrate } from "../../src/db/migrate.js";
+import { deleteWebhookByClockifyId, hashWebhookToken, insertWebhookRegistration } from "../../src/db/webhooks.js";
+import { TokenBook } from "../../src/webhooks/tokens.js";
+
+const SECRET_A = "cfg-secret-pair-a-0f8e2c4d6b1a3957";
+const SECRET_SHARED = "cfg-secret-shared-93d1c7a5e2f04b68";
+const REGISTERED = "Qm3Xv8Kp1Lz6Wc9Rt4Yb7Nd2Hs5Gf0Ja";
+const LATE = "Lt5Rg8Wq2Zx7Cv1Bn4Mk9Jh3Df6Sa0Pe";
+
+const pairs: readonly PairConfig[] = parseConfig(
+  {
+    pairs: [
+      {
+        id: "a",
+        source: { apiKey: "k", workspaceId: "ws-a-src", userId: "u", clientId: "c" },
+        destination: { workspaceId: "ws-a-dst" },
+        webhookSecrets: [SECRET_A, SECRET_SHARED],
+      },
+      {
+        id: "b",
+        source: { apiKey: "k", workspaceId: "ws-b-src", userId: "u", clientId: "c" },
+        destination: { workspaceId: "ws-b-dst" },
+        webhookSecrets: [SECRET_SHARED],
+      },
+    ],
+  },
+  {},
+).pairs;
+
+let dir: string;
+let dbPath: string;
+let database: AppDatabase;
+let webhookIds = 0;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "clockify-sync-tokens-"));
+  dbPath = join(dir, "sync.db");
+  database = openAndMigrate(dbPath);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function register(token: string, workspaceId: string): string {
+  webhookIds += 1;
+  const clockifyWebhookId = `wh-${webhookIds}`;
+  insertWebhookRegistration(database, { workspaceId, eventType: "NEW_TIME_ENTRY", clockifyWebhookId, url: "https://sync.example/webhooks/clockify", token });
+  return clockifyWebhookId;
+}
+
+const sorted = (set: ReadonlySet<string> | undefined) => (set ? [...set].sort() : undefined);
+
+describe("TokenBook", () => {
+  it("identifies a config secret as either workspace of its pair", () => {
+    const book = new TokenBook(pairs, database);
+    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src"]);
+  });
+
+  it("gives a secret shared by two pairs all four of their workspaces", () => {
+    const book = new TokenBook(pairs, database);
+    expect(sorted(book.identify(SECRET_SHARED))).toEqual(["ws-a-dst", "ws-a-src", "ws-b-dst", "ws-b-src"]);
+  });
+
+  it("identifies a registered token as its webhook's workspace only", () => {
+    register(REGISTERED, "ws-b-dst");
+    const book = new TokenBook(pairs, database);
+    expect(sorted(book.identify(REGISTERED))).toEqual(["ws-b-dst"]);
+  });
+
+  it("merges a registered token that equals a config secret", () => {
+    register(SECRET_A, "ws-elsewhere");
+    const book = new TokenBook(pairs, database);
+    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src", "ws-elsewhere"]);
+  });
+
+  it.each([
+    ["an empty string", ""],
+    ["a near miss", `${REGISTERED.slice(0, -1)}b`],
+    ["a padded token", ` ${REGISTERED}`],
+    ["a prefix", REGISTERED.slice(0, 16)],
+    ["the stored hash", hashWebhookToken(REGISTERED)],
+    ["a 100 KB string", "x".repeat(100 * 1024)],
+  ])("knows nothing of %s", (_name, token) => {
+    register(REGISTERED, "ws-a-src");
+    const book = new TokenBook(pairs, database, 0);
+    expect(book.identify(token)).toBeUndefined();
+  });
+
+  it("picks up a registration made after it was built, on the first miss", () => {
+    const book = new TokenBook(pairs, database, 0);
+    expect(book.identify(LATE)).toBeUndefined();
+    register(LATE, "ws-a-dst");
+    expect(sorted(book.identify(LATE))).toEqual(["ws-a-dst"]);
+  });
+
+  it("reloads on a miss at most once per reloadAfterMs", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-20T09:00:00.000Z"));
+    const book = new TokenBook(pairs, database);
+    const reload = vi.spyOn(book, "reload");
+    register(LATE, "ws-a-dst");
+
+    // A flood of unknown tokens right after a load costs no database reads.
+    for (let i = 0; i < 50; i++) expect(book.identify(`unknown-${i}`)).toBeUndefined();
+    expect(book.identify(LATE)).toBeUndefined();
+    vi.setSystemTime(new Date("2026-11-20T09:00:00.999Z"));
+    expect(book.identify(LATE)).toBeUndefined();
+    expect(reload).not.toHaveBeenCalled();
+
+    vi.setSystemTime(new Date("2026-11-20T09:00:01.000Z"));
+    expect(sorted(book.identify(LATE))).toEqual(["ws-a-dst"]);
+    expect(reload).toHaveBeenCalledTimes(1);
+    // Known now: hits never reload.
+    vi.setSystemTime(new Date("2026-11-20T09:00:05.000Z"));
+    book.identify(LATE);
+    expect(reload).toHaveBeenCalledTimes(1);
+  });
+
+  it("forgets a deleted registration on reload, but keeps config secrets", () => {
+    const id = register(REGISTERED, "ws-a-src");
+    const book = new TokenBook(pairs, database, 0);
+    expect(sorted(book.identify(REGISTERED))).toEqual(["ws-a-src"]);
+    expect(deleteWebhookByClockifyId(database, id)).toBe(true);
+    book.reload();
+    expect(book.identify(REGISTERED)).toBeUndefined();
+    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src"]);
+  });
+
+  it("never writes a token, registered or configured, to the database files", () => {
+    register(REGISTERED, "ws-a-src");
+    const book = new TokenBook(pairs, database, 0);
+    register(LATE, "ws-a-dst");
+    expect(book.identify(LATE)).toBeDefined();
+    expect(book.identify(REGISTERED)).toBeDefined();
+    expect(book.identify(SECRET_A)).toBeDefined();
+    expect(book.identify("unknown-token-probe")).toBeUndefined();
+
+    const files = [dbPath, `${dbPath}-wal`].filter((path) => existsSync(path));
+    expect(files).toContain(dbPath);
+    const bytes = Buffer.concat(files.map((path) => readFileSync(path)));
+    // The files do hold the registrations (so the search below looks at the right bytes)...
+    expect(bytes.includes(hashWebhookToken(REGISTERED))).toBe(true);
+    expect(bytes.includes(hashWebhookToken(LATE))).toBe(true);
+    // ...and no token, in any encoding SQLite might use.
+    for (const token of [REGISTERED, LATE, SECRET_A, SECRET_SHARED, "unknown-token-probe"]) {
+      expect(bytes.includes(token), token).toBe(false);
+      expect(bytes.includes(Buffer.from(token, "utf16le")), token).toBe(false);
+    }
+  });
+});
