@@ -14,7 +14,10 @@ export interface NewInboxEvent {
 
 /**
  * Stores a delivery's events in one transaction: when this returns, they survive a crash, and only then
- * may the webhook be acknowledged. An identical redelivery hits the unique dedupe key and is skipped.
+ * may the webhook be acknowledged. An identical redelivery hits the unique dedupe key and is skipped,
+ * unless the entity had another event since: bodies carry no timestamp, so an edit back to an earlier
+ * state looks exactly like a redelivery of that state, and it is news. It is stored under a key that
+ * names the event it follows, so its own redeliveries are skipped again.
  */
 export function enqueueEvents(
   { db }: AppDatabase,
@@ -23,13 +26,27 @@ export function enqueueEvents(
 ): { stored: number; duplicates: number } {
   return db.transaction((tx) => {
     let stored = 0;
-    for (const event of events) {
-      const result = tx
+    const insert = (event: NewInboxEvent) =>
+      tx
         .insert(inbox)
         .values({ ...event, status: "pending", attempts: 0, availableAt: now, receivedAt: now })
         .onConflictDoNothing({ target: inbox.dedupeKey })
-        .run();
-      stored += result.changes;
+        .run().changes;
+    for (const event of events) {
+      if (insert(event) > 0) {
+        stored++;
+        continue;
+      }
+      const latest = tx
+        .select({ id: inbox.id, dedupeKey: inbox.dedupeKey })
+        .from(inbox)
+        .where(and(eq(inbox.pairId, event.pairId), eq(inbox.entityId, event.entityId)))
+        .orderBy(desc(inbox.id))
+        .limit(1)
+        .get();
+      const sameAsLatest =
+        !latest || latest.dedupeKey === event.dedupeKey || latest.dedupeKey.startsWith(`${event.dedupeKey}:`);
+      if (!sameAsLatest) stored += insert({ ...event, dedupeKey: `${event.dedupeKey}:${latest.id}` });
     }
     return { stored, duplicates: events.length - stored };
   });

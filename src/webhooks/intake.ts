@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { z } from "zod";
 import type { PairConfig } from "../config/schema.js";
 import type { NewInboxEvent } from "../db/inbox.js";
+import type { TokenScope } from "./tokens.js";
 import {
   entryEventBodySchema,
   eventTypeSchema,
@@ -25,8 +26,8 @@ export type IntakeDecision =
 
 export interface IntakeContext {
   pairs: readonly PairConfig[];
-  /** Workspaces the token speaks for; undefined when the token is unknown. */
-  identify(token: string): ReadonlySet<string> | undefined;
+  /** What the token speaks for; undefined when the token is unknown. */
+  identify(token: string): TokenScope | undefined;
 }
 
 /**
@@ -36,13 +37,17 @@ export interface IntakeContext {
 export function interpretDelivery(delivery: Delivery, context: IntakeContext): IntakeDecision {
   // 401 says nothing more: an unknown caller learns neither why nor which part was wrong.
   if (!delivery.token) return { kind: "reject", status: 401, error: "unauthorized" };
-  const workspaces = context.identify(delivery.token);
-  if (!workspaces) return { kind: "reject", status: 401, error: "unauthorized" };
+  const scope = context.identify(delivery.token);
+  if (!scope) return { kind: "reject", status: 401, error: "unauthorized" };
 
   if (!delivery.eventType) return { kind: "reject", status: 400, error: "missing Clockify-Webhook-Event-Type header" };
   const eventType = eventTypeSchema.safeParse(delivery.eventType.trim());
   if (!eventType.success) return { kind: "reject", status: 400, error: "invalid Clockify-Webhook-Event-Type header" };
   const type = eventType.data;
+  // A registered webhook's token only ever carries the event it was registered for (API-NOTES §2).
+  if (scope.events && !scope.events.has(type)) {
+    return { kind: "reject", status: 400, error: "event type does not match the webhook's registration" };
+  }
   const entry = isEntryEvent(type);
   if (!entry && !isProjectEvent(type)) return { kind: "ignore", reason: `event ${type} is not used` };
 
@@ -55,7 +60,7 @@ export function interpretDelivery(delivery: Delivery, context: IntakeContext): I
   const parsed = entry ? parseBody(entryEventBodySchema, json, type) : parseBody(projectEventBodySchema, json, type);
   if ("error" in parsed) return { kind: "reject", status: 400, error: parsed.error };
   const { id, workspaceId } = parsed.value;
-  if (!workspaces.has(workspaceId)) {
+  if (!scope.workspaces.has(workspaceId)) {
     return { kind: "reject", status: 400, error: "workspaceId does not match the webhook's workspace" };
   }
 

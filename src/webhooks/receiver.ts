@@ -36,9 +36,20 @@ export class WebhookReceiver {
   }
 
   receive(delivery: Delivery): ReceiveResult {
-    const { metrics, logger } = this.deps;
     const event = delivery.eventType?.slice(0, 64) ?? "(none)";
     if (!this.accepting) return { status: 503, body: { error: "shutting down, retry later" } };
+    try {
+      return this.decide(delivery, event);
+    } catch (error) {
+      // The inbox or the token table could not be read or written: nothing was stored, so Clockify must
+      // redeliver, and a 5xx tells it to.
+      this.deps.logger.error({ err: error, event }, "webhook could not be stored");
+      return { status: 503, body: { error: "could not store the event, retry later" } };
+    }
+  }
+
+  private decide(delivery: Delivery, event: string): ReceiveResult {
+    const { metrics, logger } = this.deps;
     const decision = interpretDelivery(delivery, { pairs: this.deps.pairs, identify: (t) => this.deps.tokens.identify(t) });
     switch (decision.kind) {
       case "reject":

@@ -7,6 +7,13 @@ interface KnownToken {
   digest: Buffer;
   /** Workspaces a delivery signed with this token may come from. */
   workspaces: Set<string>;
+  /** Events its webhook was registered for; null for config secrets, whose webhook we never saw. */
+  events: Set<string> | null;
+}
+
+export interface TokenScope {
+  workspaces: ReadonlySet<string>;
+  events: ReadonlySet<string> | null;
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest();
@@ -31,37 +38,44 @@ export class TokenBook {
 
   reload(): void {
     const byDigest = new Map<string, KnownToken>();
-    const add = (digest: Buffer, workspaces: Iterable<string>) => {
+    const add = (digest: Buffer, workspaces: Iterable<string>, event: string | null) => {
       const key = digest.toString("hex");
-      const entry = byDigest.get(key) ?? { digest, workspaces: new Set<string>() };
+      const entry = byDigest.get(key) ?? { digest, workspaces: new Set<string>(), events: new Set<string>() };
       for (const ws of workspaces) entry.workspaces.add(ws);
+      if (event === null) entry.events = null;
+      else entry.events?.add(event);
       byDigest.set(key, entry);
     };
-    // A secret pasted into the config may belong to a webhook in either workspace of its pair.
+    // A secret pasted into the config may belong to a webhook of any event in either workspace of its pair.
     for (const pair of this.pairs) {
-      for (const secret of pair.webhookSecrets) add(sha256(secret), [pair.source.workspaceId, pair.destination.workspaceId]);
+      for (const secret of pair.webhookSecrets) {
+        add(sha256(secret), [pair.source.workspaceId, pair.destination.workspaceId], null);
+      }
     }
-    for (const row of this.database.db.select({ ws: webhooks.workspaceId, hash: webhooks.tokenSha256 }).from(webhooks).all()) {
-      add(Buffer.from(row.hash, "hex"), [row.ws]);
-    }
+    const rows = this.database.db
+      .select({ ws: webhooks.workspaceId, hash: webhooks.tokenSha256, event: webhooks.eventType })
+      .from(webhooks)
+      .all();
+    for (const row of rows) add(Buffer.from(row.hash, "hex"), [row.ws], row.event);
     this.known = [...byDigest.values()];
     this.loadedAt = Date.now();
   }
 
-  /** The workspaces the token speaks for, or undefined when it is not a token we know. */
-  identify(token: string): ReadonlySet<string> | undefined {
-    const found = this.match(token);
-    if (found || Date.now() - this.loadedAt < this.reloadAfterMs) return found;
-    this.reload();
+  /**
+   * What the token may speak for, or undefined when it is not a token we know. The registrations are
+   * re-read at most every `reloadAfterMs`, so one added or removed by the CLI takes effect that fast.
+   */
+  identify(token: string): TokenScope | undefined {
+    if (Date.now() - this.loadedAt >= this.reloadAfterMs) this.reload();
     return this.match(token);
   }
 
-  private match(token: string): ReadonlySet<string> | undefined {
+  private match(token: string): TokenScope | undefined {
     const digest = sha256(token);
-    let found: Set<string> | undefined;
+    let found: KnownToken | undefined;
     for (const known of this.known) {
-      if (timingSafeEqual(digest, known.digest)) found = known.workspaces;
+      if (timingSafeEqual(digest, known.digest)) found = known;
     }
-    return found;
+    return found && { workspaces: found.workspaces, events: found.events };
   }
 }

@@ -44,7 +44,12 @@ export function planEntryEvents(batch: PendingEntryEvent[], history: PastEntryEv
   const lastIndex = (type: string) => batch.map((e) => e.eventType).lastIndexOf(type);
   const deleted = lastIndex("TIME_ENTRY_DELETED");
   const restored = lastIndex("TIME_ENTRY_RESTORED");
-  if (deleted > restored) return { kind: "delete" };
+  if (deleted > restored) {
+    // The same delete body applied before means this one is a late copy, maybe from before a restore.
+    const deleteKey = batch[deleted]?.bodyKey;
+    const again = history.some((h) => h.eventType === "TIME_ENTRY_DELETED" && h.bodyKey === deleteKey);
+    return again ? { kind: "read", why: "delete seen before" } : { kind: "delete" };
+  }
   if (restored >= 0) return { kind: "read", why: "restored" };
   if (batch.some((e) => e.eventType === "TIME_ENTRY_SPLIT")) return { kind: "read", why: "split" };
   // Only the source can say a deleted entry is back; a late event must not resurrect it.

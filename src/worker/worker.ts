@@ -8,6 +8,7 @@ import {
   deadLetterEvents,
   entityKeyOf,
   releaseAllLeases,
+  pruneInbox,
   releaseExpiredLeases,
   rescheduleEvents,
   type ClaimedEntity,
@@ -58,6 +59,7 @@ interface Result {
 export class Worker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private prunedAt = 0;
   private pumping = false;
   private repump = false;
   private stopped = true;
@@ -82,6 +84,7 @@ export class Worker {
     if (released > 0) this.options.logger.info({ released }, "resuming events interrupted by a stop");
     this.timer = setInterval(() => {
       releaseExpiredLeases(this.options.database);
+      this.pruneHourly();
       this.notify();
     }, this.options.pollMs ?? 500);
     this.timer.unref();
@@ -140,6 +143,15 @@ export class Worker {
       if (this.repump && !this.stopped) this.notify();
       else if (this.inFlight.size === 0) this.wakeIdle();
     }
+  }
+
+  /** Applied events are history: kept a week for the activity list and late-event checks, then dropped. */
+  private pruneHourly(): void {
+    const now = Date.now();
+    if (now - this.prunedAt < 3_600_000) return;
+    this.prunedAt = now;
+    const removed = pruneInbox(this.options.database, now - 7 * 86_400_000);
+    if (removed > 0) this.options.logger.info({ removed }, "pruned applied inbox events older than a week");
   }
 
   private wakeIdle(): void {

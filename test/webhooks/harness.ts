@@ -8,12 +8,24 @@ import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createService, type Service } from "../../src/service.js";
+import { ENTRY_EVENTS, PROJECT_EVENTS } from "../../src/webhooks/events.js";
 
 /**
  * One agency workspace (SRC) with two customers' pairs out of it (acme, globex: same user, different
  * clients), a second source workspace (OTHER_SRC, pair initech) that mirrors into acme's destination,
  * and a workspace no pair knows (STRANGER).
  */
+const REGISTERED_EVENTS = [
+  ...ENTRY_EVENTS,
+  ...PROJECT_EVENTS,
+  "PROJECT_DELETED",
+  "NEW_CLIENT",
+  "USER_UPDATED",
+  "NEW_TAG",
+  "TASK_UPDATED",
+  "NOT_A_CLOCKIFY_EVENT",
+];
+
 export const WS = {
   SRC: "ws-agency-0000000000000001",
   OTHER_SRC: "ws-agency-0000000000000002",
@@ -94,15 +106,19 @@ export function startRouteService(config: Config = testConfig(), tokens: Readonl
   );
   const service = createService({ config, apiUrl: UNUSED_API_URL, database, logger });
   let n = 0;
+  // A registered token only speaks for its webhook's event. Route tests send every kind of event with
+  // one token per workspace, so each token stands for one webhook per event they use.
   for (const [token, workspaceId] of Object.entries(tokens)) {
-    n += 1;
-    insertWebhookRegistration(database, {
-      workspaceId,
-      eventType: "NEW_TIME_ENTRY",
-      clockifyWebhookId: `wh-${n}`,
-      url: "https://sync.example/webhooks/clockify",
-      token,
-    });
+    for (const eventType of REGISTERED_EVENTS) {
+      n += 1;
+      insertWebhookRegistration(database, {
+        workspaceId,
+        eventType,
+        clockifyWebhookId: `wh-${n}`,
+        url: "https://sync.example/webhooks/clockify",
+        token,
+      });
+    }
   }
   service.tokens.reload();
   return {

@@ -2,15 +2,18 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { entryEventBodySchema, projectEventBodySchema, sourceEntryFromEvent } from "../../src/webhooks/events.js";
 import { interpretDelivery, type Delivery, type IntakeContext, type IntakeDecision } from "../../src/webhooks/intake.js";
+import type { TokenScope } from "../../src/webhooks/tokens.js";
 import { CLIENT, CONFIG_SECRET, OTHER_USER, TOKEN, USER, WS, entryBody, projectBody, testConfig, type Json } from "./harness.js";
 
 const pairs = testConfig().pairs;
-const book = new Map<string, ReadonlySet<string>>([
-  [TOKEN.SRC, new Set([WS.SRC])],
-  [TOKEN.OTHER_SRC, new Set([WS.OTHER_SRC])],
-  [TOKEN.DST, new Set([WS.DST])],
-  [TOKEN.DST2, new Set([WS.DST2])],
-  [CONFIG_SECRET, new Set([WS.SRC, WS.DST])],
+// Any event: the registration-bound case has its own test below.
+const scope = (...workspaces: string[]): TokenScope => ({ workspaces: new Set(workspaces), events: null });
+const book = new Map<string, TokenScope>([
+  [TOKEN.SRC, scope(WS.SRC)],
+  [TOKEN.OTHER_SRC, scope(WS.OTHER_SRC)],
+  [TOKEN.DST, scope(WS.DST)],
+  [TOKEN.DST2, scope(WS.DST2)],
+  [CONFIG_SECRET, scope(WS.SRC, WS.DST)],
 ]);
 const context: IntakeContext = { pairs, identify: (token) => book.get(token) };
 
@@ -175,6 +178,24 @@ describe("event bodies", () => {
       project: { id: "PROJ_A", name: "DSWH1_richproj", clientId: "CLIENT_A" },
       taskName: "DSWH1_richtask",
       tagNames: ["DSWH1_tagA", "DSWH1_tagB"],
+    });
+  });
+});
+
+describe("a registered token is bound to its event", () => {
+  const bound: IntakeContext = {
+    pairs,
+    identify: (t) => (t === TOKEN.SRC ? { workspaces: new Set([WS.SRC]), events: new Set(["NEW_TIME_ENTRY"]) } : undefined),
+  };
+  const body = entryBody();
+  it("accepts the registered event", () => {
+    expect(interpretDelivery(delivery(TOKEN.SRC, "NEW_TIME_ENTRY", body), bound).kind).toBe("store");
+  });
+  it("rejects another event signed with the same token, storing nothing", () => {
+    expect(interpretDelivery(delivery(TOKEN.SRC, "TIME_ENTRY_DELETED", body), bound)).toEqual({
+      kind: "reject",
+      status: 400,
+      error: "event type does not match the webhook's registration",
     });
   });
 });

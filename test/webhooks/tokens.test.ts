@@ -6,7 +6,7 @@ import { parseConfig, type PairConfig } from "../../src/config/index.js";
 import type { AppDatabase } from "../../src/db/connection.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { deleteWebhookByClockifyId, hashWebhookToken, insertWebhookRegistration } from "../../src/db/webhooks.js";
-import { TokenBook } from "../../src/webhooks/tokens.js";
+import { TokenBook, type TokenScope } from "../../src/webhooks/tokens.js";
 
 const SECRET_A = "cfg-secret-pair-a-0f8e2c4d6b1a3957";
 const SECRET_SHARED = "cfg-secret-shared-93d1c7a5e2f04b68";
@@ -55,7 +55,7 @@ function register(token: string, workspaceId: string): string {
   return clockifyWebhookId;
 }
 
-const sorted = (set: ReadonlySet<string> | undefined) => (set ? [...set].sort() : undefined);
+const sorted = (scope: TokenScope | undefined) => (scope ? [...scope.workspaces].sort() : undefined);
 
 describe("TokenBook", () => {
   it("identifies a config secret as either workspace of its pair", () => {
@@ -100,14 +100,14 @@ describe("TokenBook", () => {
     expect(sorted(book.identify(LATE))).toEqual(["ws-a-dst"]);
   });
 
-  it("reloads on a miss at most once per reloadAfterMs", () => {
+  it("re-reads registrations at most once per reloadAfterMs", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2026-11-20T09:00:00.000Z"));
     const book = new TokenBook(pairs, database);
     const reload = vi.spyOn(book, "reload");
     register(LATE, "ws-a-dst");
 
-    // A flood of unknown tokens right after a load costs no database reads.
+    // A flood of tokens right after a load costs no database reads.
     for (let i = 0; i < 50; i++) expect(book.identify(`unknown-${i}`)).toBeUndefined();
     expect(book.identify(LATE)).toBeUndefined();
     vi.setSystemTime(new Date("2026-11-20T09:00:00.999Z"));
@@ -117,10 +117,21 @@ describe("TokenBook", () => {
     vi.setSystemTime(new Date("2026-11-20T09:00:01.000Z"));
     expect(sorted(book.identify(LATE))).toEqual(["ws-a-dst"]);
     expect(reload).toHaveBeenCalledTimes(1);
-    // Known now: hits never reload.
-    vi.setSystemTime(new Date("2026-11-20T09:00:05.000Z"));
+    vi.setSystemTime(new Date("2026-11-20T09:00:01.500Z"));
     book.identify(LATE);
     expect(reload).toHaveBeenCalledTimes(1);
+  });
+
+  it("binds a registered token to its event and forgets a removed registration", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-20T09:00:00.000Z"));
+    register(LATE, "ws-a-dst");
+    const book = new TokenBook(pairs, database);
+    expect([...(book.identify(LATE)?.events ?? [])]).toEqual([expect.any(String)]);
+    expect(book.identify(SECRET_A)?.events).toBeNull();
+    database.sqlite.prepare("delete from webhooks").run();
+    vi.setSystemTime(new Date("2026-11-20T09:00:02.000Z"));
+    expect(book.identify(LATE)).toBeUndefined();
   });
 
   it("forgets a deleted registration on reload, but keeps config secrets", () => {

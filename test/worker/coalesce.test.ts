@@ -88,3 +88,13 @@ describe("planEntryEvents", () => {
     expect(planEntryEvents([incomplete], [], false)).toEqual({ kind: "read", why: "incomplete body" });
   });
 });
+
+describe("planEntryEvents and redeliveries", () => {
+  it("reads the source before acting on a delete it has applied before (it may predate a restore)", () => {
+    const del = ev("TIME_ENTRY_DELETED", "a");
+    expect(planEntryEvents([del], [past(del), past(ev("TIME_ENTRY_RESTORED", "a"))], false)).toEqual({
+      kind: "read",
+      why: "delete seen before",
+    });
+  });
+});
