@@ -31,7 +31,14 @@ export class ClockifyError extends Error {
         `${code === undefined ? "" : ` code ${code}`}: ${detail}`,
       options,
     );
+    this.mayHaveExecuted = status === 0 || status >= 500;
   }
+
+  /**
+   * False only when every attempt was answered with a 4xx (429 included): Clockify did not execute the
+   * call. A 5xx or a lost answer on any attempt leaves it unknown whether a write happened.
+   */
+  mayHaveExecuted: boolean;
 
   /** 429, 5xx and network failures may succeed on a later attempt; every other 4xx will not. */
   get transient(): boolean {

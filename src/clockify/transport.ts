@@ -69,6 +69,7 @@ export class Transport {
   private async send<T>(call: Call<T>): Promise<{ data: T; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(call);
     const { maxRetries } = this.options.backoff;
+    let uncertain = false;
     for (let attempt = 0; ; attempt++) {
       const started = performance.now();
       let error: ClockifyError;
@@ -113,7 +114,11 @@ export class Transport {
       }
       // A create retried after a 5xx or a lost answer may already have happened; the sync layer records
       // its intent first and searches for such an orphan, so retrying here cannot leave a duplicate behind.
-      if (!error.transient || attempt >= maxRetries) throw error;
+      uncertain ||= error.mayHaveExecuted;
+      if (!error.transient || attempt >= maxRetries) {
+        error.mayHaveExecuted = uncertain;
+        throw error;
+      }
       const delay = Math.max(
         retryAfterMs ?? 0,
         backoffDelay(attempt, this.options.backoff, this.options.random),

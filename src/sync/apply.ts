@@ -1,5 +1,5 @@
 import { clockifyTime } from "../clockify/client.js";
-import { isNotFoundAnswer } from "../clockify/errors.js";
+import { ClockifyError, isNotFoundAnswer } from "../clockify/errors.js";
 import type { TimeEntry, TimeEntryRequest } from "../clockify/schemas.js";
 import {
   completeEntryMapping,
@@ -141,7 +141,15 @@ async function writeCopy(
     recordEntryIntent(database, pair.id, sourceEntryId, Date.now(), hash);
   }
 
-  const created = await createDestination(rt, toRequest(entry));
+  let created: TimeEntry;
+  try {
+    created = await createDestination(rt, toRequest(entry));
+  } catch (error) {
+    // Refused outright (4xx, 429 on every attempt): nothing was created, so the intent must not send the
+    // next attempt looking for an orphan, which could only find (and adopt) an entry made by hand.
+    if (error instanceof ClockifyError && !error.mayHaveExecuted) deleteEntryMapping(database, pair.id, sourceEntryId);
+    throw error;
+  }
   completeEntryMapping(database, { pairId: pair.id, sourceEntryId, destinationEntryId: created.id, contentHash: hash });
   return { outcome: "created", destinationId: created.id };
 }

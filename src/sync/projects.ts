@@ -72,18 +72,28 @@ export function ensureSourceProject(
     const { pair } = rt;
     const mapped = findProjectMappingByDestinationId(rt.database, pair.id, destination.id);
     if (mapped && mapped.name === destination.name) return { outcome: "unchanged", sourceProjectId: mapped.sourceProjectId };
+    const sameNamed = async () => {
+      const existing = await rt.source.listProjects(pair.source.workspaceId, {
+        name: destination.name,
+        strictNameSearch: true,
+        clientIds: [pair.source.clientId],
+      });
+      // strict-name-search is exact on the live API, but compare again rather than trust a filter.
+      return pickByName(existing.filter((p) => p.name === destination.name && p.clientId === pair.source.clientId));
+    };
     if (mapped) {
+      // Renamed to the name of another source project of the client: that one is the counterpart now
+      // (renaming ours would collide with it), and entries parked on that name can go.
+      const clash = await sameNamed();
+      if (clash && clash.id !== mapped.sourceProjectId) {
+        map(rt, clash.id, destination.id, destination.name, "destination");
+        return { outcome: "mapped", sourceProjectId: clash.id };
+      }
       await rt.source.updateProject(pair.source.workspaceId, mapped.sourceProjectId, { name: destination.name });
       map(rt, mapped.sourceProjectId, destination.id, destination.name, mapped.origin);
       return { outcome: "renamed", sourceProjectId: mapped.sourceProjectId };
     }
-    const existing = await rt.source.listProjects(pair.source.workspaceId, {
-      name: destination.name,
-      strictNameSearch: true,
-      clientIds: [pair.source.clientId],
-    });
-    // strict-name-search is exact on the live API, but compare again rather than trust a filter.
-    const same = pickByName(existing.filter((p) => p.name === destination.name && p.clientId === pair.source.clientId));
+    const same = await sameNamed();
     if (same) {
       map(rt, same.id, destination.id, destination.name, "destination");
       return { outcome: "mapped", sourceProjectId: same.id };

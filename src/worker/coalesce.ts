@@ -11,6 +11,8 @@ export interface PendingEntryEvent {
 export interface PastEntryEvent {
   eventType: string;
   bodyKey: string;
+  /** The body describes a running timer (no end). */
+  running?: boolean;
 }
 
 export type EntryPlan =
@@ -59,16 +61,19 @@ export function planEntryEvents(batch: PendingEntryEvent[], history: PastEntryEv
   if (states.length === 0) return { kind: "skip", why: "nothing to apply" };
   if (states.some((e) => e.entry === null)) return { kind: "read", why: "incomplete body" };
 
-  const rank = (type: string) => RANK[type] ?? 2;
-  const top = Math.max(...states.map((e) => rank(e.eventType)));
-  const newest = states.filter((e) => rank(e.eventType) === top);
+  // A body of a running timer precedes any stopped state of the same entry, whatever its event type: a
+  // running timer can be edited (TIME_ENTRY_UPDATED) before it stops (TIMER_STOPPED).
+  const rank = (type: string, running = false) => (running ? 0 : (RANK[type] ?? 2));
+  const rankOf = (e: PendingEntryEvent) => rank(e.eventType, e.entry?.end === null);
+  const top = Math.max(...states.map(rankOf));
+  const newest = states.filter((e) => rankOf(e) === top);
   if (new Set(newest.map((e) => e.bodyKey)).size > 1) return { kind: "read", why: "reordered burst" };
   const chosen = newest[newest.length - 1];
   if (!chosen?.entry) return { kind: "read", why: "incomplete body" };
 
   for (const past of history) {
     if (past.bodyKey === chosen.bodyKey || past.eventType === "TIME_ENTRY_DELETED") continue;
-    const pastRank = rank(past.eventType);
+    const pastRank = rank(past.eventType, past.running);
     if (pastRank > top) return { kind: "skip", why: `stale ${chosen.eventType} after ${past.eventType}` };
     if (pastRank === top) return { kind: "read", why: "may be older than an applied event" };
   }

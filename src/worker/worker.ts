@@ -221,7 +221,7 @@ export class Worker {
     const batch: PendingEntryEvent[] = entity.rows.map((row) => toPending(row));
     const since = Date.now() - (this.options.historyWindowMs ?? 3_600_000);
     const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(
-      (row) => ({ eventType: row.eventType, bodyKey: bodyKey(row.body) }),
+      (row) => ({ eventType: row.eventType, bodyKey: bodyKey(row.body), running: isRunningBody(row.body) }),
     );
     const tombstoned = getEntryMapping(database, entity.pairId, entity.entityId)?.state === "tombstone";
     const plan = planEntryEvents(batch, history, tombstoned);
@@ -267,6 +267,11 @@ function fromOutcome(result: EntryOutcome): Result {
     default:
       return { outcome: result.outcome, destinationId: result.destinationId };
   }
+}
+
+function isRunningBody(body: string): boolean {
+  const parsed = entryEventBodySchema.safeParse(JSON.parse(body));
+  return parsed.success && !parsed.data.timeInterval.end;
 }
 
 function bodyKey(body: string): string {

@@ -6,7 +6,7 @@ import {
   CREATE_ENTRY,
   DELETE_ENTRY,
   UPDATE_ENTRY,
-  drain,
+  settle,
   inboxRows,
   postDelivery,
   startRelayedMirror,
@@ -46,21 +46,21 @@ describe("duplicated deliveries", () => {
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "thrice", projectId: projects.source.id };
 
     const entry = world.createTimeEntry(m.source.workspaceId, m.user.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     let copies = world.listTimeEntries(m.destination.workspaceId);
     expect(copies).toHaveLength(1);
     expect(copies[0]).toMatchObject({ description: "thrice", projectId: projects.destination.id });
     expect(m.sim.stats.count(CREATE_ENTRY)).toBe(1);
 
     world.updateTimeEntry(m.source.workspaceId, entry.id, { ...input, description: "thrice, edited" }, { emit: true });
-    await m.settle();
+    await settle(m);
     copies = world.listTimeEntries(m.destination.workspaceId);
     expect(copies).toHaveLength(1);
     expect(copies[0]?.description).toBe("thrice, edited");
     expect(m.sim.stats.count(UPDATE_ENTRY)).toBe(1);
 
     world.deleteTimeEntry(m.source.workspaceId, entry.id, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
     expect(m.sim.stats.count(DELETE_ENTRY)).toBe(1);
 
@@ -85,7 +85,7 @@ describe("duplicated deliveries", () => {
         { emit: true },
       );
     }
-    await m.settle();
+    await settle(m);
     expect(m.sim.deliveries.log.filter((d) => d.event === "NEW_TIME_ENTRY" && d.status === 200)).toHaveLength(20);
 
     // A third copy of every delivery, after the first two were applied (a redelivery after a 200).
@@ -94,7 +94,7 @@ describe("duplicated deliveries", () => {
     for (const row of inboxRows(m)) {
       expect(await postDelivery(m.webhookUrl, { event: row.eventType, token: token ?? "", body: row.body })).toBe(200);
     }
-    await m.settle();
+    await settle(m);
 
     const copies = world.listTimeEntries(m.destination.workspaceId);
     expect(copies.map((c) => c.description).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `e${i}`).sort());
@@ -121,9 +121,9 @@ describe("deliveries out of order", () => {
     expect(relay.held.map((d) => d.event)).toEqual(["NEW_TIME_ENTRY", "TIME_ENTRY_UPDATED"]);
 
     await relay.release(is("TIME_ENTRY_UPDATED"));
-    await m.settle();
+    await settle(m);
     await relay.release(is("NEW_TIME_ENTRY"));
-    await m.settle();
+    await settle(m);
 
     const copies = world.listTimeEntries(m.destination.workspaceId);
     expect(copies).toHaveLength(1);
@@ -147,7 +147,7 @@ describe("deliveries out of order", () => {
     await relay.release(() => true, (a, b) => (a.event === "TIME_ENTRY_UPDATED" ? -1 : b.event === "TIME_ENTRY_UPDATED" ? 1 : 0));
     expect(inboxRows(m).map((r) => r.eventType)).toEqual(["TIME_ENTRY_UPDATED", "NEW_TIME_ENTRY"]);
     m.service.worker.start();
-    await m.settle();
+    await settle(m);
 
     const copies = world.listTimeEntries(m.destination.workspaceId);
     expect(copies.map((c) => c.description)).toEqual(["edited"]);
@@ -170,11 +170,30 @@ describe("deliveries out of order", () => {
     relay.held = [];
     for (const delivery of [v3, v1, created, v2]) {
       if (delivery) await relay.forward(delivery);
-      await m.settle();
+      await settle(m);
     }
     const copies = world.listTimeEntries(m.destination.workspaceId);
     expect(copies.map((c) => c.description)).toEqual(["v3"]);
     expect(m.sim.stats.count(CREATE_ENTRY)).toBe(1);
+  });
+
+  it("mirrors the stopped timer once when TIMER_STOPPED arrives before NEW_TIMER_STARTED", async () => {
+    const { m, relay } = await relayed();
+    const { world } = m.sim;
+    const projects = websiteProjects(m);
+    relay.hold = true;
+    world.createTimeEntry(m.source.workspaceId, m.user.id, { start: "2026-11-20T09:00:00Z", description: "t", projectId: projects.source.id }, { emit: true });
+    world.stopTimer(m.source.workspaceId, m.user.id, "2026-11-20T09:40:00Z", { emit: true });
+    await m.sim.deliveries.idle();
+    await relay.release(is("TIMER_STOPPED"));
+    await settle(m);
+    await relay.release(is("NEW_TIMER_STARTED"));
+    await settle(m);
+    const copies = world.listTimeEntries(m.destination.workspaceId);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]?.timeInterval).toMatchObject({ start: "2026-11-20T09:00:00Z", end: "2026-11-20T09:40:00Z" });
+    expect(m.sim.stats.count(CREATE_ENTRY)).toBe(1);
+    expect(m.sim.stats.count({ method: "DELETE" })).toBe(0);
   });
 
   it("converges on the source under random reordering, delays and duplicates", async () => {
@@ -195,7 +214,7 @@ describe("deliveries out of order", () => {
       if (i % 4 === 1) world.deleteTimeEntry(m.source.workspaceId, entry.id, { emit: true });
       if (i % 4 === 2) world.updateTimeEntry(m.source.workspaceId, entry.id, { ...input, projectId: other.id }, { emit: true });
     }
-    await drain(m);
+    await settle(m);
 
     const expected = world
       .listTimeEntries(m.source.workspaceId)
@@ -221,7 +240,7 @@ describe("late events after a delete", () => {
     const projects = websiteProjects(m);
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "doomed", projectId: projects.source.id };
     const entry = world.createTimeEntry(m.source.workspaceId, m.user.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toHaveLength(1);
 
     relay.hold = true;
@@ -229,12 +248,12 @@ describe("late events after a delete", () => {
     world.deleteTimeEntry(m.source.workspaceId, entry.id, { emit: true });
     await m.sim.deliveries.idle();
     await relay.release(is("TIME_ENTRY_DELETED"));
-    await m.settle();
+    await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
     expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
 
     await relay.release(is("TIME_ENTRY_UPDATED"));
-    await m.settle();
+    await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
     expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
     expect(m.sim.stats.count(CREATE_ENTRY)).toBe(1);
@@ -254,11 +273,11 @@ describe("late events after a delete", () => {
     await m.sim.deliveries.idle();
 
     await relay.release(is("TIME_ENTRY_DELETED"));
-    await m.settle();
+    await settle(m);
     await relay.release(is("NEW_TIME_ENTRY"));
-    await m.settle();
+    await settle(m);
     await relay.release(is("TIME_ENTRY_UPDATED"));
-    await m.settle();
+    await settle(m);
 
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
     expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
@@ -271,7 +290,7 @@ describe("late events after a delete", () => {
     const projects = websiteProjects(m);
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "batch", projectId: projects.source.id };
     const entry = world.createTimeEntry(m.source.workspaceId, m.user.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     relay.hold = true;
     world.updateTimeEntry(m.source.workspaceId, entry.id, { ...input, description: "batch 2" }, { emit: true });
     world.deleteTimeEntry(m.source.workspaceId, entry.id, { emit: true });
@@ -280,7 +299,7 @@ describe("late events after a delete", () => {
     await relay.release(is("TIME_ENTRY_DELETED"));
     await relay.release(is("TIME_ENTRY_UPDATED"));
     m.service.worker.start();
-    await m.settle();
+    await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
     expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
     expect(m.sim.stats.count(UPDATE_ENTRY)).toBe(0);

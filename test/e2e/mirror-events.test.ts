@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getEntryMapping, listEntryMappings } from "../../src/db/entry-map.js";
 import type { EntryInput } from "../../src/sandbox/index.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
-import { CREATE_ENTRY, DELETE_ENTRY, UPDATE_ENTRY, inboxRows } from "./support/e2e.js";
+import { CREATE_ENTRY, DELETE_ENTRY, UPDATE_ENTRY, inboxRows, settle } from "./support/e2e.js";
 
 let m: MirrorEnv;
 beforeEach(async () => {
@@ -35,7 +35,7 @@ describe("timers", () => {
     const dstProject = world.addProject(dst(), { name: "Website" });
 
     world.createTimeEntry(src(), m.user.id, { start: "2026-11-20T09:00:00Z", description: "timer", projectId: project.id }, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(destEntries()).toEqual([]);
     expect(creates()).toBe(0);
     expect(inboxRows(m).map((r) => [r.eventType, r.status, r.outcome])).toEqual([
@@ -43,7 +43,7 @@ describe("timers", () => {
     ]);
 
     world.stopTimer(src(), m.user.id, "2026-11-20T10:15:00Z", { emit: true });
-    await m.settle();
+    await settle(m);
     const copy = onlyCopy();
     expect(copy).toMatchObject({ description: "timer", projectId: dstProject.id, userId: m.user.id });
     expect(copy.timeInterval).toMatchObject({ start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:15:00Z" });
@@ -58,18 +58,18 @@ describe("timers", () => {
     const dstProject = world.addProject(dst(), { name: "Website" });
 
     const timer = world.createTimeEntry(src(), m.user.id, { start: "2026-11-20T09:00:00Z", projectId: project.id }, { emit: true });
-    await m.settle();
+    await settle(m);
     world.updateTimeEntry(
       src(),
       timer.id,
       { start: "2026-11-20T09:00:00Z", description: "typed after starting", projectId: project.id },
       { emit: true },
     );
-    await m.settle();
+    await settle(m);
     expect(destEntries()).toEqual([]);
 
     world.stopTimer(src(), m.user.id, "2026-11-20T10:00:00Z", { emit: true });
-    await m.settle();
+    await settle(m);
     const copy = onlyCopy();
     expect(copy).toMatchObject({ description: "typed after starting", projectId: dstProject.id });
     expect(copy.timeInterval.end).toBe("2026-11-20T10:00:00Z");
@@ -88,7 +88,7 @@ describe("timers", () => {
     await m.sim.deliveries.idle();
     expect(inboxRows(m).map((r) => r.eventType)).toEqual(["NEW_TIMER_STARTED", "TIME_ENTRY_UPDATED", "TIMER_STOPPED"]);
     m.service.worker.start();
-    await m.settle();
+    await settle(m);
     const copy = onlyCopy();
     expect(copy.description).toBe("named");
     expect(copy.timeInterval.end).toBe("2026-11-20T09:45:00Z");
@@ -106,7 +106,7 @@ describe("manual entries and their edits", () => {
       { start: "2026-11-20T13:00:00Z", end: "2026-11-20T14:00:00Z", description: "manual", projectId: project.id, billable: true },
       { emit: true },
     );
-    await m.settle();
+    await settle(m);
     expect(onlyCopy()).toMatchObject({
       description: "manual",
       billable: true,
@@ -144,14 +144,14 @@ describe("manual entries and their edits", () => {
       billable: false,
     };
     const entry = world.createTimeEntry(src(), m.user.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     const copyId = onlyCopy().id;
 
-    const step = async (patch: Partial<EntryInput>, expected: Record<string, unknown>) => {
+    const step = async (patch: Omit<Partial<EntryInput>, "start"> & { start?: string }, expected: Record<string, unknown>) => {
       input = { ...input, ...patch };
       m.sim.stats.reset();
       world.updateTimeEntry(src(), entry.id, input, { emit: true });
-      await m.settle();
+      await settle(m);
       const copy = onlyCopy();
       expect(copy.id).toBe(copyId);
       expect(copy).toMatchObject(expected);
@@ -185,9 +185,9 @@ describe("manual entries and their edits", () => {
     world.addProject(dst(), { name: "Website" });
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "x", projectId: website.id };
     const entry = world.createTimeEntry(src(), m.user.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     world.updateTimeEntry(src(), entry.id, { ...input, projectId: api.id }, { emit: true });
-    await m.settle();
+    await settle(m);
     const dstApi = world.listProjects(dst()).find((p) => p.name === "API");
     expect(dstApi).toBeDefined();
     expect(onlyCopy().projectId).toBe(dstApi?.id);
@@ -204,10 +204,10 @@ describe("manual entries and their edits", () => {
       { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "bye", projectId: project.id },
       { emit: true },
     );
-    await m.settle();
+    await settle(m);
     const copyId = onlyCopy().id;
     world.deleteTimeEntry(src(), entry.id, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(destEntries()).toEqual([]);
     expect(m.sim.world.getTimeEntry(dst(), copyId)).toBeUndefined();
     expect(deletes()).toBe(1);
@@ -224,10 +224,10 @@ describe("edits back to an earlier state", () => {
     world.addProject(dst(), { name: "Website" });
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "toggle", projectId: project.id };
     const entry = world.createTimeEntry(src(), m.user.id, { ...input, billable: false }, { emit: true });
-    await m.settle();
+    await settle(m);
     for (const billable of [true, false, true]) {
       world.updateTimeEntry(src(), entry.id, { ...input, billable }, { emit: true });
-      await m.settle();
+      await settle(m);
       expect(onlyCopy().billable).toBe(billable);
     }
     expect(world.getTimeEntry(src(), entry.id)?.billable).toBe(true);
@@ -239,10 +239,10 @@ describe("edits back to an earlier state", () => {
     world.addProject(dst(), { name: "Website" });
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", projectId: project.id };
     const entry = world.createTimeEntry(src(), m.user.id, { ...input, description: "draft" }, { emit: true });
-    await m.settle();
+    await settle(m);
     for (const description of ["final", "draft", "final"]) {
       world.updateTimeEntry(src(), entry.id, { ...input, description }, { emit: true });
-      await m.settle();
+      await settle(m);
       expect(onlyCopy().description).toBe(description);
     }
   });
@@ -256,18 +256,18 @@ describe("scope", () => {
     const dstProject = world.addProject(dst(), { name: "Website" });
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "moving", projectId: ours.id };
     const entry = world.createTimeEntry(src(), m.user.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     const firstCopy = onlyCopy().id;
 
     world.updateTimeEntry(src(), entry.id, { ...input, projectId: theirs.id }, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(destEntries()).toEqual([]);
     expect(deletes()).toBe(1);
     // The other client's project never appears in the destination.
     expect(world.listProjects(dst()).map((p) => p.name)).toEqual(["Website"]);
 
     world.updateTimeEntry(src(), entry.id, { ...input, description: "back home" }, { emit: true });
-    await m.settle();
+    await settle(m);
     const copy = onlyCopy();
     expect(copy.id).not.toBe(firstCopy);
     expect(copy).toMatchObject({ description: "back home", projectId: dstProject.id });
@@ -281,10 +281,10 @@ describe("scope", () => {
     const dstProject = world.addProject(dst(), { name: "Website" });
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "no project yet" };
     const entry = world.createTimeEntry(src(), m.user.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(destEntries()).toEqual([]);
     world.updateTimeEntry(src(), entry.id, { ...input, projectId: project.id }, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(onlyCopy().projectId).toBe(dstProject.id);
   });
 
@@ -296,12 +296,12 @@ describe("scope", () => {
     world.addProject(dst(), { name: "Website" });
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "not mine", projectId: project.id };
     const entry = world.createTimeEntry(src(), colleague.id, input, { emit: true });
-    await m.settle();
+    await settle(m);
     world.updateTimeEntry(src(), entry.id, { ...input, description: "still not mine" }, { emit: true });
     world.createTimeEntry(src(), colleague.id, { start: "2026-11-20T11:00:00Z", projectId: project.id }, { emit: true });
     world.stopTimer(src(), colleague.id, "2026-11-20T12:00:00Z", { emit: true });
     world.deleteTimeEntry(src(), entry.id, { emit: true });
-    await m.settle();
+    await settle(m);
     expect(destEntries()).toEqual([]);
     expect(m.sim.stats.count({ method: "POST" }) + m.sim.stats.count({ method: "PUT" })).toBe(0);
     // Acknowledged and dropped at the door: nothing reached the inbox.

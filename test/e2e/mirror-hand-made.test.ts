@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listEntryMappings } from "../../src/db/entry-map.js";
 import type { TimeEntryDto } from "../../src/sandbox/index.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
-import { CREATE_ENTRY, drain } from "./support/e2e.js";
+import { CREATE_ENTRY, settle } from "./support/e2e.js";
 
 let m: MirrorEnv;
 beforeEach(async () => {
@@ -53,11 +53,11 @@ describe("entries made by hand in the destination", () => {
       if (i % 3 === 0) world.updateTimeEntry(src(), entry.id, { ...input, description: `mirrored ${i} edited` }, { emit: true });
       if (i % 4 === 1) world.updateTimeEntry(src(), entry.id, { ...input, projectId: theirs.id }, { emit: true });
     }
-    await drain(m);
+    await settle(m);
     for (const [i, id] of ids.entries()) if (i % 2 === 0) world.deleteTimeEntry(src(), id, { emit: true });
     world.createTimeEntry(src(), m.user.id, { start: "2026-11-20T15:00:00Z", projectId: website.id }, { emit: true });
     world.stopTimer(src(), m.user.id, "2026-11-20T16:00:00Z", { emit: true });
-    await drain(m);
+    await settle(m);
 
     for (const [id, before] of snapshot) expect(world.getTimeEntry(dst(), id)).toEqual(before);
     const live = listEntryMappings(m.database, "acme").filter((r) => r.state === "live");
@@ -86,7 +86,7 @@ describe("entries made by hand in the destination", () => {
       return 429;
     };
     const entry = world.createTimeEntry(src(), m.user.id, { ...content, projectId: website.id }, { emit: true });
-    await drain(m);
+    await settle(m);
     expect(refused).toBe(6);
 
     const live = listEntryMappings(m.database, "acme").find((r) => r.sourceEntryId === entry.id);
@@ -95,7 +95,7 @@ describe("entries made by hand in the destination", () => {
     expect(world.listTimeEntries(dst())).toHaveLength(2);
 
     world.deleteTimeEntry(src(), entry.id, { emit: true });
-    await drain(m);
+    await settle(m);
     expect(world.listTimeEntries(dst())).toEqual([handMade]);
   });
 
@@ -111,14 +111,14 @@ describe("entries made by hand in the destination", () => {
     });
     const input = { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "theirs", projectId: website.id };
     const entry = world.createTimeEntry(src(), m.user.id, input, { emit: true });
-    await drain(m);
+    await settle(m);
     const copy = world.listTimeEntries(dst()).find((e) => e.id !== handMade.id);
     expect(copy?.description).toBe("theirs");
     world.deleteTimeEntry(dst(), copy?.id ?? "");
 
     // The source still says the copy should exist: it comes back, and only it.
     world.updateTimeEntry(src(), entry.id, { ...input, description: "theirs, edited" }, { emit: true });
-    await drain(m);
+    await settle(m);
     const entries = world.listTimeEntries(dst());
     expect(entries).toHaveLength(2);
     expect(world.getTimeEntry(dst(), handMade.id)).toEqual(handMade);

@@ -98,3 +98,15 @@ describe("planEntryEvents and redeliveries", () => {
     });
   });
 });
+
+describe("planEntryEvents and running timers", () => {
+  it("applies the stop of a timer that was edited while it ran", () => {
+    const editedWhileRunning = ev("TIME_ENTRY_UPDATED", "typed later", null);
+    const plan = planEntryEvents([ev("TIMER_STOPPED", "typed later")], [{ ...past(editedWhileRunning), running: true }], false);
+    expect(plan).toEqual({ kind: "apply", entry: state("typed later") });
+  });
+  it("prefers the stopped state over a running edit in the same burst", () => {
+    const plan = planEntryEvents([ev("TIME_ENTRY_UPDATED", "x", null), ev("TIMER_STOPPED", "x")], [], false);
+    expect(plan).toEqual({ kind: "apply", entry: state("x") });
+  });
+});

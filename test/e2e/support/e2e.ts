@@ -14,9 +14,14 @@ export function inboxRows(m: MirrorEnv): InboxRow[] {
   return m.database.db.select().from(inbox).all();
 }
 
-/** Inbox rows that the worker still has to apply (parked rows, waiting for a project, are not counted). */
+/**
+ * Inbox rows that the worker still has to apply. Parked rows (waiting for a project) are not counted, nor
+ * the later rows of a parked entry, which wait behind it.
+ */
 export function openInboxRows(m: MirrorEnv): InboxRow[] {
-  return inboxRows(m).filter((r) => (r.status === "pending" || r.status === "leased") && r.waitingFor === null);
+  const open = inboxRows(m).filter((r) => r.status === "pending" || r.status === "leased");
+  const parked = new Set(open.filter((r) => r.waitingFor !== null).map((r) => `${r.pairId}/${r.entityId}`));
+  return open.filter((r) => !parked.has(`${r.pairId}/${r.entityId}`));
 }
 
 /** Polls `check` until it holds; fails with `what` when it never does. Bounded waiting, not a timing claim. */
@@ -29,13 +34,20 @@ export async function waitUntil(what: string, check: () => boolean, timeoutMs = 
 }
 
 /**
- * settle() plus: no inbox row is due or scheduled for a retry any more. `settle()` alone returns while
- * a retry is scheduled for later (the worker is then idle), which the fault scenarios need to outlast.
+ * Like the harness's settle(), without its fixed pauses, and stricter: returns once Clockify has no
+ * delivery pending, the worker is idle and no inbox row is due or scheduled for a retry (parked rows
+ * excepted), three checks in a row. settle() alone returns while a retry is scheduled for later.
  */
-export async function drain(m: MirrorEnv, timeoutMs = 10_000): Promise<void> {
-  await m.settle();
-  await waitUntil("the inbox is applied", () => openInboxRows(m).length === 0, timeoutMs);
-  await m.settle();
+export async function settle(m: MirrorEnv, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let calm = 0; calm < 3; ) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for the mirror to settle");
+    await m.sim.deliveries.idle();
+    await m.service.worker.idle();
+    await new Promise((r) => setTimeout(r, 2));
+    const busy = m.sim.deliveries.pending > 0 || openInboxRows(m).length > 0;
+    calm = busy ? 0 : calm + 1;
+  }
 }
 
 /** POSTs one webhook delivery to `url` as Clockify would; resolves to the status code. */
