@@ -1,14 +1,19 @@
 import type { Server } from "node:http";
+import { Cron } from "croner";
 import type { Express } from "express";
 import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
 import type { Config } from "./config/schema.js";
 import type { AppDatabase } from "./db/connection.js";
 import { inboxStats } from "./db/inbox.js";
 import { createApp } from "./http/app.js";
+import { Alerter } from "./observability/alerts.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
 import { KeyedMutex } from "./sync/keyed-mutex.js";
-import { createPairRuntimes, type PairRuntime } from "./sync/pair-runtime.js";
+import { createPairRuntimes, type PairRuntime, type RuntimeDeps } from "./sync/pair-runtime.js";
+import { reconcileAll } from "./sync/reconcile-all.js";
+import type { RunSummary } from "./sync/reconcile.js";
+import type { RunTrigger } from "./db/schema.js";
 import { WebhookReceiver } from "./webhooks/receiver.js";
 import { TokenBook } from "./webhooks/tokens.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
@@ -32,6 +37,11 @@ export interface Service {
   readonly tokens: TokenBook;
   readonly metrics: Metrics;
   readonly locks: KeyedMutex;
+  readonly alerter: Alerter;
+  /** A full run of every pair (or one), with fresh clients so its request count is its own. */
+  reconcileNow(trigger: RunTrigger, pairId?: string): Promise<RunSummary[]>;
+  /** When the nightly run fires next; undefined when not scheduled (not listening). */
+  nextScheduledRun(): Date | undefined;
   listen(port: number, host: string): Promise<Server>;
   /** Stops intake (503), lets the worker finish what is in flight, closes the server. */
   stop(): Promise<void>;
@@ -43,7 +53,7 @@ export function createService(options: ServiceOptions): Service {
   const metrics = new Metrics();
   metrics.watchInbox(() => inboxStats(database));
   const locks = new KeyedMutex();
-  const runtimes = createPairRuntimes({
+  const runtimeDeps: RuntimeDeps = {
     config,
     apiUrl: options.apiUrl,
     database,
@@ -52,8 +62,23 @@ export function createService(options: ServiceOptions): Service {
     locks,
     onRequest: metrics.recordClockifyRequest,
     ...(options.backoff ? { backoff: options.backoff } : {}),
+  };
+  const runtimes = createPairRuntimes(runtimeDeps);
+  const alerter = new Alerter(config.alerts.webhookUrl, logger);
+  const worker = new Worker({
+    database,
+    runtimes,
+    logger,
+    metrics,
+    onDeadLetter: (row, error) => {
+      void alerter.alert(
+        `dead-letter:${row.pairId}`,
+        `a ${row.eventType} event of pair "${row.pairId}" (entity ${row.entityId}) was dead-lettered: ${error}. ` +
+          "Replay with: npm run deadletter -- list",
+      );
+    },
+    ...options.worker,
   });
-  const worker = new Worker({ database, runtimes, logger, metrics, ...options.worker });
   const tokens = new TokenBook(config.pairs, database);
   const receiver = new WebhookReceiver({
     database,
@@ -87,6 +112,13 @@ export function createService(options: ServiceOptions): Service {
     },
   });
 
+  const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
+    const fresh = createPairRuntimes(runtimeDeps);
+    const chosen = [...fresh.values()].filter((rt) => pairId === undefined || rt.pair.id === pairId);
+    return reconcileAll(chosen, { trigger, windowDays: config.reconcile.windowDays, alerter });
+  };
+  let schedule: Cron | undefined;
+
   let server: Server | undefined;
   return {
     app,
@@ -96,8 +128,20 @@ export function createService(options: ServiceOptions): Service {
     tokens,
     metrics,
     locks,
+    alerter,
+    reconcileNow,
+    nextScheduledRun: () => schedule?.nextRun() ?? undefined,
     async listen(port, host) {
       worker.start();
+      // protect: a run still going when the next one is due is not started twice.
+      schedule = new Cron(config.reconcile.cron, { timezone: config.reconcile.timezone, protect: true }, async () => {
+        try {
+          await reconcileNow("schedule");
+        } catch (error) {
+          logger.error({ err: error }, "scheduled reconciliation failed");
+        }
+      });
+      logger.info({ cron: config.reconcile.cron, timezone: config.reconcile.timezone, next: schedule.nextRun() }, "nightly reconciliation scheduled");
       server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(port, host, () => resolve(s));
         s.once("error", reject);
@@ -105,6 +149,7 @@ export function createService(options: ServiceOptions): Service {
       return server;
     },
     async stop() {
+      schedule?.stop();
       receiver.stopAccepting();
       const closed = server
         ? new Promise<void>((resolve) => server?.close(() => resolve()))

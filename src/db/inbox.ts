@@ -68,7 +68,7 @@ const entityKey = (pairId: string, entityId: string) => `${pairId}\u0000${entity
  */
 export function claimEntities(
   { db }: AppDatabase,
-  options: { limit: number; leaseMs: number; busy?: ReadonlySet<string>; scan?: number },
+  options: { limit: number; leaseMs: number; busy?: ReadonlySet<string>; skipPairs?: ReadonlySet<string>; scan?: number },
   now: number = Date.now(),
 ): ClaimedEntity[] {
   return db.transaction((tx) => {
@@ -83,7 +83,7 @@ export function claimEntities(
     const blocked = new Set<string>(options.busy ?? []);
     for (const row of pending) {
       const key = entityKey(row.pairId, row.entityId);
-      if (blocked.has(key)) continue;
+      if (blocked.has(key) || options.skipPairs?.has(row.pairId)) continue;
       const claimed = entities.get(key);
       if (claimed) {
         claimed.rows.push(row);

@@ -185,3 +185,14 @@ export type InboxRow = typeof inbox.$inferSelect;
 export type NewInboxRow = typeof inbox.$inferInsert;
 export type ReconcileRun = typeof reconcileRuns.$inferSelect;
 export type WebhookRegistration = typeof webhooks.$inferSelect;
+
+/**
+ * Named leases between processes: a reconciliation run holds `reconcile:<pair>` so no second run of the
+ * pair starts anywhere, and a server's worker leaves the pair's events alone while another process runs it.
+ */
+export const leases = sqliteTable("leases", {
+  key: text("key").primaryKey(),
+  owner: text("owner").notNull(),
+  expiresAt: integer("expires_at", { mode: "number" }).notNull(),
+});
+export type Lease = typeof leases.$inferSelect;

@@ -14,6 +14,7 @@ import { findProjectMappingBySourceId } from "../db/project-map.js";
 import type { EntryMapping } from "../db/schema.js";
 import { contentHash, fromDestination, toRequest } from "./content.js";
 import { desired, type Desired } from "./desired.js";
+import type { PlannedAction } from "./plan.js";
 import type { DestinationEntry, DestinationLookup, SourceEntry } from "./model.js";
 import { entryLockKey, type PairRuntime } from "./pair-runtime.js";
 import { ensureDestinationProject } from "./projects.js";
@@ -64,6 +65,65 @@ export function removeEntry(rt: PairRuntime, sourceEntryId: string): Promise<Ent
     }
     tombstoneEntryMapping(rt.database, rt.pair.id, sourceEntryId);
     return destinationId ? { outcome: "deleted", destinationId } : { outcome: "absent", reason: "was not mirrored" };
+  });
+}
+
+export type ReconcileOutcome = "created" | "updated" | "adopted" | "deleted" | "unchanged" | "skipped";
+
+/**
+ * Carries out one planned reconciliation action. The plan was made from listings that may be seconds
+ * old, so each action re-checks the map under the entry's lock: if the webhook worker got there first,
+ * the action steps aside instead of writing twice.
+ */
+export function applyPlanned(rt: PairRuntime, action: PlannedAction, listedAt: number): Promise<ReconcileOutcome> {
+  return rt.locks.run(entryLockKey(rt.pair.id, action.sourceId), async () => {
+    const { database, pair } = rt;
+    const mapping = getEntryMapping(database, pair.id, action.sourceId);
+    const newerThanListing = mapping !== undefined && mapping.updatedAt >= listedAt;
+    switch (action.kind) {
+      case "create": {
+        if (mapping?.state === "live" || (mapping?.state === "tombstone" && newerThanListing)) return "skipped";
+        if (mapping?.state === "tombstone") deleteEntryMapping(database, pair.id, action.sourceId);
+        const pending = mapping?.state === "pending" ? mapping : undefined;
+        const outcome = await writeCopy(rt, action.sourceId, action.entry, pending);
+        return outcome.outcome === "adopted" ? "adopted" : "created";
+      }
+      case "update": {
+        if (mapping?.state !== "live" || mapping.destinationEntryId !== action.destinationId) return "skipped";
+        // The destination differs from what the map says was written: write, whatever the stored hash.
+        const outcome = await writeCopy(rt, action.sourceId, action.entry, { ...mapping, contentHash: null });
+        return outcome.outcome === "created" ? "created" : "updated";
+      }
+      case "adopt": {
+        if (mapping?.state === "live" || (mapping?.state === "tombstone" && newerThanListing)) return "skipped";
+        if (findEntryMappingByDestinationId(database, pair.id, action.destinationId)) return "skipped";
+        const hash = contentHash(action.entry);
+        let destinationId = action.destinationId;
+        if (action.rewrite) {
+          const updated = await updateDestination(rt, destinationId, toRequest(action.entry));
+          if (!updated) return "skipped";
+          destinationId = updated.id;
+        }
+        if (mapping) deleteEntryMapping(database, pair.id, action.sourceId);
+        completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: destinationId, contentHash: hash, origin: "adopted" });
+        return "adopted";
+      }
+      case "delete": {
+        if (mapping?.state !== "live" || mapping.destinationEntryId !== action.destinationId) return "skipped";
+        await deleteDestination(rt, action.destinationId);
+        if (action.tombstone) tombstoneEntryMapping(database, pair.id, action.sourceId);
+        else deleteEntryMapping(database, pair.id, action.sourceId);
+        return "deleted";
+      }
+      case "unchanged": {
+        if (mapping?.state === "live" && mapping.destinationEntryId === action.destinationId && mapping.contentHash !== action.hash) {
+          completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: action.destinationId, contentHash: action.hash });
+        }
+        return "unchanged";
+      }
+      case "skip":
+        return "skipped";
+    }
   });
 }
 

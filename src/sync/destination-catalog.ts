@@ -50,6 +50,12 @@ export class WorkspaceCatalog {
     return find();
   }
 
+  /** A fresh full listing from elsewhere (a reconciliation run): no need to list again. */
+  prime(projects: Project[]): void {
+    this.projects = [...projects];
+    this.projectsAt = Date.now();
+  }
+
   /** After the service created or learned of a project: no need to list again. */
   rememberProject(project: Project): void {
     if (!this.projects) return;

@@ -18,7 +18,7 @@ export function pickByName(candidates: Project[]): Project | undefined {
   return [...candidates].sort((a, b) => Number(a.archived ?? false) - Number(b.archived ?? false) || a.id.localeCompare(b.id))[0];
 }
 
-function map(
+export function mapProject(
   rt: PairRuntime,
   sourceProjectId: string,
   destinationProjectId: string,
@@ -46,13 +46,13 @@ export function ensureDestinationProject(
     if (mapped) return { kind: "mapped", destinationProjectId: mapped.destinationProjectId, how: "existing" };
     const match = pickByName(await rt.destinationCatalog.projectsNamed(source.name));
     if (match) {
-      map(rt, source.id, match.id, source.name, "destination");
+      mapProject(rt, source.id, match.id, source.name, "destination");
       return { kind: "mapped", destinationProjectId: match.id, how: "matched" };
     }
     if (!rt.pair.createMissingDestinationProjects) return { kind: "missing" };
     const created = await rt.destination.createProject(rt.pair.destination.workspaceId, { name: source.name });
     rt.destinationCatalog.rememberProject(created);
-    map(rt, source.id, created.id, source.name, "source");
+    mapProject(rt, source.id, created.id, source.name, "source");
     rt.logger.info({ project: source.name, destinationProjectId: created.id }, "created destination project");
     return { kind: "mapped", destinationProjectId: created.id, how: "created" };
   });
@@ -67,17 +67,21 @@ export type SourceProjectOutcome = "unchanged" | "mapped" | "created" | "renamed
 export function ensureSourceProject(
   rt: PairRuntime,
   destination: { id: string; name: string },
+  /** The client's source projects, when the caller just listed them (a run): saves a request per project. */
+  knownSourceProjects?: Project[],
 ): Promise<{ outcome: SourceProjectOutcome; sourceProjectId: string }> {
   return rt.locks.run(projectLockKey(rt.pair.id, destination.name), async () => {
     const { pair } = rt;
     const mapped = findProjectMappingByDestinationId(rt.database, pair.id, destination.id);
     if (mapped && mapped.name === destination.name) return { outcome: "unchanged", sourceProjectId: mapped.sourceProjectId };
     const sameNamed = async () => {
-      const existing = await rt.source.listProjects(pair.source.workspaceId, {
-        name: destination.name,
-        strictNameSearch: true,
-        clientIds: [pair.source.clientId],
-      });
+      const existing =
+        knownSourceProjects ??
+        (await rt.source.listProjects(pair.source.workspaceId, {
+          name: destination.name,
+          strictNameSearch: true,
+          clientIds: [pair.source.clientId],
+        }));
       // strict-name-search is exact on the live API, but compare again rather than trust a filter.
       return pickByName(existing.filter((p) => p.name === destination.name && p.clientId === pair.source.clientId));
     };
@@ -86,16 +90,16 @@ export function ensureSourceProject(
       // (renaming ours would collide with it), and entries parked on that name can go.
       const clash = await sameNamed();
       if (clash && clash.id !== mapped.sourceProjectId) {
-        map(rt, clash.id, destination.id, destination.name, "destination");
+        mapProject(rt, clash.id, destination.id, destination.name, "destination");
         return { outcome: "mapped", sourceProjectId: clash.id };
       }
       await rt.source.updateProject(pair.source.workspaceId, mapped.sourceProjectId, { name: destination.name });
-      map(rt, mapped.sourceProjectId, destination.id, destination.name, mapped.origin);
+      mapProject(rt, mapped.sourceProjectId, destination.id, destination.name, mapped.origin);
       return { outcome: "renamed", sourceProjectId: mapped.sourceProjectId };
     }
     const same = await sameNamed();
     if (same) {
-      map(rt, same.id, destination.id, destination.name, "destination");
+      mapProject(rt, same.id, destination.id, destination.name, "destination");
       return { outcome: "mapped", sourceProjectId: same.id };
     }
     const created = await rt.source.createProject(pair.source.workspaceId, {
@@ -103,7 +107,8 @@ export function ensureSourceProject(
       clientId: pair.source.clientId,
       ...pair.projectOptions,
     });
-    map(rt, created.id, destination.id, destination.name, "destination");
+    knownSourceProjects?.push(created);
+    mapProject(rt, created.id, destination.id, destination.name, "destination");
     rt.logger.info({ project: destination.name, sourceProjectId: created.id }, "created source project");
     return { outcome: "created", sourceProjectId: created.id };
   });

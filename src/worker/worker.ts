@@ -13,6 +13,7 @@ import {
   rescheduleEvents,
   type ClaimedEntity,
 } from "../db/inbox.js";
+import { pairsReconciledElsewhere } from "../db/leases.js";
 import type { InboxRow } from "../db/schema.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
@@ -125,6 +126,8 @@ export class Worker {
           limit: room,
           leaseMs: this.options.leaseMs ?? 300_000,
           busy: new Set(this.inFlight.keys()),
+          // Another process reconciling a pair writes its entries; their events wait for the run to end.
+          skipPairs: pairsReconciledElsewhere(this.options.database),
         });
         for (const entity of claimed) {
           const key = entityKeyOf(entity.pairId, entity.entityId);
