@@ -18,6 +18,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   let count = 0;
   let lastLine = 0;
   let lastPercent = -1;
+  let printed = -1;
   const render = (final = false) => {
     const now = Date.now();
     if (tty) {
@@ -28,7 +29,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       return;
     }
     const percent = total ? Math.floor((count / total) * 10) * 10 : -1;
-    if (final || percent > lastPercent || now - lastLine >= 5000) {
+    if (count === printed) return;
+    if (final || (total !== undefined && percent > lastPercent) || now - lastLine >= 5000) {
+      printed = count;
       stream.write(`${label}: ${count}${total ? `/${total} (${Math.round((count / total) * 100)}%)` : ""}\n`);
       lastLine = now;
       lastPercent = percent;
@@ -41,7 +44,9 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       total = nextTotal;
       count = 0;
       lastPercent = -1;
-      render();
+      printed = -1;
+      lastLine = Date.now();
+      if (tty) render();
     },
     advance(by = 1) {
       count += by;
