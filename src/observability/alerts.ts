@@ -30,9 +30,13 @@ export class Alerter {
         signal: AbortSignal.timeout(10_000),
       });
       await res.body.dump();
-      if (res.statusCode >= 300) this.logger.warn({ problem, status: res.statusCode }, "alert receiver refused the alert");
-      return res.statusCode < 300;
+      if (res.statusCode < 300) return true;
+      this.lastSent.delete(problem);
+      this.logger.warn({ problem, status: res.statusCode }, "alert receiver refused the alert");
+      return false;
     } catch (error) {
+      // Not delivered: the next occurrence may try again instead of being silenced for an hour.
+      this.lastSent.delete(problem);
       // The URL holds its receiver's secret: log the failure, never the URL.
       this.logger.warn({ problem, err: error instanceof Error ? error.message : String(error) }, "alert could not be sent");
       return false;

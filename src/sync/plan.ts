@@ -47,14 +47,16 @@ const adoptionKey = (e: DestinationEntry) =>
 export function planReconcile(input: ReconcileInput): ReconcilePlan {
   const actions: PlannedAction[] = [];
   const liveByDestination = new Map<string, EntryMapping>();
+  const mappedHere = new Set<string>();
   for (const m of input.mappings.values()) {
+    if (m.destinationEntryId) mappedHere.add(m.destinationEntryId);
     if (m.state === "live" && m.destinationEntryId) liveByDestination.set(m.destinationEntryId, m);
   }
   // Unmapped destination entries that an unmapped source entry may adopt instead of copying again.
   const byKey = new Map<string, string[]>();
   const byHash = new Map<string, string[]>();
   for (const [id, content] of input.destinations) {
-    if (!content || liveByDestination.has(id) || input.mappedElsewhere.has(id)) continue;
+    if (!content || mappedHere.has(id) || input.mappedElsewhere.has(id)) continue;
     push(byKey, adoptionKey(content), id);
     push(byHash, contentHash(content), id);
   }

@@ -21,9 +21,20 @@ export function planProjectChanges(
   const sourceById = new Map(sourceUnderClient.map((p) => [p.id, p]));
   const sourceByName = new Map<string, Project>();
   for (const p of sourceUnderClient) if (!sourceByName.has(p.name)) sourceByName.set(p.name, p);
+  // A source project has one destination counterpart: the one a mapping already ties it to, else the
+  // first same-named one. Mapping a second would re-point it away from the first, and back next run.
+  const destinationIds = new Set(destination.map((p) => p.id));
+  const claimed = new Set<string>();
+  for (const m of mappings) {
+    if (sourceById.has(m.sourceProjectId) && destinationIds.has(m.destinationProjectId)) claimed.add(m.sourceProjectId);
+  }
   const changes: ProjectChange[] = [];
   const planned = new Set<string>();
-  for (const project of [...destination].sort((a, b) => a.id.localeCompare(b.id))) {
+  // Live before archived, then by id: the same preference as pickByName.
+  const ordered = [...destination].sort(
+    (a, b) => Number(a.archived ?? false) - Number(b.archived ?? false) || a.id.localeCompare(b.id),
+  );
+  for (const project of ordered) {
     const mapping = byDestination.get(project.id);
     const mappedSource = mapping ? sourceById.get(mapping.sourceProjectId) : undefined;
     if (mappedSource) {
@@ -32,7 +43,10 @@ export function planProjectChanges(
     }
     const same = sourceByName.get(project.name);
     if (same) {
-      if (!mapping || mapping.sourceProjectId !== same.id) changes.push({ kind: "map", destination: project, sourceProjectId: same.id });
+      if (!claimed.has(same.id)) {
+        claimed.add(same.id);
+        changes.push({ kind: "map", destination: project, sourceProjectId: same.id });
+      }
       continue;
     }
     if (project.archived || planned.has(project.name)) continue;
