@@ -9,7 +9,8 @@ import {
   listProjectMappings,
 } from "../db/project-map.js";
 import { finishReconcileRun, startReconcileRun } from "../db/runs.js";
-import { entryMap, type RunTrigger } from "../db/schema.js";
+import type { AppDatabase } from "../db/connection.js";
+import { entryMap, type ReconcileRun, type RunTrigger } from "../db/schema.js";
 import { sourceEntryFromApi } from "../webhooks/events.js";
 import { applyPlanned, type ReconcileOutcome } from "./apply.js";
 import { fromDestination } from "./content.js";
@@ -61,6 +62,9 @@ export interface RunSummary {
 
 const LEASE_MS = 10 * 60_000;
 
+/** Pairs this process is reconciling now, per database. */
+const runningHere = new WeakMap<AppDatabase, Set<string>>();
+
 /**
  * One full sync of a pair over a window: projects destination → source, then entries source →
  * destination, computed by the pure plan and carried out by the same writer as the webhook path.
@@ -88,18 +92,33 @@ export async function reconcilePair(rt: PairRuntime, options: RunOptions): Promi
   });
 
   const leaseKey = reconcileLeaseKey(rt.pair.id);
-  if (!acquireLease(rt.database, leaseKey, LEASE_MS)) {
+  // The lease is per process (an owner re-takes its own lease), so it cannot stop a second run in this
+  // process: that takes the in-process set.
+  let here = runningHere.get(rt.database);
+  if (!here) runningHere.set(rt.database, (here = new Set()));
+  if (here.has(rt.pair.id) || !acquireLease(rt.database, leaseKey, LEASE_MS)) {
     return summary("aborted", null, { error: "another reconciliation of this pair is running" });
+  }
+  here.add(rt.pair.id);
+  const release = () => {
+    here.delete(rt.pair.id);
+    releaseLease(rt.database, leaseKey);
+  };
+  let run: ReconcileRun;
+  try {
+    run = startReconcileRun(rt.database, {
+      pairId: rt.pair.id,
+      trigger: options.trigger,
+      windowStart: options.since.getTime(),
+      windowEnd: options.until.getTime(),
+      dryRun,
+    });
+  } catch (error) {
+    release();
+    throw error;
   }
   const renew = setInterval(() => acquireLease(rt.database, leaseKey, LEASE_MS), LEASE_MS / 3);
   renew.unref();
-  const run = startReconcileRun(rt.database, {
-    pairId: rt.pair.id,
-    trigger: options.trigger,
-    windowStart: options.since.getTime(),
-    windowEnd: options.until.getTime(),
-    dryRun,
-  });
   let result: RunSummary;
   try {
     result = await execute(rt, options, dryRun, counts, progress, (outcome, extra) => summary(outcome, run.id, extra));
@@ -107,7 +126,7 @@ export async function reconcilePair(rt: PairRuntime, options: RunOptions): Promi
     result = summary("failed", run.id, { error: error instanceof Error ? error.message : String(error) });
   } finally {
     clearInterval(renew);
-    releaseLease(rt.database, leaseKey);
+    release();
     progress.done();
   }
   finishReconcileRun(rt.database, run.id, {
@@ -233,13 +252,18 @@ async function execute(
   });
   const limit = massDeleteLimit(plan.mappedInWindow);
   const guardTripped = plan.counts.delete > limit && !options.yes;
+  const guardError =
+    `stopped before deleting: the run would delete ${plan.counts.delete} entries, more than ${limit} ` +
+    `(max of 10 and 20% of the ${plan.mappedInWindow} mapped entries in the window); run with --yes to allow it`;
   if (dryRun) {
+    // What the real run with the same flags would do: with the guard tripped, everything but the deletes.
     counts.created = plan.counts.create;
     counts.updated = plan.counts.update;
-    counts.deleted = plan.counts.delete;
+    counts.deleted = guardTripped ? 0 : plan.counts.delete;
     counts.adopted = plan.counts.adopt;
     counts.unchanged = plan.counts.unchanged;
     counts.skipped = plan.counts.skip;
+    if (guardTripped) return summary("aborted", { plan, projects: projectChanges, error: guardError });
     return summary("succeeded", { plan, projects: projectChanges });
   }
 
@@ -252,9 +276,7 @@ async function execute(
     return summary("aborted", {
       plan,
       projects: projectChanges,
-      error:
-        `stopped before deleting: the run would delete ${plan.counts.delete} entries, more than ${limit} ` +
-        `(max of 10 and 20% of the ${plan.mappedInWindow} mapped entries in the window); run with --yes to allow it`,
+      error: guardError,
     });
   }
   await applyAll(rt, deletes, listedAt, options.concurrency ?? 4, counts, progress);
