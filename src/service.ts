@@ -9,6 +9,7 @@ import { createApp } from "./http/app.js";
 import { Alerter } from "./observability/alerts.js";
 import type { Logger } from "./observability/logger.js";
 import { Metrics } from "./observability/metrics.js";
+import { createStatusActions, type StatusActions } from "./status/actions.js";
 import { KeyedMutex } from "./sync/keyed-mutex.js";
 import { createPairRuntimes, type PairRuntime, type RuntimeDeps } from "./sync/pair-runtime.js";
 import { reconcileAll } from "./sync/reconcile-all.js";
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   worker?: Partial<Omit<WorkerOptions, "database" | "runtimes" | "logger" | "metrics">>;
   /** Client retry backoff; tests shorten it. */
   backoff?: { baseDelayMs?: number; maxDelayMs?: number };
+  /** ADMIN_TOKEN: enables the status page's buttons; without it the page is read-only. */
+  adminToken?: string | undefined;
 }
 
 export interface Service {
@@ -38,6 +41,8 @@ export interface Service {
   readonly metrics: Metrics;
   readonly locks: KeyedMutex;
   readonly alerter: Alerter;
+  /** What the status page reads and does (also: `statusActions.idle()` awaits a run it started). */
+  readonly statusActions: StatusActions;
   /** A full run of every pair (or one), with fresh clients so its request count is its own. */
   reconcileNow(trigger: RunTrigger, pairId?: string): Promise<RunSummary[]>;
   /** When the nightly run fires next; undefined when not scheduled (not listening). */
@@ -88,6 +93,15 @@ export function createService(options: ServiceOptions): Service {
     metrics,
     onStored: () => worker.notify(),
   });
+  let schedule: Cron | undefined;
+  const statusActions = createStatusActions({
+    database,
+    config,
+    logger,
+    reconcileNow: () => reconcileNow("admin"),
+    nextScheduledRun: () => schedule?.nextRun() ?? undefined,
+    onRequeued: () => worker.notify(),
+  });
   const app = createApp({
     logger,
     metrics,
@@ -110,6 +124,7 @@ export function createService(options: ServiceOptions): Service {
         deadLetters: stats.dead,
       };
     },
+    admin: { actions: statusActions, adminToken: options.adminToken },
   });
 
   const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
@@ -117,7 +132,6 @@ export function createService(options: ServiceOptions): Service {
     const chosen = [...fresh.values()].filter((rt) => pairId === undefined || rt.pair.id === pairId);
     return reconcileAll(chosen, { trigger, windowDays: config.reconcile.windowDays, alerter });
   };
-  let schedule: Cron | undefined;
 
   let server: Server | undefined;
   return {
@@ -129,6 +143,7 @@ export function createService(options: ServiceOptions): Service {
     metrics,
     locks,
     alerter,
+    statusActions,
     reconcileNow,
     nextScheduledRun: () => schedule?.nextRun() ?? undefined,
     async listen(port, host) {

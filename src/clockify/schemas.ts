@@ -96,7 +96,9 @@ export type User = z.infer<typeof userSchema>;
 export const workspaceSchema = z.object({
   id: z.string(),
   name: z.string(),
-  featureSubscriptionType: nullishString,
+  // The spec types this as an object (FeaturePlan) but shows a string example; unverified live, so any
+  // shape parses and only a string is kept.
+  featureSubscriptionType: z.unknown().transform((v) => (typeof v === "string" ? v : null)),
   memberships: z.array(membershipSchema).nullish(),
 });
 export type Workspace = z.infer<typeof workspaceSchema>;

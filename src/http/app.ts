@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { WebhookReceiver } from "../webhooks/receiver.js";
+import { adminRouter, type AdminRouteDeps } from "./admin-routes.js";
 import { webhookRouter } from "./webhook-route.js";
 
 export interface HealthReport {
@@ -14,15 +15,18 @@ export interface AppDeps {
   metrics: Metrics;
   receiver: WebhookReceiver;
   health: () => HealthReport;
+  /** The status page at `/` and its admin actions; absent, neither is mounted. */
+  admin?: Omit<AdminRouteDeps, "logger">;
 }
 
 /** The service's HTTP face. Route handlers translate HTTP to calls into the core and back, nothing more. */
-export function createApp({ logger, metrics, receiver, health }: AppDeps): Express {
+export function createApp({ logger, metrics, receiver, health, admin }: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
 
   app.use(webhookRouter(receiver));
+  if (admin) app.use(adminRouter({ ...admin, logger }));
 
   app.get("/healthz", (_req, res) => {
     let report: HealthReport;

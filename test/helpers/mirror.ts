@@ -37,6 +37,8 @@ export interface MirrorOptions {
   worker?: Parameters<typeof createService>[0]["worker"];
   /** Register the source entry events and destination project events (default true). */
   register?: boolean;
+  /** ADMIN_TOKEN of the service: enables the status page's buttons (default: none, read-only). */
+  adminToken?: string;
 }
 
 /** The whole product in one process: simulator with two workspaces, the service, webhooks registered. */
@@ -79,6 +81,7 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
     database,
     logger,
     backoff: { baseDelayMs: 5, maxDelayMs: 50 },
+    adminToken: options.adminToken,
     worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 }, ...options.worker },
   });
   const server = await service.listen(0, "127.0.0.1");

@@ -1,0 +1,139 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { z } from "zod";
+import { parseConfig } from "../config/index.js";
+import { openAndMigrate } from "../db/migrate.js";
+import { demoDay, expectedEndOfDay, seedDemoWorld } from "../demo/day.js";
+import { createLogger } from "../observability/logger.js";
+import { startSimulator } from "../sandbox/index.js";
+import { createService } from "../service.js";
+import { registerWebhooks } from "../webhooks/registration.js";
+import { runCli } from "./run.js";
+
+const flagsSchema = z.object({
+  once: z.boolean().optional(),
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+});
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `npm run demo`: the whole product against the built-in Clockify simulator, no account needed. Two
+ * workspaces, the service with a temp database, webhooks registered through the (simulated) API, then a
+ * user's day played in the agency workspace, each mirrored change printed as it lands.
+ */
+async function demo(flags: z.infer<typeof flagsSchema>): Promise<number> {
+  const out = (line = "") => process.stdout.write(`${line}\n`);
+  const sim = await startSimulator({ webhookRetryDelayMs: 1000 });
+  const w = seedDemoWorld(sim);
+  const dir = await mkdtemp(join(tmpdir(), "clockify-sync-demo-"));
+  const database = openAndMigrate(join(dir, "demo.db"));
+  const config = parseConfig(
+    {
+      pairs: [
+        {
+          id: "demo",
+          source: { apiKey: w.apiKey, workspaceId: w.source.workspaceId, userId: w.userId, clientId: w.source.clientId },
+          destination: { workspaceId: w.destination.workspaceId },
+          projectOptions: { color: "#9C27B0" },
+        },
+      ],
+      clockify: { requestsPerSecond: 50 },
+    },
+    {},
+  );
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", name: "demo" });
+  const service = createService({ config, apiUrl: sim.apiBaseUrl, database, logger, worker: { pollMs: 100 } });
+  const server = await service.listen(flags.port, "127.0.0.1").catch(async (error: unknown) => {
+    if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
+    return service.listen(0, "127.0.0.1");
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const shutdown = async () => {
+    await service.stop();
+    await sim.close();
+    database.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    out("clockify-sync demo: a simulated Clockify with two workspaces, no account needed");
+    out(`  Agency   (source)      ${w.source.workspaceId}  client "Customer Co"`);
+    out(`  Customer (destination) ${w.destination.workspaceId}`);
+    const report = await registerWebhooks({ config, database, apiUrl: sim.apiBaseUrl, url: `${base}/webhooks/clockify`, logger });
+    service.tokens.reload();
+    out(`  webhooks registered: ${report.workspaces.map((r) => `${r.registered.length + r.existing.length} in ${r.workspaceId}`).join(", ")}`);
+    out(`  status page: ${base}/`);
+    out();
+    out("A day in the Agency workspace:");
+
+    const idle = async () => {
+      await sim.deliveries.idle();
+      await service.worker.idle();
+    };
+    let failures = 0;
+    for (const step of demoDay(w)) {
+      const started = performance.now();
+      step.run();
+      let landed = false;
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        if (step.nothing) {
+          await idle();
+          await sleep(20);
+          await idle();
+          landed = step.landed();
+          break;
+        }
+        if (step.landed()) {
+          landed = true;
+          break;
+        }
+        await sleep(2);
+      }
+      const ms = Math.round(performance.now() - started);
+      if (!landed) failures++;
+      out(`  ${landed ? "✓" : "✗"} ${step.action}\n      → ${step.expect}${step.nothing ? "" : ` (${ms} ms)`}`);
+    }
+    await idle();
+
+    const expected = expectedEndOfDay();
+    const copies = sim.world.listTimeEntries(w.destination.workspaceId);
+    const matches =
+      copies.length === expected.size &&
+      copies.every((c) => {
+        const want = expected.get(c.description);
+        return want !== undefined && want[0] === c.timeInterval.start && want[1] === c.timeInterval.end;
+      });
+    out();
+    out(`Customer workspace now holds ${copies.length} entries: ${matches && failures === 0 ? "exactly the expected day" : "NOT what was expected"}.`);
+    for (const c of copies) out(`  ${c.timeInterval.start} – ${c.timeInterval.end}  ${c.description}`);
+    if (flags.once) return matches && failures === 0 ? 0 : 1;
+
+    out();
+    out(`Status page: ${base}/   (Ctrl-C to stop)`);
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+    return 0;
+  } finally {
+    await shutdown();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCli(async () => {
+    const program = new Command("demo")
+      .description("play a day of time tracking against the built-in Clockify simulator and watch it mirrored")
+      .option("--once", "run the script, exit 0 when the destination matches")
+      .option("--port <port>", "status page port (falls back to a free one)", "8080");
+    program.parse(process.argv);
+    const parsed = flagsSchema.safeParse(program.opts());
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
+    return demo(parsed.data);
+  });
+}

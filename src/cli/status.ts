@@ -1,0 +1,110 @@
+import { Command } from "commander";
+import { loadConfig, readRuntimeEnv } from "../config/index.js";
+import { openAndMigrate } from "../db/migrate.js";
+import { allWarnings, collectStatus, type PairStatus, type StatusReport } from "../status/collect.js";
+import { formatDuration, formatInstant, formatRelative } from "../status/format.js";
+import { runCli, UsageError } from "./run.js";
+
+/**
+ * `npm run status -- [--pair ID] [--json]`: the status page's facts, read from the database and config
+ * (the server need not run). Exit code 0 when all is well, 1 when there is any warning (a silent
+ * webhook, dead letters, a failed last reconciliation), so cron or a monitor can call it; 2 for bad
+ * usage or config.
+ */
+export function statusCommand(): Command {
+  return new Command("status")
+    .description("show per pair: mappings, inbox, last reconciliation, last webhooks, warnings")
+    .option("--pair <id>", "only this pair")
+    .option("--json", "machine-readable output (times as ISO strings), with recent activity and dead letters")
+    .action((options: { pair?: string; json?: boolean }) => {
+      const env = readRuntimeEnv();
+      const config = loadConfig(env.configPath);
+      const pairs = options.pair === undefined ? config.pairs : config.pairs.filter((p) => p.id === options.pair);
+      if (pairs.length === 0) {
+        throw new UsageError(`no pair "${options.pair ?? ""}" in the config (pairs: ${config.pairs.map((p) => p.id).join(", ")})`);
+      }
+      const database = openAndMigrate(env.databasePath);
+      let report: StatusReport;
+      try {
+        report = collectStatus(database, { ...config, pairs }, Date.now());
+      } finally {
+        database.close();
+      }
+      if (options.pair !== undefined) report = onlyPair(report, options.pair);
+      const warnings = allWarnings(report);
+      console.log(options.json ? JSON.stringify(report, isoTimes, 2) : formatReport(report, warnings));
+      process.exitCode = warnings.length > 0 ? 1 : 0;
+    });
+}
+
+function onlyPair(report: StatusReport, pairId: string): StatusReport {
+  const deadLetters = report.deadLetters.filter((d) => d.pairId === pairId);
+  return {
+    ...report,
+    recentActivity: report.recentActivity.filter((a) => a.pairId === pairId),
+    deadLetters,
+    deadLettersTotal: report.pairs.reduce((n, p) => n + p.inbox.deadLetters, 0),
+  };
+}
+
+/** JSON.stringify replacer: every `…At` millisecond timestamp becomes an ISO string. */
+function isoTimes(key: string, value: unknown): unknown {
+  return key.endsWith("At") && typeof value === "number" ? new Date(value).toISOString() : value;
+}
+
+const LABEL = 21;
+const line = (label: string, text: string) => `  ${label.padEnd(LABEL)}${text}`;
+const more = (text: string) => `  ${" ".repeat(LABEL)}${text}`;
+
+function at(ms: number | null, now: number, none = "never"): string {
+  return ms === null ? none : `${formatInstant(ms)} (${formatRelative(ms, now)})`;
+}
+
+function formatPair(p: PairStatus, now: number): string[] {
+  const out = [`pair ${p.id}`];
+  out.push(line("mapped projects", String(p.mappedProjects)));
+  const pending = p.mappedEntries.pending > 0 ? `, ${p.mappedEntries.pending} create(s) in flight` : "";
+  out.push(line("mapped entries", `${p.mappedEntries.live} live, ${p.mappedEntries.tombstones} tombstone(s)${pending}`));
+  const oldest = p.inbox.oldestPendingAgeSeconds === null ? "" : `, oldest ${formatDuration(p.inbox.oldestPendingAgeSeconds * 1000)}`;
+  out.push(line("inbox", `${p.inbox.depth} waiting${oldest}; ${p.inbox.deadLetters} dead letter(s)`));
+  const run = p.lastReconcile;
+  if (!run) {
+    out.push(line("last reconciliation", "none yet"));
+  } else {
+    const took = run.finishedAt === null ? "" : ` in ${formatDuration(run.finishedAt - run.startedAt)}`;
+    out.push(line("last reconciliation", `${at(run.startedAt, now)}, ${run.trigger}: ${run.outcome}${took}`));
+    const c = run.counts;
+    out.push(more(`window ${formatInstant(run.windowStartAt)} – ${formatInstant(run.windowEndAt)}`));
+    out.push(
+      more(
+        `created ${c.created}, updated ${c.updated}, deleted ${c.deleted}, adopted ${c.adopted}, ` +
+          `unchanged ${c.unchanged}, failed ${c.failed}; ${run.requests} API request(s)`,
+      ),
+    );
+    if (run.error) out.push(more(`error: ${run.error}`));
+  }
+  p.workspaces.forEach((ws, i) => {
+    const text = `${ws.side} ${ws.workspaceId}: ${at(ws.lastWebhookAt, now)}, ${ws.registeredWebhooks} registered webhook(s)`;
+    out.push(i === 0 ? line("last webhook", text) : more(text));
+  });
+  for (const w of p.warnings) out.push(`  ! ${w}`);
+  return out;
+}
+
+export function formatReport(report: StatusReport, warnings: string[] = allWarnings(report)): string {
+  const now = report.generatedAt;
+  const blocks = [`clockify-sync status at ${formatInstant(now)}`, ...report.pairs.map((p) => formatPair(p, now).join("\n"))];
+  blocks.push(
+    warnings.length === 0
+      ? "no warnings"
+      : `${warnings.length} warning(s); recent activity and dead letters: npm run status -- --json, or the status page`,
+  );
+  return blocks.join("\n\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCli(async () => {
+    await statusCommand().parseAsync(process.argv);
+    return Number(process.exitCode ?? 0);
+  });
+}

@@ -1,0 +1,210 @@
+import { Command } from "commander";
+import { z } from "zod";
+import { loadConfig, readRuntimeEnv, type Config } from "../config/index.js";
+import type { AppDatabase } from "../db/connection.js";
+import { openAndMigrate } from "../db/migrate.js";
+import { createLogger, type Logger } from "../observability/logger.js";
+import {
+  checkWebhookUrl,
+  listRegistrations,
+  registerWebhooks,
+  removeWebhooks,
+  type RegistrationListing,
+  type RegistrationReport,
+  type RemovalReport,
+} from "../webhooks/registration.js";
+import { runCli, UsageError } from "./run.js";
+
+const URL_REQUIRED = "--url is required: the service's public URL ending in /webhooks/clockify";
+const urlFlag = z
+  .string({ error: (issue) => (issue.input === undefined ? URL_REQUIRED : "--url: expected a URL") })
+  .superRefine((value, ctx) => {
+    const checked = checkWebhookUrl(value);
+    if ("error" in checked) ctx.addIssue({ code: "custom", message: `--url: ${checked.error}` });
+  });
+
+const registerFlags = z.object({ url: urlFlag, pair: z.string().optional(), json: z.boolean().optional() });
+const listFlags = z.object({ pair: z.string().optional(), json: z.boolean().optional() });
+const removeFlags = z.object({ url: urlFlag.optional(), pair: z.string().optional(), json: z.boolean().optional() });
+
+function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+  return parsed.data;
+}
+
+interface Session {
+  config: Config;
+  database: AppDatabase;
+  apiUrl: string;
+  logger: Logger;
+  pairId?: string;
+}
+
+async function withSession<T>(pair: string | undefined, body: (session: Session) => Promise<T>): Promise<T> {
+  const env = readRuntimeEnv();
+  const config = loadConfig(env.configPath);
+  if (pair !== undefined && !config.pairs.some((p) => p.id === pair)) {
+    throw new UsageError(`no pair "${pair}" in the config (pairs: ${config.pairs.map((p) => p.id).join(", ")})`);
+  }
+  // Progress goes to the logger only at warn and above, so the printed report stays readable.
+  const logger = createLogger({ level: env.logLevel === "info" ? "warn" : env.logLevel, name: "webhooks" });
+  const database = openAndMigrate(env.databasePath);
+  try {
+    return await body({ config, database, apiUrl: env.apiUrl, logger, ...(pair === undefined ? {} : { pairId: pair }) });
+  } finally {
+    database.close();
+  }
+}
+
+/**
+ * `npm run webhooks -- register --url https://host/webhooks/clockify [--pair ID] | list [--pair ID] |
+ * remove [--pair ID] [--url URL]`. Prints per workspace what was registered, found, left out and why;
+ * never a token (only their hashes are stored, and the report carries none).
+ */
+export function webhooksCommand(): Command {
+  const program = new Command("webhooks").description("register this service's webhooks in Clockify, list or remove them");
+  program
+    .command("register")
+    .description("create the webhooks every workspace of the config needs (idempotent)")
+    .option("--url <url>", "the service's public URL, ending in /webhooks/clockify")
+    .option("--pair <id>", "only this pair's workspaces")
+    .option("--json", "machine-readable output")
+    .action(async (raw: unknown) => {
+      const flags = parseFlags(registerFlags, raw);
+      const url = flags.url;
+      const checked = checkWebhookUrl(url);
+      if (!("error" in checked) && checked.warning !== null) console.error(`warning: ${checked.warning}`);
+      const report = await withSession(flags.pair, (s) => registerWebhooks({ ...s, url }));
+      if (flags.json) console.log(JSON.stringify(report, null, 2));
+      else printRegistration(report);
+      process.exitCode = report.ok ? 0 : 1;
+    });
+  program
+    .command("list")
+    .description("this service's webhooks per workspace, checked against Clockify")
+    .option("--pair <id>", "only this pair's workspaces")
+    .option("--json", "machine-readable output")
+    .action(async (raw: unknown) => {
+      const flags = parseFlags(listFlags, raw);
+      const listing = await withSession(flags.pair, (s) => listRegistrations(s));
+      if (flags.json) console.log(JSON.stringify(listing, null, 2));
+      else printListing(listing);
+      process.exitCode = listing.workspaces.every((w) => w.error === null) ? 0 : 1;
+    });
+  program
+    .command("remove")
+    .description("delete the webhooks this service registered (in Clockify and in its table)")
+    .option("--pair <id>", "only this pair's workspaces, and only webhooks no other pair needs")
+    .option("--url <url>", "only webhooks registered for this URL (e.g. the old one after a move)")
+    .option("--json", "machine-readable output")
+    .action(async (raw: unknown) => {
+      const flags = parseFlags(removeFlags, raw);
+      const report = await withSession(flags.pair, (s) => removeWebhooks({ ...s, ...(flags.url === undefined ? {} : { url: flags.url }) }));
+      if (flags.json) console.log(JSON.stringify(report, null, 2));
+      else printRemoval(report);
+      process.exitCode = report.ok ? 0 : 1;
+    });
+  return program;
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+
+function describeWorkspace(w: { workspaceId: string; sourceOf: string[]; destinationOf: string[] }): string {
+  const roles = [
+    w.sourceOf.length > 0 ? `source of ${w.sourceOf.join(", ")}` : "",
+    w.destinationOf.length > 0 ? `destination of ${w.destinationOf.join(", ")}` : "",
+  ].filter(Boolean);
+  return `workspace ${w.workspaceId}${roles.length > 0 ? ` (${roles.join("; ")})` : " (in no pair of the config)"}`;
+}
+
+function describePlan(plan: string | null, limit: number | null, inUse: number | null, when = ""): string {
+  const parts = [
+    plan === null ? "plan unknown" : `plan ${plan}`,
+    limit === null ? "" : `${limit} webhooks max`,
+    inUse === null ? "" : `${inUse} in use${when}`,
+  ].filter(Boolean);
+  return parts.join(", ");
+}
+
+function printRegistration(report: RegistrationReport): void {
+  console.log(`webhooks → ${report.url}`);
+  for (const w of report.workspaces) {
+    console.log(`${describeWorkspace(w)} · ${describePlan(w.plan, w.limit, w.inUse, " before")}`);
+    if (w.error !== null) console.log(`  error: ${w.error}`);
+    for (const r of w.registered) {
+      const scope = r.triggerSourceType === "USER_ID" ? `users ${r.triggerSource.join(", ")}` : "whole workspace";
+      const replaced = r.replaced === null ? "" : `, replaces ${r.replaced} (scope did not cover every pair user)`;
+      console.log(`  registered     ${pad(r.event, 20)} id ${r.webhookId} (${scope}${replaced})`);
+    }
+    for (const e of w.existing) {
+      const extra = [
+        e.tokenRegenerated ? "token regenerated: it was not in this service's table; a copy of its old secret in webhookSecrets no longer works" : "",
+        e.disabled ?? "",
+      ].filter(Boolean);
+      console.log(`  already there  ${pad(e.event, 20)} id ${e.webhookId}${extra.length > 0 ? ` (${extra.join("; ")})` : ""}`);
+    }
+    // Left-out events mostly share one reason (the limit): each reason is printed once, under its events.
+    const reasons = new Map<string, string[]>();
+    for (const l of w.leftOut) reasons.set(l.reason, [...(reasons.get(l.reason) ?? []), l.event]);
+    for (const [reason, events] of reasons) console.log(`  left out       ${events.join(", ")}\n${" ".repeat(17)}${reason}`);
+    if (w.error === null) for (const f of w.failed) console.log(`  failed         ${pad(f.event, 20)} ${f.error}`);
+    for (const note of w.notes) console.log(`  note: ${note}`);
+  }
+  if (report.leftOutSummary !== null) console.log(report.leftOutSummary);
+  const count = (pick: (w: RegistrationReport["workspaces"][number]) => unknown[]) =>
+    report.workspaces.reduce((n, w) => n + pick(w).length, 0);
+  console.log(
+    `${count((w) => w.registered)} registered, ${count((w) => w.existing)} already there, ` +
+      `${count((w) => w.leftOut)} left out, ${count((w) => w.failed)} failed`,
+  );
+}
+
+function printListing(listing: RegistrationListing): void {
+  if (listing.workspaces.length === 0) {
+    console.log("no workspaces and no registrations");
+    return;
+  }
+  for (const w of listing.workspaces) {
+    console.log(`${describeWorkspace(w)} · ${describePlan(w.plan, w.limit, w.inUse)}`);
+    if (w.error !== null) console.log(`  error: ${w.error}`);
+    for (const r of w.registrations) {
+      const extra = [r.detail ?? "", r.needed ? "" : "needed by no pair"].filter(Boolean);
+      console.log(
+        `  ${pad(r.status, 10)} ${pad(r.event, 20)} id ${r.webhookId}  ${r.url}  since ${r.registeredAt}` +
+          (extra.length > 0 ? `  (${extra.join("; ")})` : ""),
+      );
+    }
+    for (const event of w.missing) console.log(`  ${pad("missing", 10)} ${pad(event, 20)} not registered by this service`);
+    if (w.others !== null && w.others > 0) console.log(`  ${w.others} other webhook(s) in this workspace are not this service's`);
+  }
+  if (listing.workspaces.some((w) => w.missing.length > 0 || w.registrations.some((r) => r.status === "gone"))) {
+    console.log("register creates what is missing: npm run webhooks -- register --url https://<host>/webhooks/clockify");
+  }
+}
+
+function printRemoval(report: RemovalReport): void {
+  if (report.workspaces.length === 0) {
+    console.log("nothing to remove: this service has no registrations there");
+    return;
+  }
+  for (const w of report.workspaces) {
+    console.log(`workspace ${w.workspaceId}`);
+    for (const r of w.removed) {
+      console.log(`  removed   ${pad(r.event, 20)} id ${r.webhookId}  ${r.url}${r.alreadyGone ? "  (was already gone in Clockify)" : ""}`);
+    }
+    for (const k of w.kept) console.log(`  kept      ${pad(k.event, 20)} id ${k.webhookId}  ${k.reason}`);
+    for (const f of w.failed) console.log(`  failed    ${pad(f.event, 20)} id ${f.webhookId}  ${f.error}`);
+  }
+  const removed = report.workspaces.reduce((n, w) => n + w.removed.length, 0);
+  const kept = report.workspaces.reduce((n, w) => n + w.kept.length, 0);
+  const failed = report.workspaces.reduce((n, w) => n + w.failed.length, 0);
+  console.log(`${removed} removed, ${kept} kept, ${failed} failed`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runCli(async () => {
+    await webhooksCommand().parseAsync(process.argv);
+    return Number(process.exitCode ?? 0);
+  });
+}

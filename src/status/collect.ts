@@ -1,0 +1,256 @@
+import type { Config, PairConfig } from "../config/schema.js";
+import type { AppDatabase } from "../db/connection.js";
+import { inboxStats, listDeadLetters, recentlyApplied } from "../db/inbox.js";
+import type { ReconcileRun, RunOutcome, RunTrigger, WebhookSide } from "../db/schema.js";
+import {
+  countEntryMappingsByState,
+  countProjectMappings,
+  lastWebhookReceivedByWorkspace,
+  latestRealReconcileRun,
+  webhookRegistrationsByWorkspace,
+  type WorkspaceRegistrations,
+} from "../db/status-queries.js";
+
+/** Every timestamp here is milliseconds since the epoch, in a field named *At, like the database. */
+
+export interface WorkspaceStatus {
+  side: WebhookSide;
+  workspaceId: string;
+  /** Newest webhook event stored for this workspace (any pair); null when none is in the inbox. */
+  lastWebhookAt: number | null;
+  /** Whole hours since then; null when there was none. */
+  silentHours: number | null;
+  registeredWebhooks: number;
+  /** Registrations in this workspace, or signing secrets in the pair's config: webhooks should come. */
+  expectsWebhooks: boolean;
+}
+
+export interface ReconcileStatus {
+  id: number;
+  trigger: RunTrigger;
+  startedAt: number;
+  finishedAt: number | null;
+  windowStartAt: number;
+  windowEndAt: number;
+  outcome: RunOutcome;
+  counts: { created: number; updated: number; deleted: number; adopted: number; unchanged: number; failed: number };
+  requests: number;
+  error: string | null;
+}
+
+export interface PairStatus {
+  id: string;
+  mappedProjects: number;
+  mappedEntries: {
+    live: number;
+    tombstones: number;
+    /** Intents of creates in flight (or interrupted); normally 0. */
+    pending: number;
+  };
+  inbox: {
+    /** Events waiting to be applied (pending + leased). */
+    depth: number;
+    oldestPendingAt: number | null;
+    oldestPendingAgeSeconds: number | null;
+    deadLetters: number;
+  };
+  /** The newest run that was not a dry run; null when there never was one. */
+  lastReconcile: ReconcileStatus | null;
+  workspaces: WorkspaceStatus[];
+  warnings: string[];
+}
+
+export interface ActivityItem {
+  id: number;
+  pairId: string;
+  eventType: string;
+  entityId: string;
+  destinationId: string | null;
+  outcome: string | null;
+  receivedAt: number;
+  appliedAt: number | null;
+  /** appliedAt − receivedAt */
+  latencyMs: number | null;
+}
+
+export interface DeadLetterItem {
+  id: number;
+  pairId: string;
+  eventType: string;
+  entityId: string;
+  attempts: number;
+  receivedAt: number;
+  lastError: string | null;
+}
+
+export interface StatusReport {
+  generatedAt: number;
+  silenceHours: number;
+  pairs: PairStatus[];
+  /** The last applied inbox events, newest first. */
+  recentActivity: ActivityItem[];
+  /** Oldest first, at most DEAD_LETTERS_SHOWN of them; `deadLettersTotal` counts all. */
+  deadLetters: DeadLetterItem[];
+  deadLettersTotal: number;
+}
+
+export const RECENT_ACTIVITY_SHOWN = 50;
+export const DEAD_LETTERS_SHOWN = 200;
+
+const HOUR_MS = 3_600_000;
+
+const WEBHOOK_ADVICE = "Clockify disables failing webhooks quietly; check them with npm run webhooks -- list";
+
+/** Everything a person needs to see whether the mirror is healthy, read from the database only. */
+export function collectStatus(database: AppDatabase, config: Config, now: number = Date.now()): StatusReport {
+  const workspaceIds = [...new Set(config.pairs.flatMap((p) => [p.source.workspaceId, p.destination.workspaceId]))];
+  const lastWebhooks = lastWebhookReceivedByWorkspace(database, workspaceIds);
+  const registrations = webhookRegistrationsByWorkspace(database, workspaceIds);
+  const silenceHours = config.alerts.silenceHours;
+
+  const pairs = config.pairs.map((pair) => collectPair(database, pair, { now, silenceHours, lastWebhooks, registrations }));
+
+  const dead = listDeadLetters(database);
+  return {
+    generatedAt: now,
+    silenceHours,
+    pairs,
+    recentActivity: recentlyApplied(database, RECENT_ACTIVITY_SHOWN).map((row) => ({
+      id: row.id,
+      pairId: row.pairId,
+      eventType: row.eventType,
+      entityId: row.entityId,
+      destinationId: row.destinationId,
+      outcome: row.outcome,
+      receivedAt: row.receivedAt,
+      appliedAt: row.appliedAt,
+      latencyMs: row.appliedAt === null ? null : row.appliedAt - row.receivedAt,
+    })),
+    deadLetters: dead.slice(0, DEAD_LETTERS_SHOWN).map((row) => ({
+      id: row.id,
+      pairId: row.pairId,
+      eventType: row.eventType,
+      entityId: row.entityId,
+      attempts: row.attempts,
+      receivedAt: row.receivedAt,
+      lastError: row.lastError,
+    })),
+    deadLettersTotal: dead.length,
+  };
+}
+
+interface PairContext {
+  now: number;
+  silenceHours: number;
+  lastWebhooks: Map<string, number>;
+  registrations: Map<string, WorkspaceRegistrations>;
+}
+
+function collectPair(database: AppDatabase, pair: PairConfig, ctx: PairContext): PairStatus {
+  const entries = countEntryMappingsByState(database, pair.id);
+  const stats = inboxStats(database, pair.id);
+  const run = latestRealReconcileRun(database, pair.id);
+  const warnings: string[] = [];
+
+  const workspaces = (
+    [
+      ["source", pair.source.workspaceId],
+      ["destination", pair.destination.workspaceId],
+    ] as const
+  ).map(([side, workspaceId]): WorkspaceStatus => {
+    const last = ctx.lastWebhooks.get(workspaceId) ?? null;
+    const registered = ctx.registrations.get(workspaceId);
+    const expectsWebhooks = (registered?.count ?? 0) > 0 || pair.webhookSecrets.length > 0;
+    const silentHours = last === null ? null : Math.floor(Math.max(0, ctx.now - last) / HOUR_MS);
+    const warning = silenceWarning(workspaceId, side, { last, registered, expectsWebhooks, ...ctx });
+    if (warning) warnings.push(warning);
+    return { side, workspaceId, lastWebhookAt: last, silentHours, registeredWebhooks: registered?.count ?? 0, expectsWebhooks };
+  });
+
+  if (stats.dead > 0) {
+    warnings.push(
+      `${stats.dead} dead letter(s): events that failed for good wait for a person; replay with npm run deadletter -- list`,
+    );
+  }
+  if (run && (run.outcome === "failed" || run.outcome === "aborted")) {
+    warnings.push(
+      `the last reconciliation (${new Date(run.startedAt).toISOString()}) ${run.outcome}: ${run.error ?? "see the log"}`,
+    );
+  }
+
+  return {
+    id: pair.id,
+    mappedProjects: countProjectMappings(database, pair.id),
+    mappedEntries: { live: entries.live, tombstones: entries.tombstone, pending: entries.pending },
+    inbox: {
+      depth: stats.depth,
+      oldestPendingAt: stats.oldestPendingReceivedAt,
+      oldestPendingAgeSeconds:
+        stats.oldestPendingReceivedAt === null
+          ? null
+          : Math.max(0, Math.round((ctx.now - stats.oldestPendingReceivedAt) / 1000)),
+      deadLetters: stats.dead,
+    },
+    lastReconcile: run ? reconcileStatus(run) : null,
+    workspaces,
+    warnings,
+  };
+}
+
+function silenceWarning(
+  workspaceId: string,
+  side: WebhookSide,
+  facts: {
+    now: number;
+    silenceHours: number;
+    last: number | null;
+    registered: WorkspaceRegistrations | undefined;
+    expectsWebhooks: boolean;
+  },
+): string | undefined {
+  // A destination only sends project events, which can rightly be silent for weeks; entry events from
+  // the source flow every working day, so their silence is the signal that Clockify disabled a webhook.
+  if (!facts.expectsWebhooks || side !== "source") return undefined;
+  const limit = `more than alerts.silenceHours = ${facts.silenceHours}`;
+  const name = `workspace ${workspaceId} (${side})`;
+  if (facts.last !== null) {
+    const hours = (facts.now - facts.last) / HOUR_MS;
+    if (hours <= facts.silenceHours) return undefined;
+    return `${name} has been silent for ${Math.floor(hours)} hours (${limit}): ${WEBHOOK_ADVICE}`;
+  }
+  // Nothing ever arrived. Freshly registered webhooks get the same grace period as a silence.
+  const since = facts.registered?.oldestCreatedAt ?? null;
+  if (since === null) {
+    return `${name} has never sent a webhook, though the pair has webhookSecrets: ${WEBHOOK_ADVICE}`;
+  }
+  const hours = (facts.now - since) / HOUR_MS;
+  if (hours <= facts.silenceHours) return undefined;
+  return `${name} has sent no webhook in the ${Math.floor(hours)} hours since its webhooks were registered (${limit}): ${WEBHOOK_ADVICE}`;
+}
+
+function reconcileStatus(run: ReconcileRun): ReconcileStatus {
+  return {
+    id: run.id,
+    trigger: run.trigger,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    windowStartAt: run.windowStart,
+    windowEndAt: run.windowEnd,
+    outcome: run.outcome,
+    counts: {
+      created: run.created,
+      updated: run.updated,
+      deleted: run.deleted,
+      adopted: run.adopted,
+      unchanged: run.unchanged,
+      failed: run.failed,
+    },
+    requests: run.requests,
+    error: run.error,
+  };
+}
+
+/** Every pair's warnings, each once (a workspace shared by two pairs would repeat its silence). */
+export function allWarnings(report: StatusReport): string[] {
+  return [...new Set(report.pairs.flatMap((p) => p.warnings))];
+}

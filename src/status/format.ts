@@ -1,0 +1,26 @@
+/** Human forms of the status report's times, shared by the status page and `npm run status`. */
+
+/** "2026-11-20 09:00:00 UTC" */
+export function formatInstant(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+}
+
+/** "3 h ago", "in 5 min" */
+export function formatRelative(ms: number, now: number): string {
+  const diff = now - ms;
+  const s = Math.abs(diff) / 1000;
+  let text: string;
+  if (s < 60) text = `${Math.round(s)} s`;
+  else if (s < 3600) text = `${Math.floor(s / 60)} min`;
+  else if (s < 48 * 3600) text = `${Math.floor(s / 3600)} h`;
+  else text = `${Math.floor(s / 86400)} days`;
+  return diff >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** "120 ms", "3.2 s", "5 min", "1.5 h" */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}

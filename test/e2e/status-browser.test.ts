@@ -1,0 +1,121 @@
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { listEntryMappings } from "../../src/db/entry-map.js";
+import { listRecentReconcileRuns } from "../../src/db/runs.js";
+import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ADMIN_TOKEN = "browser-test-admin-token-7f3a";
+
+// Without the browser a developer's machine skips this file, loudly; CI must have it, so there it runs
+// (and fails at launch if the browser is missing).
+const skip = !existsSync(CHROMIUM) && !process.env["CI"];
+if (skip) {
+  console.warn(`test/e2e/status-browser.test.ts skipped: ${CHROMIUM} is missing (apt-get install -y chromium). In CI (CI set) it runs.`);
+}
+
+describe.skipIf(skip)("status page in a real browser", () => {
+  let browser: Browser;
+  let m: MirrorEnv;
+  let page: Page;
+  let base: string;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    m = await startMirror({ adminToken: ADMIN_TOKEN });
+    base = new URL(m.webhookUrl).origin;
+    // A phone-sized viewport: the page must work there.
+    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  });
+  afterEach(async () => {
+    await page?.close();
+    // A run started from the page must be over before its database closes.
+    await m.service.statusActions.idle();
+    await m.close();
+  });
+
+  /** Three entries mirrored through the webhooks, as in real use. */
+  async function seedMirroredEntries(): Promise<void> {
+    const { world } = m.sim;
+    const ws = m.source.workspaceId;
+    const project = world.addProject(ws, { name: "Website", clientId: m.source.clientId });
+    world.addProject(m.destination.workspaceId, { name: "Website" });
+    for (const [i, description] of ["homepage", "pricing page", "blog"].entries()) {
+      world.createTimeEntry(
+        ws,
+        m.user.id,
+        { start: `2026-11-2${i}T09:00:00Z`, end: `2026-11-2${i}T10:00:00Z`, description, projectId: project.id },
+        { emit: true },
+      );
+    }
+    await m.settle();
+    expect(listEntryMappings(m.database, "acme").filter((e) => e.state === "live")).toHaveLength(3);
+  }
+
+  const text = async (selector: string) => ((await page.locator(selector).textContent()) ?? "").trim();
+
+  it("shows the mirror's facts, refuses a wrong token, and reconciles with the right one", async () => {
+    await seedMirroredEntries();
+    const response = await page.goto(`${base}/`);
+    expect(response?.status()).toBe(200);
+
+    expect(await text('[data-pair="acme"] h2')).toBe("Pair acme");
+    expect(await text('[data-pair="acme"] [data-fact="entries-live"]')).toBe("3");
+    expect(await text('[data-pair="acme"] [data-fact="inbox-depth"]')).toBe("0");
+    expect(await text('[data-pair="acme"] [data-fact="dead-letters"]')).toBe("0");
+    expect(await text('[data-pair="acme"] [data-fact="last-reconcile"]')).toBe("none yet");
+    expect(await text('[data-pair="acme"] [data-fact="last-webhook-source"]')).toContain(m.source.workspaceId);
+    expect(await page.locator("#activity tbody tr").count()).toBeGreaterThanOrEqual(3);
+    expect(await text("#activity")).toContain("created");
+    // No script runs on the page at all, and nothing overflows the phone's width but the tables' own scroll.
+    expect(await page.locator("script").count()).toBe(0);
+    // (A string: this project's TypeScript has no DOM types.)
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+
+    const reconcileForm = page.locator('form[action="/admin/reconcile"]');
+    await reconcileForm.locator('input[name="token"]').fill("not-the-token");
+    const [refused] = await Promise.all([
+      page.waitForResponse(`${base}/admin/reconcile`),
+      reconcileForm.getByRole("button", { name: "Reconcile now" }).click(),
+    ]);
+    expect(refused.status()).toBe(403);
+    await page.waitForURL(`${base}/admin/reconcile`);
+    expect(await text("h1")).toBe("Wrong admin token");
+    expect(listRecentReconcileRuns(m.database)).toEqual([]);
+
+    await page.goto(`${base}/`);
+    await reconcileForm.locator('input[name="token"]').fill(ADMIN_TOKEN);
+    await Promise.all([
+      page.waitForURL(`${base}/?flash=reconcile-started`),
+      reconcileForm.getByRole("button", { name: "Reconcile now" }).click(),
+    ]);
+    expect(await text("#flash")).toContain("Reconciliation started");
+
+    await m.service.statusActions.idle();
+    const runs = listRecentReconcileRuns(m.database);
+    expect(runs.map((r) => [r.pairId, r.trigger, r.outcome, r.dryRun])).toEqual([["acme", "admin", "succeeded", false]]);
+    expect(runs[0]).toMatchObject({ unchanged: 3, created: 0, deleted: 0 });
+
+    await page.goto(`${base}/`);
+    expect(await text('[data-pair="acme"] [data-fact="last-reconcile"]')).toMatch(/ · admin$/);
+    expect(await text('[data-pair="acme"] [data-fact="last-reconcile-outcome"]')).toMatch(/^succeeded/);
+    expect(await text('[data-pair="acme"] [data-fact="last-reconcile-counts"]')).toContain("unchanged 3");
+  });
+});
