@@ -98,7 +98,10 @@ export const workspaceSchema = z.object({
   name: z.string(),
   // The spec types this as an object (FeaturePlan) but shows a string example; unverified live, so any
   // shape parses and only a string is kept.
-  featureSubscriptionType: z.unknown().transform((v) => (typeof v === "string" ? v : null)),
+  featureSubscriptionType: z
+    .unknown()
+    .optional()
+    .transform((v) => (typeof v === "string" ? v : null)),
   memberships: z.array(membershipSchema).nullish(),
 });
 export type Workspace = z.infer<typeof workspaceSchema>;

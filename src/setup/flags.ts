@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { isHttpUrl } from "../config/fields.js";
+import { PAIR_ID_PATTERN } from "../config/schema.js";
+import { PAIR_ID_RULE } from "./match.js";
+
+const choice = (flag: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, { error: `${flag}: expected an id or a name` })
+    .optional();
+
+/** The answers setup can take from the command line instead of asking. */
+export const setupFlagsSchema = z
+  .object({
+    sourceWorkspace: choice("--source-workspace"),
+    client: choice("--client"),
+    destinationWorkspace: choice("--destination-workspace"),
+    sourceUser: choice("--source-user"),
+    destinationUser: choice("--destination-user"),
+    pair: z
+      .string()
+      .regex(PAIR_ID_PATTERN, { error: `--pair: expected ${PAIR_ID_RULE}` })
+      .optional(),
+    webhookUrl: z
+      .string()
+      .refine(isHttpUrl, { error: "--webhook-url: expected the service's public http(s) URL" })
+      .optional(),
+    /** false for `--no-webhooks`; undefined when not given. */
+    webhooks: z.boolean().optional(),
+    reconcile: z.boolean().optional(),
+    yes: z.boolean().optional(),
+  })
+  .refine((flags) => !(flags.webhooks === false && flags.webhookUrl !== undefined), {
+    error: "--webhook-url and --no-webhooks contradict each other",
+  });
+
+export type SetupFlags = z.infer<typeof setupFlagsSchema>;
+
+/** The command-line spelling of each flag, for messages. */
+export const FLAG_NAMES = {
+  sourceWorkspace: "--source-workspace",
+  client: "--client",
+  destinationWorkspace: "--destination-workspace",
+  sourceUser: "--source-user",
+  destinationUser: "--destination-user",
+  pair: "--pair",
+  webhookUrl: "--webhook-url",
+  reconcile: "--reconcile",
+  yes: "--yes",
+} as const satisfies Partial<Record<keyof SetupFlags, string>>;

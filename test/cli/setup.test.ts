@@ -1,0 +1,559 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ClockifyClient } from "../../src/clockify/client.js";
+import { UsageError } from "../../src/cli/run.js";
+import { loadConfig } from "../../src/config/index.js";
+import { openAndMigrate } from "../../src/db/migrate.js";
+import { listWebhooksForWorkspace } from "../../src/db/webhooks.js";
+import { createLogger } from "../../src/observability/logger.js";
+import type { Progress } from "../../src/observability/progress.js";
+import type { SetupFlags } from "../../src/setup/flags.js";
+import { runSetup, SetupCancelled, SetupError, type SetupDeps } from "../../src/setup/flow.js";
+import {
+  inquirerPrompts,
+  type ConfirmQuestion,
+  type InputQuestion,
+  type PasswordQuestion,
+  type Prompts,
+  type SelectQuestion,
+} from "../../src/setup/prompts.js";
+import { startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+// ---- a scripted stand-in for the terminal ----
+
+interface Asked {
+  kind: "select" | "input" | "password" | "confirm";
+  message: string;
+  choices?: { value: unknown; name: string }[];
+  default?: unknown;
+}
+type Answer = unknown | ((question: Asked) => unknown);
+
+/** Answers from a queue, in order, and records every question; an unexpected question fails the test. */
+class ScriptedPrompts implements Prompts {
+  readonly asked: Asked[] = [];
+  constructor(private readonly answers: Answer[]) {}
+
+  get remaining(): number {
+    return this.answers.length;
+  }
+
+  async select<T>(q: SelectQuestion<T>): Promise<T> {
+    const answer = this.next({ kind: "select", message: q.message, choices: [...q.choices], default: q.default });
+    if (!q.choices.some((c) => c.value === answer)) throw new Error(`scripted answer ${String(answer)} is not a choice of "${q.message}"`);
+    return answer as T;
+  }
+
+  async input(q: InputQuestion): Promise<string> {
+    return this.checked(q, this.next({ kind: "input", message: q.message, default: q.default }));
+  }
+
+  async password(q: PasswordQuestion): Promise<string> {
+    return this.checked(q, this.next({ kind: "password", message: q.message }));
+  }
+
+  async confirm(q: ConfirmQuestion): Promise<boolean> {
+    const answer = this.next({ kind: "confirm", message: q.message, default: q.default });
+    if (typeof answer !== "boolean") throw new Error(`confirm "${q.message}" needs a boolean answer`);
+    return answer;
+  }
+
+  private checked(q: InputQuestion | PasswordQuestion, answer: unknown): string {
+    if (typeof answer !== "string") throw new Error(`"${q.message}" needs a string answer`);
+    const verdict = q.validate?.(answer) ?? true;
+    if (verdict !== true) throw new Error(`scripted answer to "${q.message}" rejected: ${verdict}`);
+    return answer;
+  }
+
+  private next(question: Asked): unknown {
+    this.asked.push(question);
+    if (this.answers.length === 0) throw new Error(`unexpected question (${question.kind}) "${question.message}"`);
+    const answer = this.answers.shift();
+    return typeof answer === "function" ? (answer as (q: Asked) => unknown)(question) : answer;
+  }
+}
+
+/** The choice whose label starts with `name`. */
+const pick = (name: string) => (q: Asked) => {
+  const choice = q.choices?.find((c) => c.name.startsWith(name));
+  if (!choice) throw new Error(`no choice "${name}" in "${q.message}": ${q.choices?.map((c) => c.name).join(", ")}`);
+  return choice.value;
+};
+/** Whatever the question offers as its default (Enter). */
+const accept = (q: Asked) => q.default;
+
+// ---- the world ----
+
+let w: TwoWorkspaces;
+let dir: string;
+let configPath: string;
+let databasePath: string;
+let lines: string[];
+let warnings: string[];
+let bob: { id: string; email: string };
+
+beforeEach(async () => {
+  w = await startTwoWorkspaces();
+  const b = w.sim.world.addUser({ name: "Bob Builder", email: "bob@agency.example" });
+  w.sim.world.addMember(w.source.workspaceId, b.id);
+  bob = { id: b.id, email: b.email };
+  dir = await mkdtemp(join(tmpdir(), "clockify-sync-setup-"));
+  configPath = join(dir, "clockify-sync.config.json");
+  databasePath = join(dir, "sync.db");
+  lines = [];
+  warnings = [];
+});
+
+afterEach(async () => {
+  await w.sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    SRC_CLOCKIFY_API_KEY: w.user.apiKey,
+    CLOCKIFY_API_URL: w.sim.apiBaseUrl,
+    DATABASE_PATH: databasePath,
+    LOG_LEVEL: "silent",
+    ...extra,
+  };
+}
+
+function deps(prompts: Prompts, flags: SetupFlags = {}, extra: Partial<SetupDeps> = {}): SetupDeps {
+  const env = extra.env ?? environment();
+  return {
+    env,
+    flags,
+    prompts,
+    clientFactory: (apiKey) => new ClockifyClient({ baseUrl: w.sim.apiBaseUrl, apiKey, backoff: { maxRetries: 0 } }),
+    output: { line: (text = "") => lines.push(text), warn: (text) => warnings.push(text) },
+    configPath,
+    logger: createLogger({ level: "silent" }),
+    progress: { phase() {}, advance() {}, done() {} },
+    ...extra,
+  };
+}
+
+const rawConfig = () => JSON.parse(readFileSync(configPath, "utf8")) as { pairs: Record<string, unknown>[] } & Record<string, unknown>;
+
+describe("npm run setup, interactive", () => {
+  it("asks every question and writes a valid pair with ${SRC_CLOCKIFY_API_KEY} when the key came from the environment", async () => {
+    const prompts = new ScriptedPrompts([
+      pick("Agency"), // source workspace
+      pick("Customer Co"), // client
+      pick("Customer"), // destination workspace
+      accept, // source user: the key's owner
+      accept, // destination user: the key's owner
+      accept, // pair id: from the client's name
+      true, // write the config
+      false, // no webhooks
+      false, // no reconciliation
+    ]);
+    const result = await runSetup(deps(prompts));
+
+    expect(result).toMatchObject({ pairId: "customer-co", replaced: false, secretInFile: false, exitCode: 0 });
+    expect(prompts.remaining).toBe(0);
+    expect(prompts.asked.map((q) => q.kind)).toEqual(["select", "select", "select", "select", "select", "input", "confirm", "confirm", "confirm"]);
+    // The source user is offered from the workspace's members, the key's owner preselected.
+    expect(prompts.asked[3]?.choices?.map((c) => c.name)).toEqual(["Ada Lovelace <ada@example.com>", "Bob Builder <bob@agency.example>"]);
+    expect(prompts.asked[3]?.default).toBe(w.user.id);
+    // Another account is offered for the destination, as the destination key was not in the environment.
+    expect(prompts.asked[2]?.choices?.map((c) => c.name)).toEqual([
+      "Agency (the source workspace)",
+      "Customer",
+      "A workspace of another Clockify account…",
+    ]);
+
+    const raw = rawConfig();
+    expect(raw.pairs).toEqual([
+      {
+        id: "customer-co",
+        source: { apiKey: "${SRC_CLOCKIFY_API_KEY}", workspaceId: w.source.workspaceId, userId: w.user.id, clientId: w.source.clientId },
+        destination: { workspaceId: w.destination.workspaceId, userId: w.user.id },
+      },
+    ]);
+    const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: w.user.apiKey });
+    expect(config.pairs[0]?.source.apiKey).toBe(w.user.apiKey);
+    expect(config.pairs[0]?.destination.apiKey).toBe(w.user.apiKey);
+
+    const printed = [...lines, ...warnings].join("\n");
+    expect(printed).not.toContain(w.user.apiKey);
+    expect(printed).toContain("${SRC_CLOCKIFY_API_KEY} (from the environment");
+    expect(printed).toContain(`--source-workspace ${w.source.workspaceId} --client ${w.source.clientId}`);
+  });
+
+  it("refuses the source workspace as destination and asks again", async () => {
+    const prompts = new ScriptedPrompts([
+      pick("Agency"),
+      pick("Customer Co"),
+      pick("Agency"), // the source again: refused
+      pick("Customer"),
+      accept,
+      accept,
+      "acme",
+      true,
+      false,
+      false,
+    ]);
+    await runSetup(deps(prompts));
+    const destinationQuestions = prompts.asked.filter((q) => q.message.startsWith("Destination workspace"));
+    expect(destinationQuestions).toHaveLength(2);
+    expect(warnings.join("\n")).toContain('"Agency" is the source workspace');
+    expect(rawConfig().pairs[0]).toMatchObject({ id: "acme", destination: { workspaceId: w.destination.workspaceId } });
+  });
+
+  it("updates an existing config: other pairs and keys stay, a pair of the same id is replaced after confirming", async () => {
+    const other = {
+      id: "other",
+      source: { apiKey: "${OTHER_KEY}", workspaceId: "w1", userId: "u1", clientId: "c1" },
+      destination: { workspaceId: "w2" },
+    };
+    const original = {
+      reconcile: { cron: "0 4 * * *", windowDays: 14 },
+      pairs: [
+        other,
+        {
+          id: "customer-co",
+          source: { apiKey: "old", workspaceId: "old-ws", userId: "old-user", clientId: "old-client" },
+          destination: { workspaceId: "old-dest" },
+          projectOptions: { color: "#FF0000" },
+          webhookSecrets: ["${HAND_MADE_SECRET}"],
+        },
+      ],
+      clockify: { requestsPerSecond: 0.5 },
+    };
+    writeFileSync(configPath, JSON.stringify(original, null, 4));
+
+    const prompts = new ScriptedPrompts([
+      pick("Agency"),
+      pick("Customer Co"),
+      pick("Customer"),
+      pick("Bob Builder"), // another source user
+      accept,
+      accept, // "customer-co" exists…
+      true, // …replace it
+      true, // write
+      true, // register webhooks…
+      "https://sync.example.com", // …which needs the whole file, and OTHER_KEY is not set here
+      false,
+    ]);
+    const result = await runSetup(deps(prompts));
+    expect(result.replaced).toBe(true);
+    expect(result.webhooks).toBe("skipped");
+    expect(warnings.join("\n")).toContain(
+      "Where they are, run: npm run webhooks -- register --url https://sync.example.com/webhooks/clockify --pair customer-co",
+    );
+    expect(w.sim.world.listWebhooks(w.source.workspaceId)).toEqual([]);
+    expect(prompts.asked.find((q) => q.message.includes("already has a pair"))?.default).toBe(false);
+
+    const raw = rawConfig();
+    expect(Object.keys(raw)).toEqual(["reconcile", "pairs", "clockify"]);
+    expect(raw["reconcile"]).toEqual(original.reconcile);
+    expect(raw["clockify"]).toEqual(original.clockify);
+    expect(raw.pairs[0]).toEqual(other);
+    expect(raw.pairs[1]).toEqual({
+      id: "customer-co",
+      source: { apiKey: "${SRC_CLOCKIFY_API_KEY}", workspaceId: w.source.workspaceId, userId: bob.id, clientId: w.source.clientId },
+      destination: { workspaceId: w.destination.workspaceId, userId: w.user.id },
+      projectOptions: { color: "#FF0000" },
+      webhookSecrets: ["${HAND_MADE_SECRET}"],
+    });
+    // Variables of other parts of the file need not be set where setup runs; they are named.
+    expect(warnings.join("\n")).toContain("OTHER_KEY, HAND_MADE_SECRET");
+    const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k", OTHER_KEY: "o", HAND_MADE_SECRET: "s" });
+    expect(config.pairs.map((p) => p.id)).toEqual(["other", "customer-co"]);
+  });
+
+  it("declining to replace asks for another id and keeps the existing pair", async () => {
+    writeFileSync(
+      configPath,
+      JSON.stringify({ pairs: [{ id: "customer-co", source: { apiKey: "k", workspaceId: "a", userId: "u", clientId: "c" }, destination: { workspaceId: "b" } }] }),
+    );
+    const prompts = new ScriptedPrompts([pick("Agency"), pick("Customer Co"), pick("Customer"), accept, accept, accept, false, "customer-co-2", true, false, false]);
+    await runSetup(deps(prompts));
+    expect(rawConfig().pairs.map((p) => p["id"])).toEqual(["customer-co", "customer-co-2"]);
+  });
+
+  it("answering no to writing the file cancels setup and writes nothing", async () => {
+    const prompts = new ScriptedPrompts([pick("Agency"), pick("Customer Co"), pick("Customer"), accept, accept, accept, false]);
+    await expect(runSetup(deps(prompts))).rejects.toThrow(SetupCancelled);
+    expect(existsSync(configPath)).toBe(false);
+  });
+
+  it("typed keys: a rejected key is asked again, the accepted one is written as is, the file gets mode 0600 and a warning", async () => {
+    const prompts = new ScriptedPrompts([
+      "not-a-key", // rejected with 401
+      w.user.apiKey,
+      pick("Agency"),
+      pick("Customer Co"),
+      pick("Customer"),
+      accept,
+      accept,
+      accept,
+      true,
+      false,
+      false,
+    ]);
+    const env = environment();
+    delete env["SRC_CLOCKIFY_API_KEY"];
+    const result = await runSetup(deps(prompts, {}, { env }));
+    expect(result.secretInFile).toBe(true);
+    expect(prompts.asked.filter((q) => q.kind === "password")).toHaveLength(2);
+    expect(warnings[0]).toMatch(/Clockify rejected the source API key: HTTP 401/);
+    expect(rawConfig().pairs[0]).toMatchObject({ source: { apiKey: w.user.apiKey } });
+    expect(statSync(configPath).mode & 0o777).toBe(0o600);
+    expect(warnings.join("\n")).toContain("now holds an API key in plain text");
+    expect([...lines, ...warnings].join("\n")).not.toContain(w.user.apiKey);
+  });
+
+  it("a bad API key in the environment is a clear error and nothing is written", async () => {
+    const prompts = new ScriptedPrompts([]);
+    const run = runSetup(deps(prompts, {}, { env: environment({ SRC_CLOCKIFY_API_KEY: "wrong-key" }) }));
+    await expect(run).rejects.toThrow(SetupError);
+    await expect(run).rejects.toThrow(/Clockify rejected the SRC_CLOCKIFY_API_KEY \(from the environment\): HTTP 401.*Nothing was written/);
+    expect(prompts.asked).toEqual([]);
+    expect(existsSync(configPath)).toBe(false);
+  });
+
+  it("registers webhooks at the typed address (the webhook route is added) and records them", async () => {
+    const prompts = new ScriptedPrompts([
+      pick("Agency"),
+      pick("Customer Co"),
+      pick("Customer"),
+      accept,
+      accept,
+      accept,
+      true, // write
+      true, // register webhooks
+      "https://sync.example.com/", // the service's address
+      false, // no reconciliation
+    ]);
+    const result = await runSetup(deps(prompts));
+    expect(result.webhooks).toBe("registered");
+    const url = "https://sync.example.com/webhooks/clockify";
+    const sourceHooks = w.sim.world.listWebhooks(w.source.workspaceId);
+    expect(sourceHooks.map((h) => h.webhookEvent)).toEqual(expect.arrayContaining(["NEW_TIME_ENTRY", "TIMER_STOPPED", "TIME_ENTRY_UPDATED"]));
+    expect(new Set(sourceHooks.map((h) => h.url))).toEqual(new Set([url]));
+    expect(w.sim.world.listWebhooks(w.destination.workspaceId).map((h) => h.webhookEvent)).toEqual(
+      expect.arrayContaining(["NEW_PROJECT", "PROJECT_UPDATED"]),
+    );
+    const database = openAndMigrate(databasePath);
+    try {
+      expect(listWebhooksForWorkspace(database, w.source.workspaceId)).toHaveLength(sourceHooks.length);
+    } finally {
+      database.close();
+    }
+    expect(lines.join("\n")).toContain(`--webhook-url ${url}`);
+  });
+
+  it("a bad --webhook-url is refused before anything is written", async () => {
+    const flags: SetupFlags = { sourceWorkspace: "Agency", client: "Customer Co", destinationWorkspace: "Customer", webhookUrl: "https://sync.example.com/?x=1", yes: true };
+    await expect(runSetup(deps(new ScriptedPrompts([]), flags, { interactive: false }))).rejects.toThrow(
+      /--webhook-url: the path must end with \/webhooks\/clockify/,
+    );
+    expect(existsSync(configPath)).toBe(false);
+  });
+
+  it("--reconcile runs the first reconciliation: the destination gets copies of the seeded entries", async () => {
+    const { world } = w.sim;
+    const project = world.addProject(w.source.workspaceId, { name: "Website", clientId: w.source.clientId });
+    const day = 86_400_000;
+    const seeded = [1, 2, 3].map((n) =>
+      world.createTimeEntry(w.source.workspaceId, w.user.id, {
+        start: new Date(Date.now() - n * day).toISOString(),
+        end: new Date(Date.now() - n * day + 3_600_000).toISOString(),
+        description: `work ${n}`,
+        projectId: project.id,
+      }),
+    );
+    const phases: string[] = [];
+    const progress: Progress = { phase: (label) => phases.push(label), advance() {}, done() {} };
+    const prompts = new ScriptedPrompts([]);
+    const result = await runSetup(
+      deps(
+        prompts,
+        { sourceWorkspace: "agency", client: "Customer Co", destinationWorkspace: "Customer", webhooks: false, reconcile: true, yes: true },
+        { interactive: false, progress },
+      ),
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.reconcile).toMatchObject({ outcome: "succeeded", counts: { created: 3, failed: 0 } });
+    const copies = world.listTimeEntries(w.destination.workspaceId);
+    expect(copies.map((e) => e.description).sort()).toEqual(seeded.map((e) => e.description).sort());
+    expect(world.listProjects(w.destination.workspaceId).map((p) => p.name)).toEqual(["Website"]);
+    expect(phases.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).toMatch(/customer-co: succeeded — created 3/);
+  });
+});
+
+describe("npm run setup, unattended", () => {
+  it("runs from flags and --yes without a single question", async () => {
+    const prompts = new ScriptedPrompts([]);
+    const flags: SetupFlags = {
+      sourceWorkspace: w.source.workspaceId,
+      client: "customer co",
+      destinationWorkspace: "Customer",
+      sourceUser: "bob@agency.example",
+      destinationUser: w.user.id,
+      pair: "acme",
+      webhooks: false,
+      reconcile: false,
+      yes: true,
+    };
+    const result = await runSetup(deps(prompts, flags, { interactive: false }));
+    expect(prompts.asked).toEqual([]);
+    expect(result).toMatchObject({ pairId: "acme", webhooks: "skipped", reconcile: "skipped", exitCode: 0 });
+    expect(loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" }).pairs[0]).toMatchObject({
+      id: "acme",
+      source: { workspaceId: w.source.workspaceId, clientId: w.source.clientId, userId: bob.id },
+      destination: { workspaceId: w.destination.workspaceId, userId: w.user.id },
+    });
+  });
+
+  it("names every missing flag when it cannot ask, before anything happens", async () => {
+    const run = runSetup(deps(new ScriptedPrompts([]), { client: "Customer Co", yes: true }, { interactive: false }));
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(/missing: --source-workspace <id\|name>, --destination-workspace <id\|name>, --webhook-url <url> \(or --no-webhooks\)$/);
+    expect(existsSync(configPath)).toBe(false);
+  });
+
+  it("refuses the source workspace as destination from a flag", async () => {
+    const flags: SetupFlags = { sourceWorkspace: "Agency", client: "Customer Co", destinationWorkspace: "Agency", webhooks: false, yes: true };
+    await expect(runSetup(deps(new ScriptedPrompts([]), flags, { interactive: false }))).rejects.toThrow(
+      /--destination-workspace: "Agency" is the source workspace/,
+    );
+    expect(existsSync(configPath)).toBe(false);
+  });
+
+  it("as a command: a missing flag exits with code 2 naming it; complete flags write the config", async () => {
+    const missing = await setupCli(["--client", "Customer Co", "--no-webhooks", "--yes"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("missing: --source-workspace <id|name>, --destination-workspace <id|name>");
+    expect(existsSync(configPath)).toBe(false);
+
+    const done = await setupCli([
+      "--source-workspace", "Agency",
+      "--client", "Customer Co",
+      "--destination-workspace", w.destination.workspaceId,
+      "--no-webhooks",
+      "--no-reconcile",
+      "--yes",
+    ]);
+    expect(done.stderr).toBe("");
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('added pair "customer-co"');
+    expect(loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" }).pairs[0]?.id).toBe("customer-co");
+
+    const bad = await setupCli(["--pair", "no spaces", "--yes"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--pair: expected 1-64 characters");
+  });
+});
+
+describe("npm run setup through the real terminal prompts", () => {
+  it("is driven by keystrokes: arrows and Enter in lists, a masked key, y/n confirmations", async () => {
+    const term = new FakeTerminal();
+    const env = environment();
+    delete env["SRC_CLOCKIFY_API_KEY"];
+    const run = runSetup(deps(inquirerPrompts({ input: term.input, output: term.output }), {}, { env }));
+
+    await term.answer("API key of the source account", [...w.user.apiKey, ENTER]);
+    await term.answer("Source workspace", [ENTER]); // Agency, the first
+    await term.answer("Client in", [DOWN, UP, ENTER]); // Customer Co
+    await term.answer("Destination workspace", [ENTER]); // Agency: refused, asked again
+    await term.answer("Destination workspace", [DOWN, ENTER]); // Customer
+    await term.answer("Source user", [ENTER]); // the key's owner, preselected
+    await term.answer("Destination user", [ENTER]);
+    await term.answer("Pair id", [TAB, ..."-x", ENTER]); // Tab takes the suggested id, then it is edited
+    await term.answer("Write pair", [ENTER]); // default yes
+    await term.answer("Register Clockify webhooks", ["n", ENTER]);
+    await term.answer("Run the first reconciliation", ["n", ENTER]);
+    const result = await run;
+
+    expect(result.pairId).toBe("customer-co-x");
+    expect(rawConfig().pairs[0]).toMatchObject({
+      id: "customer-co-x",
+      source: { apiKey: w.user.apiKey, workspaceId: w.source.workspaceId, clientId: w.source.clientId },
+      destination: { workspaceId: w.destination.workspaceId },
+    });
+    expect(warnings.join("\n")).toContain('"Agency" is the source workspace');
+    // The key was typed behind a mask.
+    expect(term.text).not.toContain(w.user.apiKey);
+    expect(term.text).toContain("*".repeat(w.user.apiKey.length));
+  });
+});
+
+// ---- helpers ----
+
+const ENTER = "\r";
+const TAB = "\t";
+const DOWN = "\u001b[B";
+const UP = "\u001b[A";
+
+/** A terminal for @inquirer/prompts: keystrokes go in, screen output is collected without colours. */
+class FakeTerminal {
+  readonly input = new PassThrough();
+  readonly output = new PassThrough();
+  text = "";
+  private seen = 0;
+
+  constructor() {
+    // eslint-disable-next-line no-control-regex
+    const ansi = /\u001b\[[0-9;?]*[A-Za-z]/g;
+    this.output.on("data", (chunk: Buffer) => (this.text += chunk.toString().replace(ansi, "")));
+  }
+
+  /** Waits until the prompt `question` is on screen (after the previous answer), types `keys`, waits for its answer line. */
+  async answer(question: string, keys: string[]): Promise<void> {
+    const asked = await this.waitFor(`? ${question}`, this.seen);
+    for (const key of keys) {
+      this.input.write(key);
+      await sleep(5);
+    }
+    // inquirer redraws an answered prompt as "✔ question answer".
+    this.seen = (await this.waitFor(`✔ ${question}`, asked)) + 1;
+  }
+
+  private async waitFor(text: string, from: number): Promise<number> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const at = this.text.indexOf(text, from);
+      if (at >= 0) return at;
+      if (Date.now() > deadline) throw new Error(`"${text}" did not appear; screen since then:\n${this.text.slice(from)}`);
+      await sleep(5);
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function setupCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/setup.ts", ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...environment(),
+        CLOCKIFY_SYNC_CONFIG: configPath,
+        LOG_LEVEL: "",
+        NO_COLOR: "1",
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.stdin.end();
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
