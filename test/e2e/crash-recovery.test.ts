@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +8,7 @@ import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
 import { startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
+import { freePort } from "../helpers/net.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const cleanup: Array<() => Promise<void>> = [];
@@ -16,14 +16,6 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Health {
   status: string;

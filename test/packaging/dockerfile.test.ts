@@ -1,11 +1,11 @@
 import { execFile, spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/net.js";
 
 // There is no Docker engine here, so this performs the Dockerfile's production steps by hand in a temp
 // dir: production-only install, the build, the migrations, start with a config, the HEALTHCHECK command,
@@ -15,14 +15,6 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 let dockerfile: string;
 let app: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   dockerfile = await readFile(join(root, "Dockerfile"), "utf8");
