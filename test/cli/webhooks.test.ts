@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClockifyClient } from "../../src/clockify/client.js";
 import type { Workspace } from "../../src/clockify/schemas.js";
@@ -15,8 +13,8 @@ import { createLogger } from "../../src/observability/logger.js";
 import { startSimulator, type Plan, type Simulator, type WebhookDto } from "../../src/sandbox/index.js";
 import { registerWebhooks } from "../../src/webhooks/registration.js";
 import { startMirror } from "../helpers/mirror.js";
+import { runProjectCli, type CliResult } from "../helpers/cli.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const URL_ = "https://sync.example.com/webhooks/clockify";
 const WEBHOOKS_ROUTE = "/v1/workspaces/{workspaceId}/webhooks";
 const SOURCE_EVENTS = [
@@ -47,11 +45,6 @@ interface World {
   other: string;
 }
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let w: World;
 
@@ -98,25 +91,10 @@ async function tearDown(): Promise<void> {
 
 /** `npm run webhooks -- …` as a child process; async, so the simulator in this process keeps answering. */
 function cli(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/webhooks.ts", ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CLOCKIFY_SYNC_CONFIG: w.configPath,
-        DATABASE_PATH: w.databasePath,
-        CLOCKIFY_API_URL: w.sim.apiBaseUrl,
-        LOG_LEVEL: "",
-        NO_COLOR: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runProjectCli("src/cli/webhooks.ts", args, {
+    CLOCKIFY_SYNC_CONFIG: w.configPath,
+    DATABASE_PATH: w.databasePath,
+    CLOCKIFY_API_URL: w.sim.apiBaseUrl,
   });
 }
 

@@ -1,20 +1,13 @@
-import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRecentReconcileRuns } from "../../src/db/runs.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import type { ProjectDto } from "../../src/sandbox/index.js";
 import { seedEntries, startHarness, writes, type Harness } from "./support.js";
+import { runProjectCli, type CliResult } from "../helpers/cli.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let h: Harness;
 let configPath: string;
@@ -23,25 +16,10 @@ let project: ProjectDto;
 
 /** `npm run reconcile -- …` as a child process; async, so the simulator in this process keeps answering. */
 function reconcileCli(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/reconcile.ts", ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CLOCKIFY_SYNC_CONFIG: configPath,
-        DATABASE_PATH: databasePath,
-        CLOCKIFY_API_URL: h.sim.apiBaseUrl,
-        LOG_LEVEL: "",
-        NO_COLOR: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runProjectCli("src/cli/reconcile.ts", args, {
+    CLOCKIFY_SYNC_CONFIG: configPath,
+    DATABASE_PATH: databasePath,
+    CLOCKIFY_API_URL: h.sim.apiBaseUrl,
   });
 }
 
