@@ -55,13 +55,24 @@ export function mirrorEntry(rt: PairRuntime, entry: SourceEntry, options: { conf
 }
 
 /** Source entry deleted: delete the copy and keep a tombstone so no late event brings it back. */
-export function removeEntry(rt: PairRuntime, sourceEntryId: string): Promise<EntryOutcome> {
+export function removeEntry(
+  rt: PairRuntime,
+  sourceEntryId: string,
+  hint: { start?: string | undefined } = {},
+): Promise<EntryOutcome> {
   return rt.locks.run(entryLockKey(rt.pair.id, sourceEntryId), async () => {
     const mapping = getEntryMapping(rt.database, rt.pair.id, sourceEntryId);
     let destinationId: string | null = null;
     if (mapping?.state === "live" && mapping.destinationEntryId) {
       await deleteDestination(rt, mapping.destinationEntryId);
       destinationId = mapping.destinationEntryId;
+    } else if (mapping?.state === "pending" && mapping.contentHash && hint.start) {
+      // An interrupted create may have made a copy: find it by its content and delete it too.
+      const orphan = await findOrphanNear(rt, hint.start, [mapping.contentHash]);
+      if (orphan) {
+        await deleteDestination(rt, orphan.id);
+        destinationId = orphan.id;
+      }
     }
     tombstoneEntryMapping(rt.database, rt.pair.id, sourceEntryId);
     return destinationId ? { outcome: "deleted", destinationId } : { outcome: "absent", reason: "was not mirrored" };

@@ -39,13 +39,20 @@ export interface WorkerOptions {
   concurrency?: number;
   pollMs?: number;
   leaseMs?: number;
-  /** How far back an applied event still makes a differing late one suspicious (see planEntryEvents). */
+  /**
+   * How far back an applied event still makes a differing late one suspicious (see planEntryEvents).
+   * Default: as long as applied events are kept, so a replay of any remembered state is recognised.
+   */
   historyWindowMs?: number;
   /** A parked entry looks again this often even without a project event. */
   parkedRecheckMs?: number;
   retry?: RetryPolicy;
   onDeadLetter?: (row: InboxRow, error: string) => void;
 }
+
+/** Applied events are kept a week (pruneHourly); the history that judges late events spans the same. */
+const RETENTION_MS = 7 * 86_400_000;
+const HISTORY_WINDOW_MS = RETENTION_MS;
 
 interface Result {
   outcome: string;
@@ -153,7 +160,7 @@ export class Worker {
     const now = Date.now();
     if (now - this.prunedAt < 3_600_000) return;
     this.prunedAt = now;
-    const removed = pruneInbox(this.options.database, now - 7 * 86_400_000);
+    const removed = pruneInbox(this.options.database, now - RETENTION_MS);
     if (removed > 0) this.options.logger.info({ removed }, "pruned applied inbox events older than a week");
   }
 
@@ -222,22 +229,23 @@ export class Worker {
   private async applyEntry(rt: PairRuntime, entity: ClaimedEntity): Promise<Result> {
     const { database } = this.options;
     const batch: PendingEntryEvent[] = entity.rows.map((row) => toPending(row));
-    const since = Date.now() - (this.options.historyWindowMs ?? 3_600_000);
+    const since = Date.now() - (this.options.historyWindowMs ?? HISTORY_WINDOW_MS);
     const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(
       (row) => ({ eventType: row.eventType, bodyKey: bodyKey(row.body), running: isRunningBody(row.body) }),
     );
     const tombstoned = getEntryMapping(database, entity.pairId, entity.entityId)?.state === "tombstone";
     const plan = planEntryEvents(batch, history, tombstoned);
+    const hint = { start: batch.map((e) => e.entry?.start).find((s) => s !== undefined) };
     switch (plan.kind) {
       case "apply":
         return fromOutcome(await mirrorEntry(rt, plan.entry));
       case "delete":
-        return fromOutcome(await removeEntry(rt, entity.entityId));
+        return fromOutcome(await removeEntry(rt, entity.entityId, hint));
       case "skip":
         return { outcome: `skipped: ${plan.why}` };
       case "read": {
         const current = await rt.source.getHydratedTimeEntry(rt.pair.source.workspaceId, entity.entityId);
-        if (!current) return fromOutcome(await removeEntry(rt, entity.entityId));
+        if (!current) return fromOutcome(await removeEntry(rt, entity.entityId, hint));
         return fromOutcome(await mirrorEntry(rt, sourceEntryFromApi(current), { confirmed: true }));
       }
     }
