@@ -8,7 +8,7 @@ import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
 import { startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
-import { freePort } from "../helpers/net.js";
+import { freePort, health } from "../helpers/net.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const cleanup: Array<() => Promise<void>> = [];
@@ -17,19 +17,6 @@ afterEach(async () => {
 });
 
 
-interface Health {
-  status: string;
-  inboxDepth: number;
-}
-
-async function health(port: number): Promise<Health | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-    return (await res.json()) as Health;
-  } catch {
-    return undefined;
-  }
-}
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

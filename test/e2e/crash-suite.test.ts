@@ -9,7 +9,7 @@ import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { createRandom } from "../../src/sandbox/random.js";
 import { startSimulator, type Simulator } from "../../src/sandbox/index.js";
 import { SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
-import { freePort } from "../helpers/net.js";
+import { freePort, health } from "../helpers/net.js";
 
 /**
  * 20 SIGKILLs at seeded random points of a burst of creates, edits and deletes. One simulator for all
@@ -25,19 +25,6 @@ const CREATE = { method: "POST", route: "/v1/workspaces/{workspaceId}/time-entri
 const UPDATE = { method: "PUT", route: "/v1/workspaces/{workspaceId}/time-entries/{id}" } as const;
 const DELETE = { method: "DELETE", route: "/v1/workspaces/{workspaceId}/time-entries/{id}" } as const;
 
-interface Health {
-  status: string;
-  inboxDepth: number;
-}
-
-async function health(port: number): Promise<Health | undefined> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-    return (await res.json()) as Health;
-  } catch {
-    return undefined;
-  }
-}
 
 async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

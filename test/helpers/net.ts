@@ -9,3 +9,18 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+export interface Health {
+  status: string;
+  inboxDepth: number;
+}
+
+/** The service's /healthz answer, or undefined while it is not up. */
+export async function health(port: number): Promise<Health | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+    return (await res.json()) as Health;
+  } catch {
+    return undefined;
+  }
+}
