@@ -23,6 +23,8 @@ export interface AppDeps {
 export function createApp({ logger, metrics, receiver, health, admin }: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Nothing here is cached by a browser or proxy, and hashing every webhook answer costs throughput.
+  app.set("etag", false);
   app.set("trust proxy", false);
 
   app.use(webhookRouter(receiver));

@@ -11,12 +11,13 @@ export function webhookRouter(receiver: WebhookReceiver): Router {
   const router = express.Router();
   router.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: MAX_BODY }), (req, res) => {
     const body: unknown = req.body;
-    const result = receiver.receive({
-      token: header(req.headers["clockify-signature"]),
-      eventType: header(req.headers["clockify-webhook-event-type"]),
-      body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
-    });
-    res.status(result.status).json(result.body);
+    void receiver
+      .receive({
+        token: header(req.headers["clockify-signature"]),
+        eventType: header(req.headers["clockify-webhook-event-type"]),
+        body: Buffer.isBuffer(body) ? body : Buffer.alloc(0),
+      })
+      .then((result) => res.status(result.status).json(result.body));
   });
   // Body parser failures (too large, bad encoding, aborted) answer here, before anything is stored.
   const onParseError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, next) => {

@@ -553,3 +553,39 @@ describe("POST /webhooks/clockify: failures of its own", () => {
     expect(rows()).toEqual([]);
   });
 });
+
+describe("deliveries arriving together (group commit)", () => {
+  const deliver = (body: object, event = "NEW_TIME_ENTRY") =>
+    env.service.receiver.receive({ token: TOKEN.SRC, eventType: event, body: Buffer.from(JSON.stringify(body)) });
+
+  it("answers each delivery of one commit as if it had been stored alone", async () => {
+    const first = entryBody({ id: "entry-0000000000000000101" });
+    const second = entryBody({ id: "entry-0000000000000000102" });
+    // Started in the same turn of the event loop: one transaction stores them all.
+    const answers = await Promise.all([deliver(first), deliver(second), deliver(first), deliver(entryBody({ id: "entry-0000000000000000101", description: "edited" }), "TIME_ENTRY_UPDATED")]);
+    expect(answers.map((a) => [a.status, a.body])).toEqual([
+      [200, { stored: 2, duplicates: 0 }],
+      [200, { stored: 2, duplicates: 0 }],
+      [200, { stored: 0, duplicates: 2 }],
+      [200, { stored: 2, duplicates: 0 }],
+    ]);
+    expect(rows().map((r) => `${r.pair_id}/${r.event_type}/${r.entity_id}`)).toEqual([
+      "acme/NEW_TIME_ENTRY/entry-0000000000000000101",
+      "globex/NEW_TIME_ENTRY/entry-0000000000000000101",
+      "acme/NEW_TIME_ENTRY/entry-0000000000000000102",
+      "globex/NEW_TIME_ENTRY/entry-0000000000000000102",
+      "acme/TIME_ENTRY_UPDATED/entry-0000000000000000101",
+      "globex/TIME_ENTRY_UPDATED/entry-0000000000000000101",
+    ]);
+  });
+
+  it("answers 503 to every delivery of a commit that failed, and stores none of them", async () => {
+    env.database.sqlite.exec("create trigger inbox_full before insert on inbox begin select raise(abort, 'disk full'); end");
+    const answers = await Promise.all([deliver(entryBody({ id: "entry-0000000000000000201" })), deliver(entryBody({ id: "entry-0000000000000000202" }))]);
+    expect(answers.map((a) => a.status)).toEqual([503, 503]);
+    expect(rows()).toEqual([]);
+    env.database.sqlite.exec("drop trigger inbox_full");
+    // The next turn commits again: the failure did not wedge intake.
+    expect((await deliver(entryBody({ id: "entry-0000000000000000203" }))).status).toBe(200);
+  });
+});
