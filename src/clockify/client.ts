@@ -220,29 +220,40 @@ export class ClockifyClient {
 
   // ---- time entries ----
 
-  /** One user's entries, newest first, a page at a time (page-size up to 5000). */
-  timeEntryPages(workspaceId: string, userId: string, filter: TimeEntryFilter = {}): AsyncGenerator<TimeEntry[]> {
+  /**
+   * One user's entries, newest first, a page at a time (page-size up to 5000). `keep` turns each entry
+   * into what the caller holds on to as the page streams in (a big reconciliation keeps a compact form).
+   */
+  timeEntryPages<U = TimeEntry>(
+    workspaceId: string,
+    userId: string,
+    filter: TimeEntryFilter = {},
+    keep: (entry: TimeEntry) => U = identity as (entry: TimeEntry) => U,
+  ): AsyncGenerator<U[]> {
     return this.pages(
       "/workspaces/{workspaceId}/user/{userId}/time-entries",
       { workspaceId, userId },
       timeEntrySchema,
       filter.pageSize,
       this.entryQuery(filter, false),
+      keep,
     );
   }
 
   /** As timeEntryPages, with the project, task and tag objects inlined (`hydrated=true`). */
-  hydratedTimeEntryPages(
+  hydratedTimeEntryPages<U = HydratedTimeEntry>(
     workspaceId: string,
     userId: string,
     filter: TimeEntryFilter = {},
-  ): AsyncGenerator<HydratedTimeEntry[]> {
+    keep: (entry: HydratedTimeEntry) => U = identity as (entry: HydratedTimeEntry) => U,
+  ): AsyncGenerator<U[]> {
     return this.pages(
       "/workspaces/{workspaceId}/user/{userId}/time-entries",
       { workspaceId, userId },
       hydratedTimeEntrySchema,
       filter.pageSize,
       this.entryQuery(filter, true),
+      keep,
     );
   }
 
@@ -377,13 +388,14 @@ export class ClockifyClient {
     };
   }
 
-  private pages<T>(
+  private pages<T, U = T>(
     route: string,
     params: Record<string, string>,
     item: z.ZodType<T>,
     pageSize: number = MAX_PAGE_SIZE,
     query: Record<string, QueryValue> = {},
-  ): AsyncGenerator<T[]> {
+    keep: (item: T) => U = identity as (item: T) => U,
+  ): AsyncGenerator<U[]> {
     return paginate(
       (page, size) =>
         this.http.page({
@@ -391,12 +403,15 @@ export class ClockifyClient {
           route,
           params,
           query: { ...query, page, "page-size": size },
-          schema: list(item),
+          item,
+          map: keep,
         }),
       pageSize,
     );
   }
 }
+
+const identity = <T>(value: T): T => value;
 
 async function orNull<T>(answer: Promise<T>): Promise<T | null> {
   try {

@@ -4,6 +4,7 @@ import { backoffDelay, parseRetryAfter, type BackoffOptions } from "./backoff.js
 import { ClockifyError, classifyStatus } from "./errors.js";
 import type { Page } from "./pagination.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import { JsonArraySplitter } from "./json-array-stream.js";
 import { errorBodySchema } from "./schemas.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -39,12 +40,18 @@ export interface Call<T> {
   schema: z.ZodType<T>;
 }
 
+/** A call without its answer's schema: what sending needs. */
+type Route = Omit<Call<unknown>, "schema">;
+
 // One keep-alive pool for the process: every client to the same host reuses its sockets.
 let sharedAgent: Agent | undefined;
 export function defaultDispatcher(): Agent {
   sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 32 });
   return sharedAgent;
 }
+
+/** Methods that may be sent again after an attempt that may have executed. */
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(["GET", "PUT", "DELETE"]);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -56,17 +63,40 @@ export class Transport {
   }
 
   async call<T>(call: Call<T>): Promise<T> {
-    return (await this.send(call)).data;
+    return (await this.send(call, async (body, status) => this.parse(call, status, await body.text(), call.schema))).data;
   }
 
-  async page<T>(call: Call<T[]>): Promise<Page<T>> {
-    const { data, headers } = await this.send(call);
+  /**
+   * One page of a list, read as it streams in: each element is parsed and checked on its own and handed
+   * to `map` (which keeps what the caller needs), so a 5,000-item page never exists as one big object.
+   * A body that fails midway is retried whole, and only a complete page is returned.
+   */
+  async page<T, U>(call: Route & { item: z.ZodType<T>; map: (item: T) => U }): Promise<Page<U>> {
+    const { data, headers } = await this.send(call, async (body, status) => {
+      const items: U[] = [];
+      const splitter = new JsonArraySplitter();
+      const take = (texts: string[]) => {
+        for (const text of texts) items.push(call.map(this.parse(call, status, text, call.item, [items.length])));
+      };
+      try {
+        for await (const chunk of body) take(splitter.push(chunk as Buffer));
+        splitter.end();
+      } catch (error) {
+        if (error instanceof SyntaxError) throw this.badResponse(call, status, "response is not a JSON array");
+        throw error;
+      }
+      return items;
+    });
     const header = headers["last-page"];
     const value = Array.isArray(header) ? header[0] : header;
     return { items: data, lastPage: value === undefined ? undefined : value.toLowerCase() === "true" };
   }
 
-  private async send<T>(call: Call<T>): Promise<{ data: T; headers: Record<string, string | string[] | undefined> }> {
+  /** Sends with retries; `read` turns a 2xx body into the answer (an error inside it counts as the attempt's). */
+  private async send<T>(
+    call: Route,
+    read: (body: Dispatcher.ResponseData["body"], status: number) => Promise<T>,
+  ): Promise<{ data: T; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(call);
     const { maxRetries } = this.options.backoff;
     let uncertain = false;
@@ -87,15 +117,21 @@ export class Transport {
           body: call.body === undefined ? undefined : JSON.stringify(call.body),
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
+        const answered = () =>
+          this.options.onRequest?.({
+            method: call.method,
+            route: call.route,
+            status: res.statusCode,
+            attempt,
+            durationMs: performance.now() - started,
+          });
+        if (res.statusCode < 300) {
+          const data = await read(res.body, res.statusCode);
+          answered();
+          return { data, headers: res.headers };
+        }
         const text = await res.body.text();
-        this.options.onRequest?.({
-          method: call.method,
-          route: call.route,
-          status: res.statusCode,
-          attempt,
-          durationMs: performance.now() - started,
-        });
-        if (res.statusCode < 300) return { data: this.parse(call, res.statusCode, text), headers: res.headers };
+        answered();
         error = this.httpError(call, res.statusCode, text);
         const retryAfter = res.headers["retry-after"];
         retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
@@ -112,10 +148,12 @@ export class Transport {
           cause,
         });
       }
-      // A create retried after a 5xx or a lost answer may already have happened; the sync layer records
-      // its intent first and searches for such an orphan, so retrying here cannot leave a duplicate behind.
       uncertain ||= error.mayHaveExecuted;
-      if (!error.transient || attempt >= maxRetries) {
+      // A POST (or PATCH) sent again after a 5xx or a lost answer would make a second copy if the first
+      // one happened, and the caller would only learn the second id. Stop: the sync layer recorded its
+      // intent and finds such an orphan before it creates again. GET, PUT and DELETE repeat harmlessly.
+      const repeatable = IDEMPOTENT.has(call.method) || !error.mayHaveExecuted;
+      if (!error.transient || attempt >= maxRetries || !repeatable) {
         error.mayHaveExecuted = uncertain;
         throw error;
       }
@@ -127,7 +165,7 @@ export class Transport {
     }
   }
 
-  private url(call: Call<unknown>): string {
+  private url(call: Route): string {
     const path = call.route.replace(/\{(\w+)\}/g, (_, name: string) => {
       const value = call.params?.[name];
       if (value === undefined || value === "") throw new Error(`missing path parameter ${name} for ${call.route}`);
@@ -143,21 +181,25 @@ export class Transport {
     return `${this.baseUrl}${path}${qs ? `?${qs}` : ""}`;
   }
 
-  private parse<T>(call: Call<T>, status: number, text: string): T {
+  private parse<T>(call: Route, status: number, text: string, schema: z.ZodType<T>, at: PropertyKey[] = []): T {
     let json: unknown;
     try {
       json = text.length === 0 ? undefined : JSON.parse(text);
     } catch {
-      throw new ClockifyError("bad_response", call.method, call.route, status, undefined, "response is not JSON");
+      throw this.badResponse(call, status, "response is not JSON");
     }
-    const parsed = call.schema.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid";
-    throw new ClockifyError("bad_response", call.method, call.route, status, undefined, `unexpected response: ${where}`);
+    const where = issue ? `${[...at, ...issue.path].map(String).join(".") || "(root)"}: ${issue.message}` : "invalid";
+    throw this.badResponse(call, status, `unexpected response: ${where}`);
   }
 
-  private httpError(call: Call<unknown>, status: number, text: string): ClockifyError {
+  private badResponse(call: Route, status: number, message: string): ClockifyError {
+    return new ClockifyError("bad_response", call.method, call.route, status, undefined, message);
+  }
+
+  private httpError(call: Route, status: number, text: string): ClockifyError {
     let code: number | undefined;
     let message = text.slice(0, 200) || "(empty body)";
     try {

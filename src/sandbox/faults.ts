@@ -19,6 +19,20 @@ export interface WebhookFaults {
   delayMs: [number, number];
 }
 
+/**
+ * A slow answer, for client timeouts. Either or both phases; a client that gives up in between sees the
+ * same thing either way (no answer), which is what makes a timed-out write ambiguous.
+ */
+export interface RequestDelay {
+  /**
+   * Hold the request this long before executing it. If the client has gone by then (timed out), it is
+   * never executed nor answered: a timeout that changed nothing.
+   */
+  beforeMs?: number;
+  /** Execute the request at once, hold its answer this long: a client that times out meanwhile lost the answer to a write that happened. */
+  afterMs?: number;
+}
+
 const DEFAULT_ERROR_STATUS = 503;
 
 function defaultWebhookFaults(): WebhookFaults {
@@ -34,6 +48,8 @@ export class Faults {
   errorRate = 0;
   errorStatus = DEFAULT_ERROR_STATUS;
   failWhen: ((req: FaultRequest) => number | undefined) | undefined = undefined;
+  /** Per-request slowness (after `latencyMs`, before `failWhen` and the rate limit); undefined: none. */
+  delayWhen: ((req: FaultRequest) => RequestDelay | undefined) | undefined = undefined;
   /** Per API key, sliding 1-second window of admitted requests. */
   rateLimitPerSecond: number | undefined = undefined;
   /** Reset in place, so a reference held by a test or benchmark stays live. */
@@ -57,6 +73,7 @@ export class Faults {
     this.errorRate = 0;
     this.errorStatus = DEFAULT_ERROR_STATUS;
     this.failWhen = undefined;
+    this.delayWhen = undefined;
     this.rateLimitPerSecond = undefined;
     Object.assign(this.webhook, defaultWebhookFaults());
     this.failQueue = [];

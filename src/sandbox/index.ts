@@ -18,7 +18,7 @@ export { Stats } from "./stats.js";
 export { World } from "./world.js";
 export { WEBHOOK_EVENTS, TRIGGER_SOURCE_TYPES, WEBHOOK_LIMIT } from "./webhook-events.js";
 export type { DeliveryLogEntry, DeliveryJob } from "./deliveries.js";
-export type { FaultRequest, WebhookFaults } from "./faults.js";
+export type { FaultRequest, RequestDelay, WebhookFaults } from "./faults.js";
 export type { RequestRecord, RequestFilter } from "./stats.js";
 export type { NewUser, NewWorkspace, SimUser, SimWorkspace } from "./world.js";
 export type { ClientInput, ProjectInput, ProjectPatch, TaskInput } from "./catalog.js";

@@ -4,7 +4,7 @@ import express from "express";
 import { ApiError, accessDenied, BUSINESS_RULE } from "./errors.js";
 import { RouteMatcher } from "./routes/match.js";
 import type { Request, Response } from "express";
-import type { Faults } from "./faults.js";
+import type { Faults, RequestDelay } from "./faults.js";
 import type { Route, RouteResult } from "./routes/define.js";
 import type { Stats } from "./stats.js";
 import type { Store } from "./store.js";
@@ -70,14 +70,23 @@ export function createApp(deps: AppDeps): express.Express {
       else res.json(result.body);
     };
 
+    // A client that gives up (timeout, reset) closes the connection before its answer is written.
+    let clientGone = false;
+    res.once("close", () => {
+      if (!res.writableFinished) clientGone = true;
+    });
+    const faultRequest = { method: req.method, route, workspaceId: params.workspaceId, apiKeyUserId: user?.id };
+    let delay: RequestDelay | undefined;
+    let result: RouteResult;
     try {
       if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
-      const injected = deps.faults.injectedFailure({
-        method: req.method,
-        route,
-        workspaceId: params.workspaceId,
-        apiKeyUserId: user?.id,
-      });
+      delay = deps.faults.delayWhen?.(faultRequest);
+      if (delay?.beforeMs) {
+        await sleep(delay.beforeMs);
+        // Held until its client timed out: dropped unexecuted, unanswered and uncounted.
+        if (clientGone) return;
+      }
+      const injected = deps.faults.injectedFailure(faultRequest);
       if (injected !== undefined) throw new ApiError(injected, injected, "Injected failure (simulator fault)");
       if (!deps.faults.admit(apiKey ?? "", performance.now())) throw new ApiError(429, 429, "Too many requests");
       if (!apiKey) throw new ApiError(401, 1000, "Full authentication is required to access this resource");
@@ -89,16 +98,19 @@ export function createApp(deps: AppDeps): express.Express {
       if (!req.complete) throw new ApiError(400, 400, "Request aborted before its body arrived");
       const base = { store: deps.store, user, params, query, body };
       if (match.route.scope === "account") {
-        reply(match.route.handle(base));
-        return;
+        result = match.route.handle(base);
+      } else {
+        const ws = deps.store.workspaces.get(params.workspaceId ?? "");
+        const role = ws?.members.get(user.id);
+        if (!ws || !role) throw accessDenied();
+        result = match.route.handle({ ...base, ws, role });
       }
-      const ws = deps.store.workspaces.get(params.workspaceId ?? "");
-      const role = ws?.members.get(user.id);
-      if (!ws || !role) throw accessDenied();
-      reply(match.route.handle({ ...base, ws, role }));
     } catch (err) {
-      reply(errorResult(err));
+      result = errorResult(err);
     }
+    // Executed already: a client that times out during this pause loses the answer, not the write.
+    if (delay?.afterMs) await sleep(delay.afterMs);
+    reply(result);
   });
 
   return app;

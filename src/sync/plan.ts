@@ -1,4 +1,4 @@
-import type { EntryMapping } from "../db/schema.js";
+import type { MappingState } from "../db/entry-map.js";
 import { contentHash, normalizeInstant } from "./content.js";
 import type { Desired } from "./desired.js";
 import type { DestinationEntry, SourceEntry } from "./model.js";
@@ -17,7 +17,7 @@ export interface ReconcileInput {
   /** The destination user's entries in the window: id → mirrored content (null: running or project-less). */
   destinations: ReadonlyMap<string, DestinationEntry | null>;
   /** This pair's map, by source entry id. */
-  mappings: ReadonlyMap<string, EntryMapping>;
+  mappings: ReadonlyMap<string, MappingState>;
   /** Destination ids mapped by other pairs: never adopted here. */
   mappedElsewhere: ReadonlySet<string>;
   /** Mapped source entries that a source read showed are gone. */
@@ -46,7 +46,7 @@ const adoptionKey = (e: DestinationEntry) =>
  */
 export function planReconcile(input: ReconcileInput): ReconcilePlan {
   const actions: PlannedAction[] = [];
-  const liveByDestination = new Map<string, EntryMapping>();
+  const liveByDestination = new Map<string, MappingState>();
   const mappedHere = new Set<string>();
   for (const m of input.mappings.values()) {
     if (m.destinationEntryId) mappedHere.add(m.destinationEntryId);
@@ -132,7 +132,7 @@ export function planReconcile(input: ReconcileInput): ReconcilePlan {
 
 /** Mapped copies in the destination window whose source entry the listing did not show: read them. */
 export function unlistedMappedSources(
-  mappings: ReadonlyMap<string, EntryMapping>,
+  mappings: ReadonlyMap<string, MappingState>,
   listedSources: ReadonlySet<string>,
   destinations: ReadonlyMap<string, unknown>,
 ): string[] {

@@ -1,3 +1,4 @@
+import { ClockifyError } from "../clockify/errors.js";
 import type { Project } from "../clockify/schemas.js";
 import { wakeWaiting } from "../db/inbox.js";
 import {
@@ -50,7 +51,23 @@ export function ensureDestinationProject(
       return { kind: "mapped", destinationProjectId: match.id, how: "matched" };
     }
     if (!rt.pair.createMissingDestinationProjects) return { kind: "missing" };
-    const created = await rt.destination.createProject(rt.pair.destination.workspaceId, { name: source.name });
+    let created: Project;
+    try {
+      created = await rt.destination.createProject(rt.pair.destination.workspaceId, { name: source.name });
+    } catch (error) {
+      // A create whose answer was lost may have made the project, and sending it again is then refused
+      // ("already exists", a 400 that would dead-letter the entry). Either way the cached list is stale:
+      // look again by name; only when the project really is not there is this a failure.
+      if (!(error instanceof ClockifyError) || !(error.mayHaveExecuted || error.kind === "invalid")) throw error;
+      rt.destinationCatalog.invalidateProjects();
+      const made = pickByName(await rt.destinationCatalog.projectsNamed(source.name));
+      if (!made) throw error;
+      // Refused without a doubt (a 4xx on every attempt): someone else made it meanwhile.
+      const ours = error.mayHaveExecuted;
+      mapProject(rt, source.id, made.id, source.name, ours ? "source" : "destination");
+      rt.logger.info({ project: source.name, destinationProjectId: made.id }, "found the destination project after its create failed");
+      return { kind: "mapped", destinationProjectId: made.id, how: ours ? "created" : "matched" };
+    }
     rt.destinationCatalog.rememberProject(created);
     mapProject(rt, source.id, created.id, source.name, "source");
     rt.logger.info({ project: source.name, destinationProjectId: created.id }, "created destination project");

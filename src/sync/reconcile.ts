@@ -1,7 +1,7 @@
 import { ne } from "drizzle-orm";
 import { silentProgress, type Progress } from "../observability/progress.js";
-import type { Project } from "../clockify/schemas.js";
-import { listEntryMappings } from "../db/entry-map.js";
+import type { HydratedTimeEntry, Project, TimeEntry } from "../clockify/schemas.js";
+import { listMappingStates } from "../db/entry-map.js";
 import { acquireLease, reconcileLeaseKey, releaseLease } from "../db/leases.js";
 import {
   deleteProjectMapping,
@@ -13,6 +13,7 @@ import type { AppDatabase } from "../db/connection.js";
 import { entryMap, type ReconcileRun, type RunTrigger } from "../db/schema.js";
 import { sourceEntryFromApi } from "../webhooks/events.js";
 import { applyPlanned, type ReconcileOutcome } from "./apply.js";
+import { createCompactor } from "./compact.js";
 import { fromDestination } from "./content.js";
 import { desired } from "./desired.js";
 import type { DestinationEntry, SourceEntry } from "./model.js";
@@ -169,20 +170,23 @@ async function execute(
   const listedAt = Date.now();
   const window = { start: options.since, end: options.until, pageSize: 5000 };
   const sources: SourceEntry[] = [];
+  const compact = createCompactor();
   progress.phase("listing source entries");
-  for await (const page of rt.source.hydratedTimeEntryPages(pair.source.workspaceId, pair.source.userId, window)) {
-    for (const e of page) sources.push(sourceEntryFromApi(e));
+  const keepSource = (e: HydratedTimeEntry) => compact.source(sourceEntryFromApi(e));
+  for await (const page of rt.source.hydratedTimeEntryPages(pair.source.workspaceId, pair.source.userId, window, keepSource)) {
+    for (const s of page) sources.push(s);
     progress.advance(page.length);
   }
   const destinations = new Map<string, DestinationEntry | null>();
   progress.phase("listing destination entries");
-  for await (const page of rt.destination.timeEntryPages(pair.destination.workspaceId, pair.destination.userId, window)) {
-    for (const e of page) destinations.set(e.id, fromDestination(e));
+  const keepDestination = (e: TimeEntry) => [e.id, compact.destination(fromDestination(e))] as const;
+  for await (const page of rt.destination.timeEntryPages(pair.destination.workspaceId, pair.destination.userId, window, keepDestination)) {
+    for (const [id, content] of page) destinations.set(id, content);
     progress.advance(page.length);
   }
 
   // 3. Copies whose source entry was not listed: read each, to tell "gone" from "moved out of the window".
-  const mappings = new Map(listEntryMappings(rt.database, pair.id).map((m) => [m.sourceEntryId, m]));
+  const mappings = new Map(listMappingStates(rt.database, pair.id).map((m) => [m.sourceEntryId, m]));
   const goneSources = new Set<string>();
   for (const id of unlistedMappedSources(mappings, new Set(sources.map((s) => s.id)), destinations)) {
     const current = await rt.source.getHydratedTimeEntry(pair.source.workspaceId, id);
@@ -268,7 +272,11 @@ async function execute(
   }
 
   // 7. Apply: everything but deletes, then deletes unless the guard stops them.
-  const writes = plan.actions.filter((a) => a.kind !== "delete");
+  // An unchanged copy whose map already holds its hash, and a skip, need no lock and no write: counted
+  // here, they keep a 100,000-entry run from queueing 100,000 no-op tasks.
+  const settled = (a: PlannedAction) => a.kind === "skip" || (a.kind === "unchanged" && a.storedHash === a.hash);
+  for (const a of plan.actions) if (settled(a)) counts[a.kind === "skip" ? "skipped" : "unchanged"]++;
+  const writes = plan.actions.filter((a) => a.kind !== "delete" && !settled(a));
   const deletes = plan.actions.filter((a): a is Extract<PlannedAction, { kind: "delete" }> => a.kind === "delete");
   progress.phase("applying", writes.length + (guardTripped ? 0 : deletes.length));
   await applyAll(rt, writes, listedAt, options.concurrency ?? 4, counts, progress);

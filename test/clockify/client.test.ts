@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -245,6 +245,22 @@ describe("network failures", () => {
     expect(requests).toBe(3);
   });
 
+  it("does not send a create again after its answer was lost, but does resend a PUT", async () => {
+    const dst = env.destination.workspaceId;
+    const body = { start: "2030-06-01T08:00:00Z", end: "2030-06-01T09:00:00Z", description: "once", billable: false, tagIds: [] };
+    let held = 0;
+    env.sim.faults.delayWhen = (req) => (req.workspaceId === dst && held++ === 0 ? { afterMs: 200 } : undefined);
+    const c = client({ timeoutMs: 50, backoff: fastRetries });
+    const error = (await c.createTimeEntry(dst, body).catch((e: unknown) => e)) as ClockifyError;
+    expect(error).toMatchObject({ kind: "network", mayHaveExecuted: true });
+    const [made] = env.sim.world.listTimeEntries(dst).filter((e) => e.description === "once");
+    expect(env.sim.world.listTimeEntries(dst).filter((e) => e.description === "once")).toHaveLength(1);
+
+    held = 0;
+    const updated = await c.updateTimeEntry(dst, made?.id ?? "", { ...body, description: "twice" });
+    expect(updated.description).toBe("twice");
+  });
+
   it("turns a timeout into a transient network error", async () => {
     env.sim.faults.latencyMs = 300;
     const c = client({ timeoutMs: 50, backoff: { ...fastRetries, maxRetries: 1 } });
@@ -297,5 +313,57 @@ describe("hydrated listing", () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]?.project?.name).toBe("Hydrated");
     expect(entries[0]?.tags?.map((t) => t.name)).toEqual(["hydrated-tag"]);
+  });
+});
+
+describe("streamed pages", () => {
+  const tag = (i: number) => ({ id: `t${i}`, name: `tag ${i}`, workspaceId: "w1", archived: false });
+  let server: Server;
+  let answers: ((res: ServerResponse) => void)[] = [];
+  let requests = 0;
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      requests++;
+      const answer = answers.shift();
+      if (answer) answer(res);
+      else res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const streamed = () =>
+    new ClockifyClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`, apiKey: "k", backoff: fastRetries });
+
+  it("retries a page whose body was cut off midway, and returns each item once", async () => {
+    const whole = JSON.stringify([tag(1), tag(2), tag(3)]);
+    requests = 0;
+    answers = [
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": String(whole.length) });
+        res.write(whole.slice(0, whole.length / 2));
+        setTimeout(() => res.destroy(), 20);
+      },
+      (res) => res.writeHead(200, { "content-type": "application/json" }).end(whole),
+    ];
+    expect((await streamed().listTags("w1")).map((t) => t.id)).toEqual(["t1", "t2", "t3"]);
+    expect(requests).toBe(2);
+  });
+
+  it("names the item that does not match the schema, and does not retry it", async () => {
+    requests = 0;
+    answers = [(res) => res.writeHead(200).end(JSON.stringify([tag(1), { ...tag(2), name: 7 }]))];
+    const error = (await streamed().listTags("w1").catch((e: unknown) => e)) as ClockifyError;
+    expect(error).toMatchObject({ kind: "bad_response" });
+    expect(error.message).toContain("1.name");
+    expect(requests).toBe(1);
+  });
+
+  it("rejects a page that is not a JSON array", async () => {
+    answers = [(res) => res.writeHead(200).end(JSON.stringify({ items: [tag(1)] }))];
+    const error = (await streamed().listTags("w1").catch((e: unknown) => e)) as ClockifyError;
+    expect(error).toMatchObject({ kind: "bad_response" });
+    expect(error.message).toContain("not a JSON array");
   });
 });

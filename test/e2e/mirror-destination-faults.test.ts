@@ -88,6 +88,37 @@ describe("destination outage", () => {
   });
 });
 
+describe("destination timeouts", () => {
+  for (const lost of ["answer", "request"] as const) {
+    it(`a project create that times out (${lost} lost) leaves one project and the entry mirrored, nothing dead-lettered`, async () => {
+      await m.close();
+      m = await startMirror({ clockify: { timeoutMs: 150 } });
+      const { world } = m.sim;
+      const beta = world.addProject(src(), { name: "Beta", clientId: m.source.clientId });
+      let held = false;
+      m.sim.faults.delayWhen = (req) => {
+        if (held || !toDestination(req) || req.method !== "POST" || !req.route.endsWith("/projects")) return undefined;
+        held = true;
+        return lost === "answer" ? { afterMs: 250 } : { beforeMs: 250 };
+      };
+      world.createTimeEntry(
+        src(),
+        m.user.id,
+        { start: "2026-11-21T09:00:00Z", end: "2026-11-21T10:00:00Z", description: "new project", projectId: beta.id },
+        { emit: true },
+      );
+      // The destination's NEW_PROJECT event would map the project too: hold it until the entry is done.
+      m.sim.faults.webhook.delayMs = [600, 600];
+      await settle(m, 15_000);
+
+      expect(held).toBe(true);
+      expect(world.listProjects(dst()).filter((p) => p.name === "Beta")).toHaveLength(1);
+      expect(destEntries()).toEqual([expect.objectContaining({ description: "new project" })]);
+      expect(listDeadLetters(m.database)).toEqual([]);
+    });
+  }
+});
+
 describe("dead letters", () => {
   it("dead-letters a create the destination refuses, and mirrors it once requeued", async () => {
     const { world } = m.sim;

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,14 @@ export interface MirrorEnv extends TwoWorkspaces {
   dir: string;
   /** Waits until Clockify's deliveries are done and the inbox is applied. */
   settle(): Promise<void>;
+  /**
+   * A process restart, as abrupt as one process allows: the HTTP server goes first, cutting the
+   * deliveries in flight (Clockify retries them), then the worker (it can only be drained: an await in
+   * progress cannot be killed), then the database handle. After `downMs` a new service (empty caches,
+   * locks and limiter) opens the same database file and listens on the same port. The simulator is
+   * untouched; `service` and `database` are the new ones afterwards.
+   */
+  restart(options?: { downMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,13 +48,16 @@ export interface MirrorOptions {
   register?: boolean;
   /** ADMIN_TOKEN of the service: enables the status page's buttons (default: none, read-only). */
   adminToken?: string;
+  /** Client settings over the harness's (requestsPerSecond 50), e.g. a short timeoutMs. */
+  clockify?: Partial<Config["clockify"]>;
 }
 
 /** The whole product in one process: simulator with two workspaces, the service, webhooks registered. */
 export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEnv> {
   const env = await startTwoWorkspaces(options.simulator);
   const dir = await mkdtemp(join(tmpdir(), "clockify-sync-e2e-"));
-  const database = openAndMigrate(join(dir, "sync.db"));
+  const databasePath = join(dir, "sync.db");
+  let database = openAndMigrate(databasePath);
   const config = parseConfig(
     {
       pairs: [
@@ -61,7 +73,7 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
           ...options.pair,
         },
       ],
-      clockify: { requestsPerSecond: 50 },
+      clockify: { requestsPerSecond: 50, ...options.clockify },
     },
     {},
   );
@@ -75,17 +87,21 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
       },
     }),
   );
-  const service = createService({
-    config,
-    apiUrl: env.sim.apiBaseUrl,
-    database,
-    logger,
-    backoff: { baseDelayMs: 5, maxDelayMs: 50 },
-    adminToken: options.adminToken,
-    worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 }, ...options.worker },
-  });
-  const server = await service.listen(0, "127.0.0.1");
-  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/clockify`;
+  const boot = async (port: number): Promise<{ service: Service; server: Server }> => {
+    const service = createService({
+      config,
+      apiUrl: env.sim.apiBaseUrl,
+      database,
+      logger,
+      backoff: { baseDelayMs: 5, maxDelayMs: 50 },
+      adminToken: options.adminToken,
+      worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 }, ...options.worker },
+    });
+    return { service, server: await service.listen(port, "127.0.0.1") };
+  };
+  let { service, server } = await boot(0);
+  const port = (server.address() as AddressInfo).port;
+  const webhookUrl = `http://127.0.0.1:${port}/webhooks/clockify`;
 
   if (options.register !== false) {
     const register = (workspaceId: string, event: string) => {
@@ -109,11 +125,25 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
     for (let i = 0; i < 3; i++) {
       await env.sim.deliveries.idle();
       await new Promise((r) => setTimeout(r, 30));
-      await service.worker.idle();
+      await mirror.service.worker.idle();
     }
   };
 
-  return {
+  const restart = async ({ downMs = 0 }: { downMs?: number } = {}) => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await service.stop();
+    database.close();
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    database = openAndMigrate(databasePath);
+    ({ service, server } = await boot(port));
+    service.tokens.reload();
+    mirror.service = service;
+    mirror.database = database;
+  };
+
+  const mirror: MirrorEnv = {
     ...env,
     service,
     database,
@@ -122,6 +152,7 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
     logs,
     dir,
     settle,
+    restart,
     async close() {
       await service.stop();
       await env.sim.close();
@@ -129,4 +160,5 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return mirror;
 }

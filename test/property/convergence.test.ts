@@ -6,7 +6,8 @@ import { settle } from "../e2e/support/e2e.js";
 
 /**
  * Convergence: whatever happens in the source and however Clockify delivers it (duplicated, reordered,
- * delayed, dropped) and however the destination answers (503s, 429s), once everything has drained the
+ * delayed, dropped), however the destination answers (503s, 429s, timeouts that did or did not execute
+ * the write) and however often the service restarts meanwhile, once everything has drained the
  * destination holds exactly the copies `desired()` asks for, and nothing made by hand is touched.
  * Without drops that must hold from webhooks alone; with drops, after one reconciliation.
  *
@@ -21,6 +22,15 @@ const SETTLE_TIMEOUT_MS = 20_000;
 /** FC_SEED (and FC_PATH) replay a failure fast-check reported. */
 const REPLAY = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
 const TEST_TIMEOUT_MS = SOAK ? 24 * 3_600_000 : 240_000;
+
+/** The service's Clockify timeout here, and how long a "timeout" fault holds a request: past it. */
+const CLIENT_TIMEOUT_MS = 200;
+const SLOW_MS = CLIENT_TIMEOUT_MS + 100;
+/**
+ * Clockify retries a failed delivery every 20 ms here; this many attempts (5 s) outlast any restart, so
+ * deliveries that hit a stopped service are late, never lost (losing them is what `dropRate` is for).
+ */
+const WEBHOOK_ATTEMPTS = 250;
 
 const MINUTE = 60_000;
 const SLOT = 15 * MINUTE;
@@ -93,15 +103,57 @@ const historyArb = fc.array(opArb, { minLength: 3, maxLength: 12 });
 
 // ---- fault schedules ----
 
+type ApiFaults =
+  | { kind: "none" }
+  | { kind: "errors"; rate: number }
+  | { kind: "rate-limit"; perSecond: number }
+  /**
+   * The destination requests with these numbers (0 = the first one the destination sees) are held past
+   * the client's timeout: executed with the answer lost, or never executed. Numbers, not a rate, so a
+   * shrunk counterexample says which requests it takes.
+   */
+  | { kind: "timeouts"; requests: number[]; lost: "answer" | "request" };
+
+/** Stop the service after `afterOps` operations (all of them when the history is shorter) and start a new one. */
+interface Restart {
+  afterOps: number;
+  /** Time the deliveries and the worker get before the stop, so it lands in the middle of their work. */
+  pauseMs: number;
+  /** Time the service stays down: deliveries meanwhile fail and are retried. */
+  downMs: number;
+}
+
 interface Schedule {
   seed: number;
   duplicateRate: number;
   reorderWindowMs: number;
   delayMs: [number, number];
   dropRate: number;
-  api: { kind: "none" } | { kind: "errors"; rate: number } | { kind: "rate-limit"; perSecond: number };
+  api: ApiFaults;
+  restarts: Restart[];
   toString(): string;
 }
+
+function describeApi(api: ApiFaults): string {
+  switch (api.kind) {
+    case "none":
+      return "ok";
+    case "errors":
+      return `503@${api.rate}`;
+    case "rate-limit":
+      return `429>${api.perSecond}/s`;
+    case "timeouts":
+      return `timeouts on destination requests #${api.requests.join(",#")} (${api.lost === "answer" ? "executed, answer lost" : "never executed"})`;
+  }
+}
+
+const describeRestart = (r: Restart) => `restart after ${r.afterOps} ops (+${r.pauseMs}ms, down ${r.downMs}ms)`;
+
+const restartArb: fc.Arbitrary<Restart> = fc.record({
+  afterOps: fc.integer({ min: 1, max: 12 }),
+  pauseMs: fc.constantFrom(0, 5, 25),
+  downMs: fc.constantFrom(0, 30),
+});
 
 function scheduleArb(drops: boolean): fc.Arbitrary<Schedule> {
   return fc
@@ -115,13 +167,26 @@ function scheduleArb(drops: boolean): fc.Arbitrary<Schedule> {
         { weight: 3, arbitrary: fc.constant({ kind: "none" as const }) },
         { weight: 3, arbitrary: fc.record({ kind: fc.constant("errors" as const), rate: fc.constantFrom(0.1, 0.25) }) },
         { weight: 1, arbitrary: fc.record({ kind: fc.constant("rate-limit" as const), perSecond: fc.constantFrom(4, 8) }) },
+        // Each timeout costs CLIENT_TIMEOUT_MS of wall time: a modest weight, one or two requests a case.
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            kind: fc.constant("timeouts" as const),
+            requests: fc.uniqueArray(fc.nat({ max: 7 }), { minLength: 1, maxLength: 2 }).map((ns) => [...ns].sort((a, b) => a - b)),
+            lost: fc.constantFrom("answer" as const, "request" as const),
+          }),
+        },
+      ),
+      restarts: fc.oneof(
+        { weight: 3, arbitrary: fc.constant<Restart[]>([]) },
+        { weight: 1, arbitrary: fc.array(restartArb, { minLength: 1, maxLength: 2 }).map((rs) => [...rs].sort((a, b) => a.afterOps - b.afterOps)) },
       ),
     })
     .map((s) => ({
       ...s,
       toString: () =>
-        `{seed ${s.seed}, dup ${s.duplicateRate}, reorder ${s.reorderWindowMs}ms, delay ${s.delayMs.join("-")}ms, drop ${s.dropRate}, api ${
-          s.api.kind === "errors" ? `503@${s.api.rate}` : s.api.kind === "rate-limit" ? `429>${s.api.perSecond}/s` : "ok"
+        `{seed ${s.seed}, dup ${s.duplicateRate}, reorder ${s.reorderWindowMs}ms, delay ${s.delayMs.join("-")}ms, drop ${s.dropRate}, api ${describeApi(s.api)}${
+          s.restarts.length ? `, ${s.restarts.map(describeRestart).join(", ")}` : ""
         }}`,
     }));
 }
@@ -150,10 +215,17 @@ interface World {
   /** Source entries created by the history, in creation order; deleted ones stay (refs skip them). */
   created: string[];
   handMade: TimeEntryDto[];
+  /** What the faults did, in order: printed with a failed check. */
+  notes: string[];
+  /** When the last answer a timeout fault holds goes out (and the simulator counts its request). */
+  heldUntil: number;
 }
 
 async function startWorld(schedule: Schedule): Promise<World> {
-  const m = await startMirror({ simulator: { seed: schedule.seed } });
+  const m = await startMirror({
+    simulator: { seed: schedule.seed, webhookMaxAttempts: WEBHOOK_ATTEMPTS },
+    clockify: { timeoutMs: CLIENT_TIMEOUT_MS },
+  });
   const { world } = m.sim;
   const src = m.source.workspaceId;
   const dst = m.destination.workspaceId;
@@ -172,7 +244,7 @@ async function startWorld(schedule: Schedule): Promise<World> {
     world.createTimeEntry(dst, m.user.id, { start: base, end: base + 2 * SLOT, description: "design", projectId: dstA.id }),
     world.createTimeEntry(dst, m.user.id, { start: base + 4 * SLOT, end: base + 5 * SLOT, description: "mine" }),
   ];
-  return { m, src, dst, otherUserId: other.id, projects, base, created: [], handMade };
+  return { m, src, dst, otherUserId: other.id, projects, base, created: [], handMade, notes: [], heldUntil: 0 };
 }
 
 function applyFaults(w: World, schedule: Schedule): void {
@@ -187,6 +259,18 @@ function applyFaults(w: World, schedule: Schedule): void {
     faults.failWhen = (req) => (req.workspaceId === w.dst && random() < rate ? 503 : undefined);
   } else if (schedule.api.kind === "rate-limit") {
     faults.rateLimitPerSecond = schedule.api.perSecond;
+  } else if (schedule.api.kind === "timeouts") {
+    const { requests, lost } = schedule.api;
+    const delay = lost === "answer" ? { afterMs: SLOW_MS } : { beforeMs: SLOW_MS };
+    let n = 0;
+    faults.delayWhen = (req) => {
+      if (req.workspaceId !== w.dst) return undefined;
+      const number = n++;
+      if (!requests.includes(number)) return undefined;
+      w.notes.push(`destination request #${number} ${req.method} ${req.route} timed out (${lost} lost)`);
+      if (lost === "answer") w.heldUntil = Date.now() + SLOW_MS + 20;
+      return delay;
+    };
   }
 }
 
@@ -296,17 +380,36 @@ function actualCopies(w: World): string[] {
 }
 
 function checkConverged(w: World): void {
-  expect(actualCopies(w)).toEqual(expectedCopies(w));
-  for (const e of w.handMade) expect(w.m.sim.world.getTimeEntry(w.dst, e.id)).toEqual(e);
+  const notes = w.notes.length ? `faults: ${w.notes.join("; ")}` : "no API timeouts or restarts";
+  expect(actualCopies(w), `destination copies (${notes})`).toEqual(expectedCopies(w));
+  for (const e of w.handMade) expect(w.m.sim.world.getTimeEntry(w.dst, e.id), `hand-made entry ${e.id} (${notes})`).toEqual(e);
 }
 
 const writes = (w: World) => ["POST", "PUT", "DELETE"].reduce((n, method) => n + w.m.sim.stats.count({ method }), 0);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Applies the history, restarting the service where the schedule says. */
+async function play(w: World, history: Op[], schedule: Schedule): Promise<void> {
+  const restarts = [...schedule.restarts];
+  for (let done = 0; done <= history.length; done++) {
+    while (restarts[0] && (restarts[0].afterOps === done || done === history.length)) {
+      const { pauseMs, downMs } = restarts[0];
+      restarts.shift();
+      if (pauseMs > 0) await sleep(pauseMs);
+      w.notes.push(`restart after ${done} ops`);
+      await w.m.restart({ downMs });
+    }
+    const op = history[done];
+    if (op) apply(w, op);
+  }
+}
 
 async function runCase(history: Op[], schedule: Schedule, drops: boolean): Promise<void> {
   const w = await startWorld(schedule);
   try {
     applyFaults(w, schedule);
-    for (const op of history) apply(w, op);
+    await play(w, history, schedule);
     await settle(w.m, SETTLE_TIMEOUT_MS);
     if (drops) {
       // The reconciliation runs on a healthy API: this property is about healing drops, not about retries.
@@ -315,6 +418,8 @@ async function runCase(history: Op[], schedule: Schedule, drops: boolean): Promi
       expect(first?.outcome).toBe("succeeded");
       await settle(w.m, SETTLE_TIMEOUT_MS);
       checkConverged(w);
+      // A write executed before its answer was lost is counted when the held answer goes out.
+      await sleep(w.heldUntil - Date.now());
       const before = writes(w);
       const [second] = await w.m.service.reconcileNow("cli");
       expect(second?.outcome).toBe("succeeded");
@@ -329,7 +434,7 @@ async function runCase(history: Op[], schedule: Schedule, drops: boolean): Promi
 
 describe("convergence of the mirror", () => {
   it(
-    "webhooks alone converge under duplicates, reordering, delays and destination 503/429",
+    "webhooks alone converge under duplicates, reordering, delays, destination 503/429/timeouts and restarts",
     async () => {
       await fc.assert(
         fc.asyncProperty(historyArb, scheduleArb(false), (history, schedule) => runCase(history, schedule, false)),

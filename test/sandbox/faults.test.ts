@@ -1,3 +1,4 @@
+import { request } from "undici";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { call, Receiver, startWorld } from "./helpers.js";
 import type { ErrorBody, TestWorld } from "./helpers.js";
@@ -66,6 +67,30 @@ describe("API faults", () => {
     expect((await call(w.sim, w.member.apiKey, "POST", projects(), { name: "Blocked" })).status).toBe(504);
     expect((await call(w.sim, w.owner.apiKey, "POST", projects(), { name: "Allowed" })).status).toBe(201);
     expect((await call(w.sim, w.member.apiKey, "GET", projects())).status).toBe(200);
+  });
+
+  it("delayWhen: afterMs executes at once and holds the answer; beforeMs drops what its client gave up on", async () => {
+    const timedOut = async (name: string) => {
+      const res = await request(`${w.sim.apiBaseUrl}${projects()}`, {
+        method: "POST",
+        headers: { "x-api-key": w.owner.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ name }),
+        signal: AbortSignal.timeout(40),
+      }).catch((e: unknown) => e);
+      expect(res).toMatchObject({ name: "TimeoutError" });
+    };
+    const names = () => w.sim.world.listProjects(w.ws).map((p) => p.name);
+    w.sim.faults.delayWhen = (req) => (req.method === "POST" ? { afterMs: 120 } : undefined);
+    await timedOut("Answer lost");
+    expect(names()).toContain("Answer lost");
+    w.sim.faults.delayWhen = (req) => (req.method === "POST" ? { beforeMs: 120 } : undefined);
+    await timedOut("Request lost");
+    await new Promise((r) => setTimeout(r, 150));
+    expect(names()).not.toContain("Request lost");
+    // A client that waits long enough gets the request executed and answered.
+    w.sim.faults.delayWhen = () => ({ beforeMs: 20, afterMs: 20 });
+    expect((await call(w.sim, w.owner.apiKey, "POST", projects(), { name: "Slow but fine" })).status).toBe(201);
+    expect(names()).toContain("Slow but fine");
   });
 
   it("answers 429 over rateLimitPerSecond, per API key", async () => {
