@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "coverage/", "node_modules/", "migrations/", "data/"] },
+  { ignores: ["dist/", "dist-bench/", "coverage/", "node_modules/", "migrations/", "data/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

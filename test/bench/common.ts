@@ -1,4 +1,6 @@
 import { fork } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** One benchmark table: a row per measured figure, with its target (if any) and PASS/MISS. */
@@ -46,8 +48,26 @@ export function rssSampler(everyMs = 50): { stop(): number } {
   };
 }
 
-/** A TypeScript file of this folder in a child Node process (tsx loader), talking over IPC. */
-export function forkTs(file: string, args: string[] = [], execArgv: string[] = []) {
-  const path = fileURLToPath(new URL(file, import.meta.url));
-  return fork(path, args, { execArgv: ["--import", "tsx", ...execArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+/** True when the benchmarks run compiled (`npm run bench`), false under tsx (a quick run of one file). */
+const compiled = import.meta.url.endsWith(".js");
+
+/**
+ * A benchmark file of this folder (named by its .ts name) in a child Node process, talking over IPC.
+ * `npm run bench` runs the compiled JavaScript, like production's `npm start`: under the tsx loader a
+ * process carries ~40 MB more RSS and transpiled code, which would distort the figures.
+ */
+export function forkBenchChild(file: string, args: string[] = [], execArgv: string[] = []) {
+  const path = fileURLToPath(new URL(compiled ? file.replace(/\.ts$/, ".js") : file, import.meta.url));
+  return fork(path, args, { execArgv: [...(compiled ? [] : ["--import", "tsx"]), ...execArgv], stdio: ["ignore", "inherit", "inherit", "ipc"] });
 }
+
+/** The repository root (the folder with package.json), whether this runs from test/ or its compiled copy. */
+export const REPO_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("no package.json above the benchmarks");
+    dir = parent;
+  }
+  return dir;
+})();

@@ -1,88 +1,137 @@
 /**
- * Benchmark 3: reconciliation of unchanged entries. Run as a child process (fresh heap, its own RSS):
- * `reconcile.bench-run.ts <count>`; sends its BenchRow-ready result over IPC.
+ * Benchmark 3, one reconciliation run in a fresh process of its own, so its peak RSS is that run's alone:
+ * the parent (run.ts) sends { start: ReconcileJob }, this process runs reconcilePair once on the compiled
+ * product code against the simulator (another process), and sends back a ReconcileMeasure. Simulator
+ * request accounting is asked for through the parent: { rpc: "reset" | "stats", id } → { id, stats }.
  */
-import { listEntryMappings } from "../../src/db/entry-map.js";
-import type { RunSummary } from "../../src/sync/reconcile.js";
-import { ENTRY_LIST, entryListPages, PROJECT_LIST, seedBase, seedEntries, startHarness, writes } from "../reconcile/support.js";
+import { readFileSync } from "node:fs";
+import { Writable } from "node:stream";
+import { RateLimiterRegistry } from "../../src/clockify/rate-limiter.js";
+import { parseConfig } from "../../src/config/index.js";
+import { openAndMigrate } from "../../src/db/migrate.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { KeyedMutex } from "../../src/sync/keyed-mutex.js";
+import { createPairRuntimes } from "../../src/sync/pair-runtime.js";
+import { reconcilePair, type RunSummary } from "../../src/sync/reconcile.js";
+import { recentWindow } from "../reconcile/support.js";
 import { log, rssSampler } from "./common.js";
+import type { SimulatorReady, SimulatorStats } from "./reconcile-simulator.bench-run.js";
 
-export interface ReconcileMeasure {
+export interface ReconcileJob {
   label: string;
-  requests: number;
-  byRoute: Record<string, number>;
-  sourcePages: number;
-  destinationPages: number;
-  projectLists: number;
-  entryLists: number;
-  writes: number;
+  simulator: SimulatorReady;
+  databasePath: string;
+}
+
+export interface ReconcileMeasure extends SimulatorStats {
+  label: string;
+  /** Requests the run's clients counted (retries included); should equal the simulator's count. */
+  clientRequests: number;
   wallMs: number;
+  /** RSS of this process before the run (after start-up, imports and opening the database). */
   baselineRss: number;
+  /** The process's high-water mark (VmHWM), or the highest 20 ms sample where /proc is missing. */
   peakRss: number;
   counts: RunSummary["counts"];
   outcome: string;
 }
 
-const count = Number(process.argv[2] ?? "10000");
-const h = await startHarness();
-const results: ReconcileMeasure[] = [];
-try {
-  const { world, stats } = h.sim;
-  const project = world.addProject(h.source.workspaceId, { name: "Big", clientId: h.source.clientId });
-  const destinationProject = world.addProject(h.destination.workspaceId, { name: "Big" });
-  // 10 days of window; 100,000 entries need a start every 6 s to fit.
-  const shape = count > 20_000 ? { stepMs: 6_000, durationMs: 5_000 } : { stepMs: 50_000, durationMs: 40_000 };
-  const from = seedBase();
-  log(`reconcile ${count}: seeding the source`);
-  seedEntries(h, h.source.workspaceId, project.id, count, { ...shape, from, prefix: "bulk" });
+const PAIR_ID = "acme";
 
-  const measure = async (label: string): Promise<ReconcileMeasure> => {
-    stats.reset();
-    (globalThis as { gc?: () => void }).gc?.();
+/** Linux keeps the true peak; sampling can miss a short spike. */
+function highWaterMark(): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+    return kb ? Number(kb) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let nextId = 0;
+const ask = (rpc: "reset" | "stats") =>
+  new Promise<SimulatorStats | undefined>((resolve) => {
+    const id = ++nextId;
+    const onMessage = (m: { id?: number; stats?: SimulatorStats }) => {
+      if (m.id !== id) return;
+      process.off("message", onMessage);
+      resolve(m.stats);
+    };
+    process.on("message", onMessage);
+    process.send?.({ rpc, id });
+  });
+
+async function runJob({ label, simulator, databasePath }: ReconcileJob): Promise<ReconcileMeasure> {
+  const database = openAndMigrate(databasePath);
+  const config = parseConfig(
+    {
+      pairs: [
+        {
+          id: PAIR_ID,
+          source: {
+            apiKey: simulator.user.apiKey,
+            workspaceId: simulator.source.workspaceId,
+            userId: simulator.user.id,
+            clientId: simulator.source.clientId,
+          },
+          destination: { workspaceId: simulator.destination.workspaceId },
+        },
+      ],
+    },
+    {},
+  );
+  // Production's level, written to a discarding stream: the benchmark measures the run, not a log sink.
+  const logger = createLogger({ level: "info" }, new Writable({ write: (_c: Buffer, _e, done) => done() }));
+  const rt = createPairRuntimes({
+    config,
+    apiUrl: simulator.apiBaseUrl,
+    database,
+    logger,
+    limiters: new RateLimiterRegistry({ requestsPerSecond: 100_000 }),
+    locks: new KeyedMutex(),
+  }).get(PAIR_ID);
+  if (!rt) throw new Error("no runtime");
+  try {
+    await ask("reset");
     const baselineRss = process.memoryUsage.rss();
-    const sampler = rssSampler(50);
+    const sampler = rssSampler(20);
     const started = performance.now();
-    const summary = await h.run();
+    const summary = await reconcilePair(rt, { ...recentWindow(), trigger: "cli", concurrency: 16 });
     const wallMs = performance.now() - started;
-    const peakRss = sampler.stop();
-    const pages = entryListPages(h.sim);
+    const sampled = sampler.stop();
+    const stats = await ask("stats");
+    if (!stats) throw new Error("the simulator sent no stats");
     const m: ReconcileMeasure = {
       label,
-      requests: summary.requests,
-      byRoute: stats.byRoute(),
-      sourcePages: pages.source,
-      destinationPages: pages.destination,
-      projectLists: stats.count(PROJECT_LIST),
-      entryLists: stats.count(ENTRY_LIST),
-      writes: writes(h.sim).length,
+      ...stats,
+      clientRequests: summary.requests,
       wallMs,
       baselineRss,
-      peakRss,
+      peakRss: highWaterMark() ?? sampled,
       counts: summary.counts,
       outcome: summary.outcome,
     };
     log(
-      `  ${label}: ${summary.outcome}, ${m.requests} requests (${pages.source} source + ${pages.destination} destination pages, ` +
-        `${m.projectLists} project lists, ${m.writes} writes), ${Math.round(wallMs)} ms, peak RSS ${Math.round(peakRss / 1048576)} MB ` +
+      `  ${label}: ${summary.outcome}, ${m.requests} requests (${m.sourcePages} source + ${m.destinationPages} destination pages, ` +
+        `${m.projectLists} project lists, ${m.writes} writes), ${Math.round(wallMs)} ms, peak RSS ${Math.round(m.peakRss / 1048576)} MB ` +
         `(baseline ${Math.round(baselineRss / 1048576)} MB), counts ${JSON.stringify(summary.counts)}`,
     );
     return m;
-  };
-
-  if (count > 20_000) {
-    // Both sides seeded identical: the first run adopts every copy (no entry write), the second finds all unchanged.
-    log(`reconcile ${count}: seeding the destination with identical copies`);
-    seedEntries(h, h.destination.workspaceId, destinationProject.id, count, { ...shape, from, prefix: "bulk" });
-    results.push(await measure(`${count.toLocaleString("en-US")} adopted (first run)`));
-  } else {
-    log(`reconcile ${count}: first run mirrors every entry (not measured)`);
-    const first = await h.run();
-    log(`  first run: ${first.outcome}, created ${first.counts.created}, ${first.requests} requests, ${first.durationMs} ms`);
+  } finally {
+    database.close();
   }
-  results.push(await measure(`${count.toLocaleString("en-US")} unchanged`));
-  log(`  entry_map rows: ${listEntryMappings(h.database, "acme").length}`);
-} finally {
-  await h.close();
 }
-process.send?.(results);
-process.disconnect?.();
+
+process.on("message", (m: { start?: ReconcileJob }) => {
+  if (!m.start) return;
+  runJob(m.start).then(
+    (measure) => {
+      process.send?.({ measure });
+      process.disconnect?.();
+    },
+    (error: unknown) => {
+      log(`reconcile run failed: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exit(1);
+    },
+  );
+});

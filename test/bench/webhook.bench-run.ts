@@ -1,7 +1,8 @@
 /** Benchmark 1: webhook acknowledgement, real endpoint vs a bare Express handler, same run. */
 import { readFileSync } from "node:fs";
 import autocannon, { type Result } from "autocannon";
-import { forkTs, fmt, log, percentile, sleep, type BenchTable } from "./common.js";
+import { join } from "node:path";
+import { forkBenchChild, fmt, log, percentile, REPO_ROOT, sleep, type BenchTable } from "./common.js";
 
 interface Ready {
   ready: true;
@@ -29,7 +30,7 @@ interface RunResult {
 }
 
 const template = JSON.parse(
-  readFileSync(new URL("../fixtures/clockify/webhook-examples/NEW_TIME_ENTRY.jamstack-netlify.json", import.meta.url), "utf8"),
+  readFileSync(join(REPO_ROOT, "test/fixtures/clockify/webhook-examples/NEW_TIME_ENTRY.jamstack-netlify.json"), "utf8"),
 ) as Record<string, unknown> & { project: Record<string, unknown> };
 
 let sequence = 0;
@@ -48,7 +49,7 @@ function body(workspaceId: string, userId: string): string {
 }
 
 async function startServer(kind: "real" | "bare") {
-  const child = forkTs("./webhook-server.bench-run.ts", [kind]);
+  const child = forkBenchChild("./webhook-server.bench-run.ts", [kind]);
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once("message", (m) => resolve(m as Ready));
     child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
@@ -199,8 +200,8 @@ export async function webhookBenchmark(): Promise<BenchTable> {
     title: "1. Webhook acknowledgement",
     rows,
     notes: [
-      "Server in a child Node process (tsx), autocannon in the parent process: they share the machine's cores.",
-      "Real: createService + app.listen (no worker, nothing calls Clockify), token check, zod parse, SQLite inbox insert (WAL, one transaction per delivery), logs at info level to a discarding stream. Bare: Express handler answering 200 `{}` without reading the body.",
+      "Server in a child Node process running the compiled JavaScript (as `npm start` does), autocannon in the parent process: they share the machine's cores.",
+      "Real: createService + app.listen (no worker, nothing calls Clockify), token check, zod parse, SQLite inbox insert (WAL; the deliveries of one event-loop turn share one transaction, each answered only after it commits), logs at info level to a discarding stream. Bare: Express handler answering 200 `{}` without reading the body.",
       "Every request is a distinct valid NEW_TIME_ENTRY delivery (unique entry id, registered token). Latency percentiles are computed from every response time (hrtime, sub-ms); autocannon's own p99 (whole ms, coordinated-omission corrected at fixed rates) is shown beside them.",
       "2xx are counted on the server (response 'finish') as well as by autocannon: autocannon stops with up to one request per connection in flight, which the server still stores and answers, so its 2xx count is short by at most the connection count.",
       `1,000 req/s runs use 10 connections, 3,000 req/s and max runs 50 connections; each run ${duration} s after a 2 s warm-up.`,
