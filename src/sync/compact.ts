@@ -9,7 +9,7 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
  */
 export function createCompactor() {
   const strings = new Map<string, string>();
-  const projects = new Map<string, SourceEntry["project"]>();
+  const projects = new Map<string, NonNullable<SourceEntry["project"]>>();
   const one = (value: string): string => {
     const known = strings.get(value);
     if (known !== undefined) return known;
@@ -23,8 +23,9 @@ export function createCompactor() {
       let sharedProject = project;
       if (project) {
         const key = `${project.id}\u0000${project.name}\u0000${project.clientId ?? ""}`;
-        sharedProject = projects.get(key) ?? project;
-        projects.set(key, sharedProject);
+        const known = projects.get(key);
+        if (known) sharedProject = known;
+        else projects.set(key, project);
       }
       return {
         ...entry,

@@ -8,7 +8,7 @@ import {
   findProjectMappingByDestinationId,
   listProjectMappings,
 } from "../db/project-map.js";
-import { finishReconcileRun, startReconcileRun } from "../db/runs.js";
+import { finishReconcileRun, startReconcileRun, type RunCounts } from "../db/runs.js";
 import type { AppDatabase } from "../db/connection.js";
 import { entryMap, type ReconcileRun, type RunTrigger } from "../db/schema.js";
 import { sourceEntryFromApi } from "../webhooks/events.js";
@@ -34,15 +34,8 @@ export interface RunOptions {
   progress?: Progress;
 }
 
-export interface RunCountsSummary {
-  created: number;
-  updated: number;
-  deleted: number;
-  adopted: number;
-  unchanged: number;
-  failed: number;
-  skipped: number;
-}
+/** What a run did to entries: the recorded counts (runs table) plus the skipped ones, which are not stored. */
+export type RunCountsSummary = Omit<RunCounts, "requests"> & { skipped: number };
 
 export interface RunSummary {
   pairId: string;

@@ -13,7 +13,8 @@ import { createLogger } from "../../src/observability/logger.js";
 import { KeyedMutex } from "../../src/sync/keyed-mutex.js";
 import { createPairRuntimes } from "../../src/sync/pair-runtime.js";
 import { reconcilePair, type RunSummary } from "../../src/sync/reconcile.js";
-import { recentWindow } from "../reconcile/support.js";
+import { acmePair } from "../helpers/world.js";
+import { PAIR_ID, recentWindow } from "../reconcile/support.js";
 import { log, rssSampler } from "./common.js";
 import type { SimulatorReady, SimulatorStats } from "./reconcile-simulator.bench-run.js";
 
@@ -35,8 +36,6 @@ export interface ReconcileMeasure extends SimulatorStats {
   counts: RunSummary["counts"];
   outcome: string;
 }
-
-const PAIR_ID = "acme";
 
 /** Linux keeps the true peak; sampling can miss a short spike. */
 function highWaterMark(): number | undefined {
@@ -65,18 +64,7 @@ async function runJob({ label, simulator, databasePath }: ReconcileJob): Promise
   const database = openAndMigrate(databasePath);
   const config = parseConfig(
     {
-      pairs: [
-        {
-          id: PAIR_ID,
-          source: {
-            apiKey: simulator.user.apiKey,
-            workspaceId: simulator.source.workspaceId,
-            userId: simulator.user.id,
-            clientId: simulator.source.clientId,
-          },
-          destination: { workspaceId: simulator.destination.workspaceId },
-        },
-      ],
+      pairs: [acmePair(simulator)],
     },
     {},
   );

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
-import { startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
+import { acmePair, startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
 import { freePort, health } from "../helpers/net.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -39,13 +39,7 @@ describe("crash safety", () => {
     await writeFile(
       configPath,
       JSON.stringify({
-        pairs: [
-          {
-            id: "acme",
-            source: { apiKey: env.user.apiKey, workspaceId: env.source.workspaceId, userId: env.user.id, clientId: env.source.clientId },
-            destination: { workspaceId: env.destination.workspaceId },
-          },
-        ],
+        pairs: [acmePair(env)],
         clockify: { requestsPerSecond: 50 },
       }),
     );

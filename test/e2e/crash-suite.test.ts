@@ -10,6 +10,7 @@ import { createRandom } from "../../src/sandbox/random.js";
 import { startSimulator, type Simulator } from "../../src/sandbox/index.js";
 import { SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
 import { freePort, health } from "../helpers/net.js";
+import { acmePair } from "../helpers/world.js";
 
 /**
  * 20 SIGKILLs at seeded random points of a burst of creates, edits and deletes. One simulator for all
@@ -81,13 +82,7 @@ async function trial(n: number, random: ReturnType<typeof createRandom>): Promis
   await writeFile(
     configPath,
     JSON.stringify({
-      pairs: [
-        {
-          id: "acme",
-          source: { apiKey: user.apiKey, workspaceId: source.id, userId: user.id, clientId: client.id },
-          destination: { workspaceId: destination.id },
-        },
-      ],
+      pairs: [acmePair({ user, source: { workspaceId: source.id, clientId: client.id }, destination: { workspaceId: destination.id } })],
       clockify: { requestsPerSecond: 50 },
     }),
   );

@@ -10,7 +10,7 @@ import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createService, type Service } from "../../src/service.js";
-import { startTwoWorkspaces, type TwoWorkspaces } from "./world.js";
+import { acmePair, startTwoWorkspaces, type TwoWorkspaces } from "./world.js";
 
 export const SOURCE_ENTRY_EVENTS = [
   "NEW_TIMER_STARTED",
@@ -60,19 +60,7 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
   let database = openAndMigrate(databasePath);
   const config = parseConfig(
     {
-      pairs: [
-        {
-          id: "acme",
-          source: {
-            apiKey: env.user.apiKey,
-            workspaceId: env.source.workspaceId,
-            userId: env.user.id,
-            clientId: env.source.clientId,
-          },
-          destination: { workspaceId: env.destination.workspaceId },
-          ...options.pair,
-        },
-      ],
+      pairs: [acmePair(env, options.pair)],
       clockify: { requestsPerSecond: 50, ...options.clockify },
     },
     {},

@@ -26,3 +26,19 @@ export async function startTwoWorkspaces(options: Parameters<typeof startSimulat
     destination: { workspaceId: customer.id },
   };
 }
+
+/** What a pair config needs to know of a two-workspace world. */
+export type PairWorld = Pick<TwoWorkspaces, "user" | "destination"> & { source: { workspaceId: string; clientId: string } };
+
+/**
+ * The pair "acme" that mirrors the world's source client to its destination, as a config file holds it
+ * (raw, before parseConfig); `extra` is merged over it.
+ */
+export function acmePair(w: PairWorld, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: "acme",
+    source: { apiKey: w.user.apiKey, workspaceId: w.source.workspaceId, userId: w.user.id, clientId: w.source.clientId },
+    destination: { workspaceId: w.destination.workspaceId },
+    ...extra,
+  };
+}

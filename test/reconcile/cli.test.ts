@@ -6,6 +6,7 @@ import { openAndMigrate } from "../../src/db/migrate.js";
 import type { ProjectDto } from "../../src/sandbox/index.js";
 import { seedEntries, startHarness, writes, type Harness } from "./support.js";
 import { runProjectCli, type CliResult } from "../helpers/cli.js";
+import { acmePair } from "../helpers/world.js";
 
 
 
@@ -31,13 +32,7 @@ beforeAll(async () => {
   await writeFile(
     configPath,
     JSON.stringify({
-      pairs: [
-        {
-          id: "acme",
-          source: { apiKey: h.user.apiKey, workspaceId: h.source.workspaceId, userId: h.user.id, clientId: h.source.clientId },
-          destination: { workspaceId: h.destination.workspaceId },
-        },
-      ],
+      pairs: [acmePair(h)],
       clockify: { requestsPerSecond: 50 },
     }),
   );

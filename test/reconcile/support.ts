@@ -11,7 +11,7 @@ import type { RequestRecord, Simulator, TimeEntryDto } from "../../src/sandbox/i
 import { KeyedMutex } from "../../src/sync/keyed-mutex.js";
 import { createPairRuntimes, type PairRuntime } from "../../src/sync/pair-runtime.js";
 import { reconcilePair, type RunOptions, type RunSummary } from "../../src/sync/reconcile.js";
-import { startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
+import { acmePair, startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
 
 export const PAIR_ID = "acme";
 
@@ -75,19 +75,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const database = openAndMigrate(join(dir, "sync.db"));
   const config = parseConfig(
     {
-      pairs: [
-        {
-          id: PAIR_ID,
-          source: {
-            apiKey: env.user.apiKey,
-            workspaceId: env.source.workspaceId,
-            userId: env.user.id,
-            clientId: env.source.clientId,
-          },
-          destination: { workspaceId: env.destination.workspaceId },
-          ...options.pair,
-        },
-      ],
+      pairs: [acmePair(env, options.pair)],
       ...options.config,
     },
     {},
