@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
@@ -20,7 +20,8 @@ function hasDirectory(path: string): boolean {
   return path !== ":memory:" && path !== "";
 }
 
-const BUSY_TIMEOUT_MS = 5000;
+/** What a CLI waits for a lock by default; the server passes shorter waits. */
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -32,28 +33,61 @@ function sleepSync(ms: number): void {
  * moment (server and CLI started together on a fresh install), so this retries for as long as
  * busy_timeout would have waited. Once a file is in WAL mode the setting persists and this is a no-op.
  */
-function enableWal(sqlite: Database.Database): void {
-  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+function enableWal(sqlite: Database.Database, waitMs: number): void {
+  const deadline = performance.now() + waitMs;
   for (;;) {
     try {
       sqlite.pragma("journal_mode = WAL");
       return;
     } catch (error) {
       const busy = error instanceof Database.SqliteError && error.code.startsWith("SQLITE_BUSY");
-      if (!busy || Date.now() >= deadline) throw error;
+      if (!busy || performance.now() >= deadline) throw error;
       sleepSync(10 + Math.random() * 40);
     }
   }
 }
 
-export function openDatabase(path: string): AppDatabase {
-  if (hasDirectory(path)) mkdirSync(dirname(path), { recursive: true });
+export interface OpenOptions {
+  /**
+   * How long a statement waits, synchronously, for another connection's write lock. The wait blocks the
+   * whole event loop, so a server's connections keep it short and back off instead; a CLI can wait.
+   */
+  busyTimeoutMs?: number;
+  /**
+   * FULL fsyncs the WAL at every commit: what a commit promises then survives a power loss, not only a
+   * crash of this process. The webhook intake needs that before it answers 2xx; elsewhere NORMAL is
+   * enough (what a lost commit did is redone: replayed events, re-read entries).
+   */
+  synchronous?: "NORMAL" | "FULL";
+}
+
+/**
+ * The file holds entry descriptions and token hashes: it is created readable by its owner only, and an
+ * existing one that is wider is narrowed. SQLite gives -wal and -shm the database file's mode; ones left
+ * wider by an older version are narrowed too.
+ */
+function restrictPermissions(path: string): void {
+  closeSync(openSync(path, "a", 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): AppDatabase {
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  if (hasDirectory(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    restrictPermissions(path);
+  }
   const sqlite = new Database(path);
   try {
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    enableWal(sqlite);
-    // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commits.
-    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    enableWal(sqlite, Math.max(busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS));
+    sqlite.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
     sqlite.pragma("foreign_keys = ON");
   } catch (error) {
     sqlite.close();

@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { entryMap, type EntryMapping, type EntryOrigin } from "./schema.js";
+import { now as clockNow } from "../clock.js";
 
 export function getEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): EntryMapping | undefined {
   return db
@@ -28,7 +29,7 @@ export function recordEntryIntent(
   app: AppDatabase,
   pairId: string,
   sourceEntryId: string,
-  now: number = Date.now(),
+  now: number = clockNow(),
   /** Hash of the content about to be created: how recovery recognises the orphan of a lost answer. */
   intendedHash: string | null = null,
 ): RecordedIntent {
@@ -76,7 +77,7 @@ export interface CompletedEntry {
 export function completeEntryMapping(
   { db }: AppDatabase,
   entry: CompletedEntry,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): EntryMapping {
   return db
     .insert(entryMap)
@@ -109,7 +110,7 @@ export function setIntendedHash(
   pairId: string,
   sourceEntryId: string,
   intendedHash: string,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): void {
   db.update(entryMap)
     .set({ contentHash: intendedHash, updatedAt: now })
@@ -128,7 +129,7 @@ export function tombstoneEntryMapping(
   { db }: AppDatabase,
   pairId: string,
   sourceEntryId: string,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): EntryMapping {
   return db
     .insert(entryMap)

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNotNull, lte, min, sql } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { inbox, type InboxRow, type WebhookSide } from "./schema.js";
+import { now as clockNow } from "../clock.js";
 
 export interface NewInboxEvent {
   pairId: string;
@@ -56,7 +57,7 @@ const preparedIntake = new WeakMap<AppDatabase["db"], ReturnType<typeof intakeSt
 export function enqueueEvents(
   database: AppDatabase,
   events: NewInboxEvent[],
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): { stored: number; duplicates: number } {
   const [result] = enqueueDeliveries(database, [events], now);
   return result ?? { stored: 0, duplicates: 0 };
@@ -70,7 +71,7 @@ export function enqueueEvents(
 export function enqueueDeliveries(
   { db }: AppDatabase,
   deliveries: NewInboxEvent[][],
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): { stored: number; duplicates: number }[] {
   let statements = preparedIntake.get(db);
   if (!statements) {
@@ -114,7 +115,7 @@ const entityKey = (pairId: string, entityId: string) => `${pairId}\u0000${entity
 export function claimEntities(
   { db }: AppDatabase,
   options: { limit: number; leaseMs: number; busy?: ReadonlySet<string>; skipPairs?: ReadonlySet<string>; scan?: number },
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): ClaimedEntity[] {
   return db.transaction((tx) => {
     const pending = tx
@@ -159,7 +160,7 @@ export function completeEvents(
   { db }: AppDatabase,
   ids: number[],
   result: { outcome: string; destinationId?: string | null },
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): void {
   if (ids.length === 0) return;
   db.update(inbox)
@@ -211,7 +212,7 @@ export function releaseAllLeases({ db }: AppDatabase): number {
 }
 
 /** Leases that outlived a worker that stopped without releasing them. */
-export function releaseExpiredLeases({ db }: AppDatabase, now: number = Date.now()): number {
+export function releaseExpiredLeases({ db }: AppDatabase, now: number = clockNow()): number {
   return db
     .update(inbox)
     .set({ status: "pending", leaseUntil: null })
@@ -220,7 +221,7 @@ export function releaseExpiredLeases({ db }: AppDatabase, now: number = Date.now
 }
 
 /** Events parked until a project with this name is mapped for the pair become due now. */
-export function wakeWaiting({ db }: AppDatabase, pairId: string, projectName: string, now: number = Date.now()): number {
+export function wakeWaiting({ db }: AppDatabase, pairId: string, projectName: string, now: number = clockNow()): number {
   return db
     .update(inbox)
     .set({ availableAt: now })
@@ -284,7 +285,7 @@ export function listDeadLetters({ db }: AppDatabase, pairId?: string): InboxRow[
 }
 
 /** Dead letters back to pending with a fresh attempt budget. `ids` undefined means all of them. */
-export function requeueDeadLetters({ db }: AppDatabase, ids?: number[], now: number = Date.now()): number {
+export function requeueDeadLetters({ db }: AppDatabase, ids?: number[], now: number = clockNow()): number {
   return db
     .update(inbox)
     .set({ status: "pending", attempts: 0, availableAt: now, lastError: null, leaseUntil: null })

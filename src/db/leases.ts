@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { and, eq, gt, like, lte, ne, or } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { leases } from "./schema.js";
+import { now as clockNow } from "../clock.js";
 
 /** This process, as a lease holder. */
 export const PROCESS_OWNER = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -13,7 +14,7 @@ export function acquireLease(
   key: string,
   ttlMs: number,
   owner: string = PROCESS_OWNER,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): boolean {
   return db.transaction((tx) => {
     tx.insert(leases)
@@ -33,7 +34,7 @@ export function releaseLease({ db }: AppDatabase, key: string, owner: string = P
 }
 
 /** Pairs another process is reconciling right now. */
-export function pairsReconciledElsewhere({ db }: AppDatabase, owner: string = PROCESS_OWNER, now: number = Date.now()): Set<string> {
+export function pairsReconciledElsewhere({ db }: AppDatabase, owner: string = PROCESS_OWNER, now: number = clockNow()): Set<string> {
   const rows = db
     .select({ key: leases.key })
     .from(leases)
@@ -43,3 +44,18 @@ export function pairsReconciledElsewhere({ db }: AppDatabase, owner: string = PR
 }
 
 export const reconcileLeaseKey = (pairId: string) => `reconcile:${pairId}`;
+
+export function readLease({ db }: AppDatabase, key: string): { owner: string; expiresAt: number } | undefined {
+  return db.select({ owner: leases.owner, expiresAt: leases.expiresAt }).from(leases).where(eq(leases.key, key)).get();
+}
+
+/** Extends a lease this owner holds; false when it is no longer ours. */
+export function renewLease({ db }: AppDatabase, key: string, ttlMs: number, owner: string, now: number = clockNow()): boolean {
+  return (
+    db
+      .update(leases)
+      .set({ expiresAt: now + ttlMs })
+      .where(and(eq(leases.key, key), eq(leases.owner, owner)))
+      .run().changes > 0
+  );
+}

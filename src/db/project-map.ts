@@ -1,6 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { projectMap, type ProjectMapping, type ProjectOrigin } from "./schema.js";
+import { now as clockNow } from "../clock.js";
 
 export interface ProjectMappingInput {
   pairId: string;
@@ -19,7 +20,7 @@ export interface ProjectMappingInput {
 export function upsertProjectMapping(
   { db }: AppDatabase,
   input: ProjectMappingInput,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): ProjectMapping {
   return db
     .insert(projectMap)

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { reconcileRuns, type ReconcileRun, type RunOutcome, type RunTrigger } from "./schema.js";
+import { now as clockNow } from "../clock.js";
 
 export interface RunStart {
   pairId: string;
@@ -26,7 +27,7 @@ export interface RunFinish extends Partial<RunCounts> {
 }
 
 /** Records the run as "running" before any work, so a crash mid-run still leaves a row to see. */
-export function startReconcileRun({ db }: AppDatabase, start: RunStart, now: number = Date.now()): ReconcileRun {
+export function startReconcileRun({ db }: AppDatabase, start: RunStart, now: number = clockNow()): ReconcileRun {
   return db
     .insert(reconcileRuns)
     .values({ ...start, startedAt: now, outcome: "running" })
@@ -39,7 +40,7 @@ export function finishReconcileRun(
   { db }: AppDatabase,
   runId: number,
   { outcome, error, ...counts }: RunFinish,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): ReconcileRun | undefined {
   return db
     .update(reconcileRuns)

@@ -1,3 +1,4 @@
+import { now as clockNow } from "../clock.js";
 import { sql, type SQL } from "drizzle-orm";
 import {
   check,
@@ -10,7 +11,7 @@ import {
   type AnySQLiteColumn,
 } from "drizzle-orm/sqlite-core";
 
-// Every timestamp is integer milliseconds since the epoch (Date.now()), in a column named *_at.
+// Every timestamp is integer milliseconds since the epoch (src/clock.ts: wall-clock, never stepping back), in a column named *_at.
 // This file must stay free of relative imports: drizzle-kit loads it on its own to generate migrations.
 
 export const PROJECT_ORIGINS = ["source", "destination"] as const;
@@ -46,7 +47,7 @@ function oneOf(column: AnySQLiteColumn, values: readonly string[]): SQL {
   return sql`${col(column)} in (${sql.raw(literals)})`;
 }
 
-const now = (): number => Date.now();
+const now = (): number => clockNow();
 
 export const projectMap = sqliteTable(
   "project_map",

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { webhooks, type WebhookRegistration } from "./schema.js";
+import { now as clockNow } from "../clock.js";
 
 /** Lowercase hex SHA-256, the only form of a webhook token that is ever stored. */
 export function hashWebhookToken(token: string): string {
@@ -20,7 +21,7 @@ export interface WebhookRegistrationInput {
 export function insertWebhookRegistration(
   { db }: AppDatabase,
   { token, ...registration }: WebhookRegistrationInput,
-  now: number = Date.now(),
+  now: number = clockNow(),
 ): WebhookRegistration {
   return db
     .insert(webhooks)

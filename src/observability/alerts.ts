@@ -1,5 +1,6 @@
 import { request } from "undici";
 import type { Logger } from "./logger.js";
+import { now as clockNow } from "../clock.js";
 
 /**
  * Replaces the original tool's SNS topic: a short Slack-compatible `{"text": ...}` POST when something
@@ -16,7 +17,7 @@ export class Alerter {
   ) {}
 
   /** `problem` identifies the problem for deduplication, e.g. `reconcile-failed:acme`. */
-  async alert(problem: string, text: string, now: number = Date.now()): Promise<boolean> {
+  async alert(problem: string, text: string, now: number = clockNow()): Promise<boolean> {
     this.logger.error({ problem }, text);
     if (!this.webhookUrl) return false;
     const last = this.lastSent.get(problem);

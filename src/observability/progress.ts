@@ -1,3 +1,5 @@
+import { monotonic } from "../clock.js";
+
 /** Where long work reports how far it got. The sync core only ever sees this interface. */
 export interface Progress {
   phase(label: string, total?: number): void;
@@ -16,11 +18,11 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   let label = "";
   let total: number | undefined;
   let count = 0;
-  let lastLine = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
   let lastPercent = -1;
   let printed = -1;
   const render = (final = false) => {
-    const now = Date.now();
+    const now = monotonic();
     if (tty) {
       const width = 30;
       const ratio = total ? Math.min(1, count / total) : 0;
@@ -45,7 +47,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
       count = 0;
       lastPercent = -1;
       printed = -1;
-      lastLine = Date.now();
+      lastLine = monotonic();
       if (tty) render();
     },
     advance(by = 1) {

@@ -1,3 +1,4 @@
+import { now as clockNow } from "../clock.js";
 import type { Config, PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
 import { inboxStats, listDeadLetters, recentlyApplied } from "../db/inbox.js";
@@ -102,7 +103,7 @@ const HOUR_MS = 3_600_000;
 const WEBHOOK_ADVICE = "Clockify disables failing webhooks quietly; check them with npm run webhooks -- list";
 
 /** Everything a person needs to see whether the mirror is healthy, read from the database only. */
-export function collectStatus(database: AppDatabase, config: Config, now: number = Date.now()): StatusReport {
+export function collectStatus(database: AppDatabase, config: Config, now: number = clockNow()): StatusReport {
   const workspaceIds = [...new Set(config.pairs.flatMap((p) => [p.source.workspaceId, p.destination.workspaceId]))];
   const lastWebhooks = lastWebhookReceivedByWorkspace(database, workspaceIds);
   const registrations = webhookRegistrationsByWorkspace(database, workspaceIds);

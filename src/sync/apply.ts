@@ -18,6 +18,7 @@ import type { PlannedAction } from "./plan.js";
 import type { DestinationEntry, DestinationLookup, SourceEntry } from "./model.js";
 import { entryLockKey, type PairRuntime } from "./pair-runtime.js";
 import { ensureDestinationProject } from "./projects.js";
+import { now as clockNow } from "../clock.js";
 
 export type EntryOutcome =
   | { outcome: "created" | "updated" | "adopted"; destinationId: string }
@@ -209,7 +210,7 @@ async function writeCopy(
     }
     setIntendedHash(database, pair.id, sourceEntryId, hash);
   } else {
-    recordEntryIntent(database, pair.id, sourceEntryId, Date.now(), hash);
+    recordEntryIntent(database, pair.id, sourceEntryId, clockNow(), hash);
   }
 
   let created: TimeEntry;

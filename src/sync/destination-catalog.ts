@@ -1,5 +1,6 @@
 import type { ClockifyClient } from "../clockify/client.js";
 import type { Project, Tag, Task } from "../clockify/schemas.js";
+import { monotonic } from "../clock.js";
 
 /**
  * Names → ids in one workspace, cached, because the mirror matches projects, tasks and tags by name and
@@ -8,9 +9,9 @@ import type { Project, Tag, Task } from "../clockify/schemas.js";
  */
 export class WorkspaceCatalog {
   private projects: Project[] | undefined;
-  private projectsAt = 0;
+  private projectsAt = Number.NEGATIVE_INFINITY;
   private tags: Tag[] | undefined;
-  private tagsAt = 0;
+  private tagsAt = Number.NEGATIVE_INFINITY;
   private readonly tasks = new Map<string, { at: number; tasks: Task[] }>();
 
   constructor(
@@ -22,7 +23,7 @@ export class WorkspaceCatalog {
   async projectsNamed(name: string): Promise<Project[]> {
     const find = () => (this.projects ?? []).filter((p) => p.name === name);
     if (!this.projects) await this.loadProjects();
-    if (find().length === 0 && Date.now() - this.projectsAt >= this.minRefreshMs) await this.loadProjects();
+    if (find().length === 0 && monotonic() - this.projectsAt >= this.minRefreshMs) await this.loadProjects();
     return find();
   }
 
@@ -33,9 +34,9 @@ export class WorkspaceCatalog {
 
   async tagId(name: string): Promise<string | undefined> {
     const find = () => this.tags?.find((t) => t.name === name)?.id;
-    if (!this.tags || (find() === undefined && Date.now() - this.tagsAt >= this.minRefreshMs)) {
+    if (!this.tags || (find() === undefined && monotonic() - this.tagsAt >= this.minRefreshMs)) {
       this.tags = await this.client.listTags(this.workspaceId);
-      this.tagsAt = Date.now();
+      this.tagsAt = monotonic();
     }
     return find();
   }
@@ -43,8 +44,8 @@ export class WorkspaceCatalog {
   async taskId(projectId: string, name: string): Promise<string | undefined> {
     let cached = this.tasks.get(projectId);
     const find = () => cached?.tasks.find((t) => t.name === name)?.id;
-    if (!cached || (find() === undefined && Date.now() - cached.at >= this.minRefreshMs)) {
-      cached = { at: Date.now(), tasks: await this.client.listTasks(this.workspaceId, projectId) };
+    if (!cached || (find() === undefined && monotonic() - cached.at >= this.minRefreshMs)) {
+      cached = { at: monotonic(), tasks: await this.client.listTasks(this.workspaceId, projectId) };
       this.tasks.set(projectId, cached);
     }
     return find();
@@ -53,7 +54,7 @@ export class WorkspaceCatalog {
   /** A fresh full listing from elsewhere (a reconciliation run): no need to list again. */
   prime(projects: Project[]): void {
     this.projects = [...projects];
-    this.projectsAt = Date.now();
+    this.projectsAt = monotonic();
   }
 
   /** After the service created or learned of a project: no need to list again. */
@@ -69,6 +70,6 @@ export class WorkspaceCatalog {
 
   private async loadProjects(): Promise<void> {
     this.projects = await this.client.listProjects(this.workspaceId);
-    this.projectsAt = Date.now();
+    this.projectsAt = monotonic();
   }
 }

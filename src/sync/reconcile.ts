@@ -21,6 +21,7 @@ import { projectLockKey, type PairRuntime } from "./pair-runtime.js";
 import { massDeleteLimit, planReconcile, unlistedMappedSources, type PlannedAction, type ReconcilePlan } from "./plan.js";
 import { planProjectChanges, type ProjectChange } from "./project-plan.js";
 import { ensureDestinationProject, ensureSourceProject, mapProject, pickByName } from "./projects.js";
+import { elapsedSince, monotonic, now as clockNow } from "../clock.js";
 
 export interface RunOptions {
   since: Date;
@@ -66,7 +67,7 @@ const runningHere = new WeakMap<AppDatabase, Set<string>>();
  * per entry (same process) or the worker waits for the run (another process).
  */
 export async function reconcilePair(rt: PairRuntime, options: RunOptions): Promise<RunSummary> {
-  const started = Date.now();
+  const started = monotonic();
   const progress = options.progress ?? silentProgress;
   const dryRun = options.dryRun ?? false;
   const counts: RunCountsSummary = { created: 0, updated: 0, deleted: 0, adopted: 0, unchanged: 0, failed: 0, skipped: 0 };
@@ -81,7 +82,7 @@ export async function reconcilePair(rt: PairRuntime, options: RunOptions): Promi
     counts,
     projects: [],
     requests: rt.source.requestCount + rt.destination.requestCount - requestsAtStart,
-    durationMs: Date.now() - started,
+    durationMs: Math.round(elapsedSince(started)),
     ...extra,
   });
 
@@ -160,7 +161,7 @@ async function execute(
   if (!dryRun) for (const change of projectChanges) await applyProjectChange(rt, change, sourceProjects);
 
   // 2. Entries in the window, both sides, page by page, kept compact.
-  const listedAt = Date.now();
+  const listedAt = clockNow();
   const window = { start: options.since, end: options.until, pageSize: 5000 };
   const sources: SourceEntry[] = [];
   const compact = createCompactor();

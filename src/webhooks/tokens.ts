@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { elapsedSince, monotonic } from "../clock.js";
 import type { PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
 import { webhooks } from "../db/schema.js";
@@ -25,7 +26,7 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest();
  */
 export class TokenBook {
   private known: KnownToken[] = [];
-  private loadedAt = 0;
+  private loadedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly pairs: readonly PairConfig[],
@@ -58,7 +59,7 @@ export class TokenBook {
       .all();
     for (const row of rows) add(Buffer.from(row.hash, "hex"), [row.ws], row.event);
     this.known = [...byDigest.values()];
-    this.loadedAt = Date.now();
+    this.loadedAt = monotonic();
   }
 
   /**
@@ -66,7 +67,7 @@ export class TokenBook {
    * re-read at most every `reloadAfterMs`, so one added or removed by the CLI takes effect that fast.
    */
   identify(token: string): TokenScope | undefined {
-    if (Date.now() - this.loadedAt >= this.reloadAfterMs) this.reload();
+    if (elapsedSince(this.loadedAt) >= this.reloadAfterMs) this.reload();
     return this.match(token);
   }
 

@@ -12,6 +12,7 @@ const SECRET_A = "cfg-secret-pair-a-0f8e2c4d6b1a3957";
 const SECRET_SHARED = "cfg-secret-shared-93d1c7a5e2f04b68";
 const REGISTERED = "Qm3Xv8Kp1Lz6Wc9Rt4Yb7Nd2Hs5Gf0Ja";
 const LATE = "Lt5Rg8Wq2Zx7Cv1Bn4Mk9Jh3Df6Sa0Pe";
+const SECOND_LATE = "Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz1Xc";
 
 const pairs: readonly PairConfig[] = parseConfig(
   {
@@ -101,8 +102,7 @@ describe("TokenBook", () => {
   });
 
   it("re-reads registrations at most once per reloadAfterMs", () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date("2026-11-20T09:00:00.000Z"));
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     const book = new TokenBook(pairs, database);
     const reload = vi.spyOn(book, "reload");
     register(LATE, "ws-a-dst");
@@ -110,27 +110,41 @@ describe("TokenBook", () => {
     // A flood of tokens right after a load costs no database reads.
     for (let i = 0; i < 50; i++) expect(book.identify(`unknown-${i}`)).toBeUndefined();
     expect(book.identify(LATE)).toBeUndefined();
-    vi.setSystemTime(new Date("2026-11-20T09:00:00.999Z"));
+    vi.advanceTimersByTime(999);
     expect(book.identify(LATE)).toBeUndefined();
     expect(reload).not.toHaveBeenCalled();
 
-    vi.setSystemTime(new Date("2026-11-20T09:00:01.000Z"));
+    vi.advanceTimersByTime(1);
     expect(sorted(book.identify(LATE))).toEqual(["ws-a-dst"]);
     expect(reload).toHaveBeenCalledTimes(1);
-    vi.setSystemTime(new Date("2026-11-20T09:00:01.500Z"));
+    vi.advanceTimersByTime(500);
     book.identify(LATE);
     expect(reload).toHaveBeenCalledTimes(1);
   });
 
-  it("binds a registered token to its event and forgets a removed registration", () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
+  it("keeps reloading when the wall clock steps back an hour", () => {
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     vi.setSystemTime(new Date("2026-11-20T09:00:00.000Z"));
+    register(LATE, "ws-a-dst");
+    const book = new TokenBook(pairs, database);
+    expect(book.identify(LATE)).toBeDefined();
+    // setSystemTime moves Date only; the monotonic clock (performance) does not step with it.
+    vi.setSystemTime(new Date("2026-11-20T08:00:00.000Z"));
+    database.sqlite.prepare("delete from webhooks").run();
+    register(SECOND_LATE, "ws-a-dst");
+    vi.advanceTimersByTime(1000);
+    expect(book.identify(LATE)).toBeUndefined();
+    expect(book.identify(SECOND_LATE)).toBeDefined();
+  });
+
+  it("binds a registered token to its event and forgets a removed registration", () => {
+    vi.useFakeTimers({ toFake: ["Date", "performance"] });
     register(LATE, "ws-a-dst");
     const book = new TokenBook(pairs, database);
     expect([...(book.identify(LATE)?.events ?? [])]).toEqual([expect.any(String)]);
     expect(book.identify(SECRET_A)?.events).toBeNull();
     database.sqlite.prepare("delete from webhooks").run();
-    vi.setSystemTime(new Date("2026-11-20T09:00:02.000Z"));
+    vi.advanceTimersByTime(2000);
     expect(book.identify(LATE)).toBeUndefined();
   });
 
