@@ -11,7 +11,15 @@ async function main(): Promise<void> {
   const database = openAndMigrate(env.databasePath);
   logger.info({ pairs: config.pairs.map((p) => p.id), database: env.databasePath }, "database ready");
 
-  const service = createService({ config, apiUrl: env.apiUrl, database, logger, adminToken: env.adminToken });
+  const service = createService({
+    config,
+    apiUrl: env.apiUrl,
+    database,
+    logger,
+    adminToken: env.adminToken,
+    statusViewToken: env.statusViewToken,
+    statusPublic: env.statusPublic,
+  });
   await service.listen(env.port, env.host);
   logger.info({ host: env.host, port: env.port }, "listening");
 

@@ -3,12 +3,16 @@ import { Cron } from "croner";
 import type { Express } from "express";
 import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
 import type { Config } from "./config/schema.js";
-import type { AppDatabase } from "./db/connection.js";
+import { now as clockNow } from "./clock.js";
+import { openDatabase, type AppDatabase } from "./db/connection.js";
 import { inboxStats } from "./db/inbox.js";
 import { createApp } from "./http/app.js";
+import { createHttpServer, httpLimits, type HttpLimits } from "./http/limits.js";
 import { Alerter } from "./observability/alerts.js";
 import type { Logger } from "./observability/logger.js";
+import { InstanceLock } from "./instance-lock.js";
 import { Metrics } from "./observability/metrics.js";
+import { StorageHealth } from "./observability/storage-health.js";
 import { createStatusActions, type StatusActions } from "./status/actions.js";
 import { KeyedMutex } from "./sync/keyed-mutex.js";
 import { createPairRuntimes, type PairRuntime, type RuntimeDeps } from "./sync/pair-runtime.js";
@@ -30,6 +34,18 @@ export interface ServiceOptions {
   backoff?: { baseDelayMs?: number; maxDelayMs?: number };
   /** ADMIN_TOKEN: enables the status page's buttons; without it the page is read-only. */
   adminToken?: string | undefined;
+  /** STATUS_VIEW_TOKEN: lets others than this host read the status page and /metrics, nothing more. */
+  statusViewToken?: string | undefined;
+  /** STATUS_PUBLIC: the status page and /metrics need no token from anywhere. */
+  statusPublic?: boolean | undefined;
+  /** Timeouts and budgets of the HTTP server (see HttpLimits); tests shorten them. */
+  http?: Partial<HttpLimits>;
+  /**
+   * The connection webhook intake commits on. By default the service opens its own on the same file:
+   * fsynced at every commit and with a short lock wait, so a 2xx survives a power loss and a foreign
+   * lock answers 503 in 100 ms instead of freezing the event loop.
+   */
+  intakeDatabase?: AppDatabase;
 }
 
 export interface Service {
@@ -41,21 +57,50 @@ export interface Service {
   readonly metrics: Metrics;
   readonly locks: KeyedMutex;
   readonly alerter: Alerter;
+  /** What the service knows about its own database writes (intake and worker), as /healthz shows it. */
+  readonly storage: StorageHealth;
+  /** The connection webhook deliveries are committed on (see ServiceOptions.intakeDatabase). */
+  readonly intakeDatabase: AppDatabase;
   /** What the status page reads and does (also: `statusActions.idle()` awaits a run it started). */
   readonly statusActions: StatusActions;
   /** A full run of every pair (or one), with fresh clients so its request count is its own. */
   reconcileNow(trigger: RunTrigger, pairId?: string): Promise<RunSummary[]>;
   /** When the nightly run fires next; undefined when not scheduled (not listening). */
   nextScheduledRun(): Date | undefined;
+  /** Takes the database's service lock (InstanceLockError if another service holds it), then serves. */
   listen(port: number, host: string): Promise<Server>;
   /** Stops intake (503), lets the worker finish what is in flight, closes the server. */
   stop(): Promise<void>;
 }
 
+/**
+ * The server's own connection waits at most this long for a lock another process holds: better-sqlite3
+ * waits synchronously, so every millisecond here is a millisecond no webhook or /healthz is answered.
+ * The worker backs off and retries instead of waiting longer.
+ */
+const SERVER_BUSY_TIMEOUT_MS = 250;
+const INTAKE_BUSY_TIMEOUT_MS = 100;
+
+/** A file database gets a second, durable connection for intake; an in-memory one has only itself. */
+function openIntakeConnection(database: AppDatabase): { connection: AppDatabase; owned: boolean } {
+  const path = database.sqlite.name;
+  if (database.sqlite.memory || path === "" || path === ":memory:") return { connection: database, owned: false };
+  return {
+    connection: openDatabase(path, { busyTimeoutMs: INTAKE_BUSY_TIMEOUT_MS, synchronous: "FULL" }),
+    owned: true,
+  };
+}
+
 /** Wires the service's parts; the caller owns the database and the process. */
 export function createService(options: ServiceOptions): Service {
   const { config, database, logger } = options;
+  database.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
+  const intake = options.intakeDatabase
+    ? { connection: options.intakeDatabase, owned: false }
+    : openIntakeConnection(database);
   const metrics = new Metrics();
+  const storage = new StorageHealth(logger, metrics);
+  const instanceLock = new InstanceLock(database, logger);
   metrics.watchInbox(() => inboxStats(database));
   const locks = new KeyedMutex();
   const runtimeDeps: RuntimeDeps = {
@@ -75,6 +120,7 @@ export function createService(options: ServiceOptions): Service {
     runtimes,
     logger,
     metrics,
+    storage,
     onDeadLetter: (row, error) => {
       void alerter.alert(
         `dead-letter:${row.pairId}`,
@@ -86,12 +132,14 @@ export function createService(options: ServiceOptions): Service {
   });
   const tokens = new TokenBook(config.pairs, database);
   const receiver = new WebhookReceiver({
-    database,
+    database: intake.connection,
     tokens,
     pairs: config.pairs,
     logger,
     metrics,
+    storage,
     onStored: () => worker.notify(),
+    rejectionSummaryMs: options.http?.summaryIntervalMs,
   });
   let schedule: Cron | undefined;
   const statusActions = createStatusActions({
@@ -114,17 +162,29 @@ export function createService(options: ServiceOptions): Service {
       } catch {
         databaseOk = false;
       }
+      // Reads alone cannot tell: a full disk still serves every read. The write path is judged by what
+      // the last inbox commit did, and the worker's by its last write.
+      const intakeWrites = storage.state("intake");
+      const workerWrites = storage.state("worker");
+      const storageFact = (state: typeof intakeWrites) =>
+        state.ok
+          ? "ok"
+          : { error: state.code, failures: state.failures, sinceSeconds: Math.max(0, Math.round((clockNow() - (state.since ?? clockNow())) / 1000)) };
       return {
-        healthy: databaseOk && worker.running,
-        database: databaseOk ? "ok" : "unreachable",
+        healthy: databaseOk && worker.running && intakeWrites.ok,
+        degraded: !workerWrites.ok,
+        database: !databaseOk ? "unreachable" : intakeWrites.ok && workerWrites.ok ? "ok" : "failing",
+        storage: { intake: storageFact(intakeWrites), worker: storageFact(workerWrites) },
         worker: worker.running ? "running" : "stopped",
         inboxDepth: stats.depth,
         oldestPendingAgeSeconds:
-          stats.oldestPendingReceivedAt === null ? 0 : Math.round((Date.now() - stats.oldestPendingReceivedAt) / 1000),
+          stats.oldestPendingReceivedAt === null ? 0 : Math.max(0, Math.round((clockNow() - stats.oldestPendingReceivedAt) / 1000)),
         deadLetters: stats.dead,
       };
     },
     admin: { actions: statusActions, adminToken: options.adminToken },
+    view: { viewToken: options.statusViewToken, public: options.statusPublic },
+    limits: options.http,
   });
 
   const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
@@ -143,10 +203,13 @@ export function createService(options: ServiceOptions): Service {
     metrics,
     locks,
     alerter,
+    storage,
+    intakeDatabase: intake.connection,
     statusActions,
     reconcileNow,
     nextScheduledRun: () => schedule?.nextRun() ?? undefined,
     async listen(port, host) {
+      instanceLock.take();
       worker.start();
       // protect: a run still going when the next one is due is not started twice.
       schedule = new Cron(config.reconcile.cron, { timezone: config.reconcile.timezone, protect: true }, async () => {
@@ -158,7 +221,7 @@ export function createService(options: ServiceOptions): Service {
       });
       logger.info({ cron: config.reconcile.cron, timezone: config.reconcile.timezone, next: schedule.nextRun() }, "nightly reconciliation scheduled");
       server = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(port, host, () => resolve(s));
+        const s = createHttpServer(app, httpLimits(options.http)).listen(port, host, () => resolve(s));
         s.once("error", reject);
       });
       return server;
@@ -174,6 +237,8 @@ export function createService(options: ServiceOptions): Service {
       // Connections kept alive by a client would hold close() forever; requests in progress have ended.
       server?.closeAllConnections();
       await closed;
+      instanceLock.release();
+      if (intake.owned) intake.connection.close();
     },
   };
 }

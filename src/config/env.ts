@@ -17,7 +17,15 @@ export interface RuntimeEnv {
   host: string;
   logLevel: LogLevel;
   adminToken?: string | undefined;
+  /** Opens the status page and /metrics (read-only) to whoever presents it. */
+  statusViewToken?: string | undefined;
+  /** The status page and /metrics need no token, from anywhere. */
+  statusPublic: boolean;
 }
+
+/** Tokens guarded by a throttle of a few tries a minute; 32 random characters put guessing out of reach. */
+export const MIN_TOKEN_LENGTH = 32;
+const TOKEN_ERROR = `expected at least ${MIN_TOKEN_LENGTH} characters (make one with: openssl rand -hex 32)`;
 
 const PORT_ERROR = "expected an integer between 1 and 65535";
 
@@ -42,7 +50,15 @@ const runtimeEnvSchema = z.object({
       z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }),
     )
     .default("info"),
-  ADMIN_TOKEN: z.string().optional(),
+  ADMIN_TOKEN: z.string().min(MIN_TOKEN_LENGTH, { error: TOKEN_ERROR }).optional(),
+  STATUS_VIEW_TOKEN: z.string().min(MIN_TOKEN_LENGTH, { error: TOKEN_ERROR }).optional(),
+  STATUS_PUBLIC: z
+    .preprocess(
+      (value) => (typeof value === "string" ? value.toLowerCase() : value),
+      z.enum(["true", "false"], { error: "expected true or false" }),
+    )
+    .default("false")
+    .transform((value) => value === "true"),
 });
 
 /** Reads and checks the process settings; throws ConfigError naming every bad variable. */
@@ -61,5 +77,7 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv = process.env): RuntimeEnv
     host: vars.HOST,
     logLevel: vars.LOG_LEVEL,
     adminToken: vars.ADMIN_TOKEN,
+    statusViewToken: vars.STATUS_VIEW_TOKEN,
+    statusPublic: vars.STATUS_PUBLIC,
   };
 }

@@ -8,6 +8,7 @@ const SECRET_KEYS: ReadonlySet<string> = new Set([
   "webhookSecrets",
   "webhookUrl",
   "ADMIN_TOKEN",
+  "STATUS_VIEW_TOKEN",
 ]);
 
 /** Whether the value at this path is a secret that must never be echoed back. */

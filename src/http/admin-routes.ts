@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from "express";
 import type { Logger } from "../observability/logger.js";
 import type { StatusActions } from "../status/actions.js";
+import { TokenSet, type AuthAttempts } from "./auth-attempts.js";
 import { esc, flashMessage, renderStatusPage, STATUS_PAGE_CSP, type FlashCode } from "./status-page.js";
 
 export interface AdminRouteDeps {
@@ -9,9 +9,9 @@ export interface AdminRouteDeps {
   /** ADMIN_TOKEN; unset or empty makes the page read-only and every admin POST a 403. */
   adminToken?: string | undefined;
   logger: Logger;
+  /** Throttles and counts wrong tokens per address, shared with the status page's own check. */
+  attempts: AuthAttempts;
 }
-
-const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest();
 
 function securityHeaders(res: Response): void {
   res.set({
@@ -41,13 +41,14 @@ function redirectWithFlash(res: Response, code: FlashCode, count?: number): void
 }
 
 /**
- * `GET /`: the status page. `POST /admin/...`: its buttons, each a form carrying the admin token. The
- * token is compared as SHA-256 digests with timingSafeEqual (equal lengths, no early exit). A POST
- * without the right token changes nothing and answers 403; a done action redirects (303) back to `/`.
+ * `GET /`: the status page (who may read it is viewAccess's business). `POST /admin/...`: its buttons,
+ * each a form carrying the admin token, compared by TokenSet. A POST without the right token changes
+ * nothing and answers 403; after `burst` wrong ones an address gets 429 until its bucket refills. A done
+ * action redirects (303) back to `/`.
  */
-export function adminRouter({ actions, adminToken, logger }: AdminRouteDeps): Router {
+export function adminRouter({ actions, adminToken, logger, attempts }: AdminRouteDeps): Router {
   const router = express.Router();
-  const expected = adminToken ? sha256(adminToken) : undefined;
+  const expected = new TokenSet([adminToken]);
   const form = express.urlencoded({ extended: false, limit: "8kb", parameterLimit: 20 });
 
   router.get("/", (req, res) => {
@@ -66,37 +67,42 @@ export function adminRouter({ actions, adminToken, logger }: AdminRouteDeps): Ro
       .send(
         renderStatusPage({
           view,
-          adminEnabled: expected !== undefined,
+          adminEnabled: !expected.empty,
           flash: flashMessage(req.query["flash"], req.query["n"]),
         }),
       );
   });
 
+  // Before the form is even read: a throttled address costs no parsing and no comparison.
+  const throttle: RequestHandler = (req, res, next) => {
+    if (!attempts.refuseIfThrottled(req, res, "admin")) next();
+  };
+
   /** Lets the request through only with the right token; otherwise answers 403 itself. */
   const requireToken: RequestHandler = (req, res, next) => {
-    if (!expected) {
-      logger.warn({ path: req.path }, "admin action refused: no ADMIN_TOKEN is configured");
+    if (expected.empty) {
+      attempts.noted(req, "admin-disabled");
       smallPage(res, 403, "Admin actions are disabled", "ADMIN_TOKEN is not set on the server. Nothing was changed.");
       return;
     }
-    if (!timingSafeEqual(sha256(presentedToken(req)), expected)) {
-      logger.warn({ path: req.path }, "admin action refused: wrong admin token");
+    if (!expected.matches(presentedToken(req))) {
+      attempts.failed(req, "admin");
       smallPage(res, 403, "Wrong admin token", "The admin token was missing or wrong. Nothing was changed.");
       return;
     }
     next();
   };
 
-  router.post("/admin/reconcile", form, requireToken, (_req, res) => {
+  router.post("/admin/reconcile", throttle, form, requireToken, (_req, res) => {
     const started = actions.startReconcile();
     redirectWithFlash(res, started === "started" ? "reconcile-started" : "reconcile-running");
   });
 
-  router.post("/admin/deadletters/retry-all", form, requireToken, (_req, res) => {
+  router.post("/admin/deadletters/retry-all", throttle, form, requireToken, (_req, res) => {
     redirectWithFlash(res, "retried", actions.retryDeadLetters());
   });
 
-  router.post("/admin/deadletters/:id/retry", form, requireToken, (req, res) => {
+  router.post("/admin/deadletters/:id/retry", throttle, form, requireToken, (req, res) => {
     const id = String(req.params["id"]);
     if (!/^\d{1,15}$/.test(id)) {
       smallPage(res, 400, "Not a dead letter id", "Dead letter ids are numbers. Nothing was changed.");

@@ -1,5 +1,18 @@
+import { now as clockNow } from "../clock.js";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { RequestEvent } from "../clockify/transport.js";
+import { ENTRY_EVENTS, PROJECT_EVENTS } from "../webhooks/events.js";
+
+const LABELLED_EVENTS: ReadonlySet<string> = new Set<string>([...ENTRY_EVENTS, ...PROJECT_EVENTS]);
+
+/**
+ * The `event` label of a delivery: an event type this service handles, or "(unknown)". The header is
+ * the sender's to choose, and every distinct label value is a series kept for the process's life.
+ */
+export function eventLabel(header: string | undefined): string {
+  const type = header?.trim();
+  return type !== undefined && LABELLED_EVENTS.has(type) ? type : "(unknown)";
+}
 
 /**
  * One registry per service instance (not prom-client's global one), so tests and several in-process
@@ -30,6 +43,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhooksRejected = new Counter({
+    name: "webhook_rejected_total",
+    help: "Webhook deliveries refused before anything was stored, by HTTP status (401 token, 400 header or body, 413 size, 503 busy)",
+    labelNames: ["status"] as const,
+    registers: [this.registry],
+  });
+
+  readonly authFailures = new Counter({
+    name: "http_auth_failures_total",
+    help: "Wrong admin or view tokens, and attempts refused unchecked because their address was throttled (429)",
+    labelNames: ["surface", "outcome"] as const,
+    registers: [this.registry],
+  });
+
   readonly eventsApplied = new Counter({
     name: "sync_events_applied_total",
     help: "Inbox events applied, by outcome (created, updated, unchanged, deleted, ...)",
@@ -56,6 +83,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly storageErrors = new Counter({
+    name: "storage_errors_total",
+    help: "Database operations that failed (disk full, I/O error, lock held elsewhere), by path, operation and SQLite code",
+    labelNames: ["path", "operation", "code"] as const,
+    registers: [this.registry],
+  });
+
+  readonly storageHealthy = new Gauge({
+    name: "storage_healthy",
+    help: "1 while the path's last database write succeeded (intake: the last inbox commit), 0 while it fails",
+    labelNames: ["path"] as const,
+    registers: [this.registry],
+  });
+
   /** Inbox gauges read the database when scraped, so they are never stale. */
   watchInbox(read: () => { depth: number; oldestPendingReceivedAt: number | null }): void {
     new Gauge({
@@ -72,7 +113,7 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         const oldest = read().oldestPendingReceivedAt;
-        this.set(oldest === null ? 0 : (Date.now() - oldest) / 1000);
+        this.set(oldest === null ? 0 : Math.max(0, clockNow() - oldest) / 1000);
       },
     });
   }

@@ -11,18 +11,27 @@ import {
   projectEventBodySchema,
 } from "./events.js";
 
-export interface Delivery {
+export interface DeliveryHeaders {
   /** `Clockify-Signature` header */
   token: string | undefined;
   /** `Clockify-Webhook-Event-Type` header */
   eventType: string | undefined;
+  /** The sender's address; only counted in the summary of rejections, never decides anything. */
+  from?: string | undefined;
+}
+
+export interface Delivery extends DeliveryHeaders {
   body: Buffer;
 }
 
+export type Rejection = { kind: "reject"; status: 400 | 401; error: string };
+
 export type IntakeDecision =
-  | { kind: "reject"; status: 400 | 401; error: string }
+  | Rejection
   | { kind: "ignore"; reason: string }
   | { kind: "store"; events: NewInboxEvent[] };
+
+export type Screening = Rejection | { kind: "pass"; scope: TokenScope; type: string };
 
 export interface IntakeContext {
   pairs: readonly PairConfig[];
@@ -35,19 +44,9 @@ export interface IntakeContext {
  * one per pair that has the workspace on the side the event concerns. No I/O beyond the token lookup.
  */
 export function interpretDelivery(delivery: Delivery, context: IntakeContext): IntakeDecision {
-  // 401 says nothing more: an unknown caller learns neither why nor which part was wrong.
-  if (!delivery.token) return { kind: "reject", status: 401, error: "unauthorized" };
-  const scope = context.identify(delivery.token);
-  if (!scope) return { kind: "reject", status: 401, error: "unauthorized" };
-
-  if (!delivery.eventType) return { kind: "reject", status: 400, error: "missing Clockify-Webhook-Event-Type header" };
-  const eventType = eventTypeSchema.safeParse(delivery.eventType.trim());
-  if (!eventType.success) return { kind: "reject", status: 400, error: "invalid Clockify-Webhook-Event-Type header" };
-  const type = eventType.data;
-  // A registered webhook's token only ever carries the event it was registered for (API-NOTES §2).
-  if (scope.events && !scope.events.has(type)) {
-    return { kind: "reject", status: 400, error: "event type does not match the webhook's registration" };
-  }
+  const screened = screenHeaders(delivery, context);
+  if (screened.kind === "reject") return screened;
+  const { scope, type } = screened;
   const entry = isEntryEvent(type);
   if (!entry && !isProjectEvent(type)) return { kind: "ignore", reason: `event ${type} is not used` };
 
@@ -82,6 +81,27 @@ export function interpretDelivery(delivery: Delivery, context: IntakeContext): I
       dedupeKey: createHash("sha256").update([pair.id, side, type, body].join("\u0000")).digest("hex"),
     })),
   };
+}
+
+/**
+ * The part of the decision the headers alone settle: who sends (token) and what (event type). The HTTP
+ * route runs it before reading any body byte, so a stranger's body is never read, let alone buffered.
+ */
+export function screenHeaders(headers: DeliveryHeaders, context: Pick<IntakeContext, "identify">): Screening {
+  // 401 says nothing more: an unknown caller learns neither why nor which part was wrong.
+  if (!headers.token) return { kind: "reject", status: 401, error: "unauthorized" };
+  const scope = context.identify(headers.token);
+  if (!scope) return { kind: "reject", status: 401, error: "unauthorized" };
+
+  if (!headers.eventType) return { kind: "reject", status: 400, error: "missing Clockify-Webhook-Event-Type header" };
+  const eventType = eventTypeSchema.safeParse(headers.eventType.trim());
+  if (!eventType.success) return { kind: "reject", status: 400, error: "invalid Clockify-Webhook-Event-Type header" };
+  const type = eventType.data;
+  // A registered webhook's token only ever carries the event it was registered for (API-NOTES §2).
+  if (scope.events && !scope.events.has(type)) {
+    return { kind: "reject", status: 400, error: "event type does not match the webhook's registration" };
+  }
+  return { kind: "pass", scope, type };
 }
 
 function parseBody<T>(schema: z.ZodType<T>, json: unknown, type: string): { value: T } | { error: string } {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { AppDatabase } from "../db/connection.js";
 import { getEntryMapping } from "../db/entry-map.js";
 import {
@@ -15,20 +14,18 @@ import {
 } from "../db/inbox.js";
 import { pairsReconciledElsewhere } from "../db/leases.js";
 import type { InboxRow } from "../db/schema.js";
+import { elapsedSince, monotonic, now as clockNow } from "../clock.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import { isStorageError, StorageHealth } from "../observability/storage-health.js";
 import { mirrorEntry, removeEntry, type EntryOutcome } from "../sync/apply.js";
 import type { PairRuntime } from "../sync/pair-runtime.js";
 import { ensureDestinationProject, ensureSourceProject } from "../sync/projects.js";
-import {
-  entryEventBodySchema,
-  isEntryEvent,
-  projectEventBodySchema,
-  sourceEntryFromApi,
-  sourceEntryFromEvent,
-} from "../webhooks/events.js";
+import { isEntryEvent, projectEventBodySchema, sourceEntryFromApi } from "../webhooks/events.js";
 import { planEntryEvents, type PendingEntryEvent } from "./coalesce.js";
+import { bodyKey, isRunningBody, toPending } from "./inbox-bodies.js";
 import { defaultRetryPolicy, describeError, isPermanent, retryDelay, type RetryPolicy } from "./retry-policy.js";
+import { StorageBackoff } from "./storage-backoff.js";
 
 export interface WorkerOptions {
   database: AppDatabase;
@@ -48,6 +45,8 @@ export interface WorkerOptions {
   parkedRecheckMs?: number;
   retry?: RetryPolicy;
   onDeadLetter?: (row: InboxRow, error: string) => void;
+  /** Where database trouble is reported (shared with intake for /healthz); one of its own by default. */
+  storage?: StorageHealth;
 }
 
 /** Applied events are kept a week (pruneHourly); the history that judges late events spans the same. */
@@ -67,17 +66,20 @@ interface Result {
 export class Worker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
-  private prunedAt = 0;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private prunedAt = Number.NEGATIVE_INFINITY;
   private pumping = false;
   private repump = false;
   private stopped = true;
   private idleWaiters: Array<() => void> = [];
   private readonly concurrency: number;
   private readonly retry: RetryPolicy;
+  private readonly backoff: StorageBackoff;
 
   constructor(private readonly options: WorkerOptions) {
     this.concurrency = options.concurrency ?? 8;
     this.retry = options.retry ?? defaultRetryPolicy;
+    this.backoff = new StorageBackoff(options.storage ?? new StorageHealth(options.logger, options.metrics));
   }
 
   get running(): boolean {
@@ -87,12 +89,15 @@ export class Worker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    // Nothing is in flight in a process that just started: leases left by a crash are void.
-    const released = releaseAllLeases(this.options.database);
+    // Nothing is in flight in a process that just started: leases left by a crash are void. If the
+    // database refuses the write now, the leases expire by themselves and the tick releases them.
+    const released = this.backoff.attempt("release leases", () => releaseAllLeases(this.options.database)) ?? 0;
     if (released > 0) this.options.logger.info({ released }, "resuming events interrupted by a stop");
     this.timer = setInterval(() => {
-      releaseExpiredLeases(this.options.database);
-      this.pruneHourly();
+      if (this.backoff.pauseLeftMs() === 0) {
+        this.backoff.attempt("release expired leases", () => releaseExpiredLeases(this.options.database));
+        this.backoff.attempt("prune", () => this.pruneHourly());
+      }
       this.notify();
     }, this.options.pollMs ?? 500);
     this.timer.unref();
@@ -114,6 +119,7 @@ export class Worker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -125,23 +131,36 @@ export class Worker {
 
   private pump(): void {
     try {
+      // A database refusing writes: wait out the pause, then first write what is owed from before.
+      if (this.backoff.pauseLeftMs() > 0 || !this.backoff.settleOwed()) {
+        this.wakeAfter(this.backoff.pauseLeftMs());
+        return;
+      }
       do {
         this.repump = false;
         const room = this.concurrency - this.inFlight.size;
         if (this.stopped || room <= 0) break;
-        const claimed = claimEntities(this.options.database, {
-          limit: room,
-          leaseMs: this.options.leaseMs ?? 300_000,
-          busy: new Set(this.inFlight.keys()),
-          // Another process reconciling a pair writes its entries; their events wait for the run to end.
-          skipPairs: pairsReconciledElsewhere(this.options.database),
-        });
+        const claimed = this.backoff.attempt("claim", () =>
+          claimEntities(this.options.database, {
+            limit: room,
+            leaseMs: this.options.leaseMs ?? 300_000,
+            busy: new Set([...this.inFlight.keys(), ...this.backoff.owedKeys()]),
+            // Another process reconciling a pair writes its entries; their events wait for the run to end.
+            skipPairs: pairsReconciledElsewhere(this.options.database),
+          }),
+        );
+        if (claimed === undefined) {
+          this.wakeAfter(this.backoff.pauseLeftMs());
+          break;
+        }
         for (const entity of claimed) {
           const key = entityKeyOf(entity.pairId, entity.entityId);
-          const work = this.process(entity).finally(() => {
-            this.inFlight.delete(key);
-            this.notify();
-          });
+          const work = this.process(entity)
+            .catch((error: unknown) => this.options.logger.error({ err: error, key }, "applying an entity failed unexpectedly"))
+            .finally(() => {
+              this.inFlight.delete(key);
+              this.notify();
+            });
           this.inFlight.set(key, work);
         }
         if (claimed.length === 0) break;
@@ -155,12 +174,21 @@ export class Worker {
     }
   }
 
+  /** Wakes the pump when a storage pause ends, sooner than the next poll would. */
+  private wakeAfter(ms: number): void {
+    if (this.wakeTimer || this.stopped) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.notify();
+    }, Math.max(1, ms));
+    this.wakeTimer.unref();
+  }
+
   /** Applied events are history: kept a week for the activity list and late-event checks, then dropped. */
   private pruneHourly(): void {
-    const now = Date.now();
-    if (now - this.prunedAt < 3_600_000) return;
-    this.prunedAt = now;
-    const removed = pruneInbox(this.options.database, now - RETENTION_MS);
+    if (elapsedSince(this.prunedAt) < 3_600_000) return;
+    this.prunedAt = monotonic();
+    const removed = pruneInbox(this.options.database, clockNow() - RETENTION_MS);
     if (removed > 0) this.options.logger.info({ removed }, "pruned applied inbox events older than a week");
   }
 
@@ -173,55 +201,76 @@ export class Worker {
   private async process(entity: ClaimedEntity): Promise<void> {
     const { database, logger, metrics } = this.options;
     const ids = entity.rows.map((r) => r.id);
+    const key = entityKeyOf(entity.pairId, entity.entityId);
     const first = entity.rows[0];
     if (!first) return;
     const rt = this.options.runtimes.get(entity.pairId);
     const log = logger.child({ pair: entity.pairId, entityId: entity.entityId, events: entity.rows.map((r) => r.eventType) });
     if (!rt) {
-      completeEvents(database, ids, { outcome: "no such pair" });
+      this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, { outcome: "no such pair" }) });
       log.warn("events for a pair that is no longer configured; dropped");
       return;
     }
-    const started = Date.now();
+    const started = monotonic();
+    let result: Result;
     try {
-      const result = isEntryEvent(first.eventType) ? await this.applyEntry(rt, entity) : await this.applyProject(rt, entity);
-      if (result.waitingFor !== undefined) {
+      result = isEntryEvent(first.eventType) ? await this.applyEntry(rt, entity) : await this.applyProject(rt, entity);
+    } catch (error) {
+      if (!isStorageError(error)) return this.fail(entity, error, log);
+      // The database failed under the writer, not Clockify: no attempt is counted, the events go back
+      // as they were and are applied again once it takes writes (intents make that safe).
+      this.backoff.trouble("apply", error);
+      const release = () =>
+        rescheduleEvents(database, ids, { availableAt: clockNow(), error: `database: ${error.code}`, countAttempt: false });
+      this.backoff.writeOrOwe({ key, operation: "release", write: release });
+      return;
+    }
+    const { waitingFor } = result;
+    if (waitingFor !== undefined) {
+      const park = () =>
         rescheduleEvents(database, ids, {
-          availableAt: Date.now() + (this.options.parkedRecheckMs ?? 3_600_000),
-          error: `waiting for project "${result.waitingFor}" in the destination`,
-          waitingFor: result.waitingFor,
+          availableAt: clockNow() + (this.options.parkedRecheckMs ?? 3_600_000),
+          error: `waiting for project "${waitingFor}" in the destination`,
+          waitingFor,
           countAttempt: false,
         });
-        log.info({ outcome: "parked", waitingFor: result.waitingFor }, "entry parked until its project exists");
-        return;
-      }
-      const now = Date.now();
-      completeEvents(database, ids, { outcome: result.outcome, destinationId: result.destinationId ?? null }, now);
-      for (const row of entity.rows) metrics?.appliedLatency.observe((now - row.receivedAt) / 1000);
-      metrics?.eventsApplied.inc({ outcome: result.outcome }, ids.length);
-      log.info(
-        { outcome: result.outcome, destinationId: result.destinationId, latencyMs: now - first.receivedAt, tookMs: now - started },
-        "applied",
-      );
-    } catch (error) {
-      this.fail(entity, error, log);
+      this.backoff.writeOrOwe({ key, operation: "park", write: park });
+      log.info({ outcome: "parked", waitingFor }, "entry parked until its project exists");
+      return;
     }
+    const now = clockNow();
+    const outcome = { outcome: result.outcome, destinationId: result.destinationId ?? null };
+    this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, outcome, now) });
+    for (const row of entity.rows) metrics?.appliedLatency.observe(Math.max(0, now - row.receivedAt) / 1000);
+    metrics?.eventsApplied.inc({ outcome: result.outcome }, ids.length);
+    log.info(
+      {
+        outcome: result.outcome,
+        destinationId: result.destinationId,
+        latencyMs: now - first.receivedAt,
+        tookMs: Math.round(elapsedSince(started)),
+      },
+      "applied",
+    );
   }
 
   private fail(entity: ClaimedEntity, error: unknown, log: Logger): void {
     const { database, metrics } = this.options;
     const ids = entity.rows.map((r) => r.id);
+    const key = entityKeyOf(entity.pairId, entity.entityId);
     const attempts = Math.max(...entity.rows.map((r) => r.attempts)) + 1;
     const message = describeError(error);
     if (isPermanent(error) || attempts >= this.retry.maxAttempts) {
-      deadLetterEvents(database, ids, message);
+      this.backoff.writeOrOwe({ key, operation: "dead-letter", write: () => deadLetterEvents(database, ids, message) });
       metrics?.eventsDeadLettered.inc(ids.length);
       log.error({ err: message, attempts }, "event dead-lettered");
       for (const row of entity.rows) this.options.onDeadLetter?.(row, message);
       return;
     }
     const delay = retryDelay(attempts, this.retry);
-    rescheduleEvents(database, ids, { availableAt: Date.now() + delay, error: message, countAttempt: true });
+    const retry = () =>
+      rescheduleEvents(database, ids, { availableAt: clockNow() + delay, error: message, countAttempt: true });
+    this.backoff.writeOrOwe({ key, operation: "reschedule", write: retry });
     metrics?.eventsFailed.inc(ids.length);
     log.warn({ err: message, attempts, retryInMs: delay }, "apply failed; will retry");
   }
@@ -229,7 +278,7 @@ export class Worker {
   private async applyEntry(rt: PairRuntime, entity: ClaimedEntity): Promise<Result> {
     const { database } = this.options;
     const batch: PendingEntryEvent[] = entity.rows.map((row) => toPending(row));
-    const since = Date.now() - (this.options.historyWindowMs ?? HISTORY_WINDOW_MS);
+    const since = clockNow() - (this.options.historyWindowMs ?? HISTORY_WINDOW_MS);
     const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(
       (row) => ({ eventType: row.eventType, bodyKey: bodyKey(row.body), running: isRunningBody(row.body) }),
     );
@@ -278,22 +327,4 @@ function fromOutcome(result: EntryOutcome): Result {
     default:
       return { outcome: result.outcome, destinationId: result.destinationId };
   }
-}
-
-function isRunningBody(body: string): boolean {
-  const parsed = entryEventBodySchema.safeParse(JSON.parse(body));
-  return parsed.success && !parsed.data.timeInterval.end;
-}
-
-function bodyKey(body: string): string {
-  return createHash("sha256").update(body).digest("hex");
-}
-
-function toPending(row: InboxRow): PendingEntryEvent {
-  const parsed = entryEventBodySchema.safeParse(JSON.parse(row.body));
-  return {
-    eventType: row.eventType,
-    entry: parsed.success ? sourceEntryFromEvent(parsed.data) : null,
-    bodyKey: bodyKey(row.body),
-  };
 }

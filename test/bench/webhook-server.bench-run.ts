@@ -13,13 +13,14 @@ import { Writable } from "node:stream";
 import { count } from "drizzle-orm";
 import express from "express";
 import { parseConfig } from "../../src/config/index.js";
+import { openDatabase } from "../../src/db/connection.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { inbox } from "../../src/db/schema.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createService } from "../../src/service.js";
 
-const kind = process.argv[2] === "bare" ? "bare" : "real";
+const kind = process.argv[2] === "bare" ? "bare" : process.argv[2] === "unsynced" ? "unsynced" : "real";
 const PATH = "/webhooks/clockify";
 const ids = {
   sourceWs: "5f6c023f6bf23143e1a9782e",
@@ -84,7 +85,9 @@ if (kind === "bare") {
       },
     }),
   );
-  const service = createService({ config, apiUrl: "http://127.0.0.1:9", database, logger });
+  // "unsynced" measures what durable acks cost: the intake connection as it was before, without an fsync per commit.
+  const intakeDatabase = kind === "unsynced" ? openDatabase(join(dir, "sync.db"), { busyTimeoutMs: 100, synchronous: "NORMAL" }) : undefined;
+  const service = createService({ config, apiUrl: "http://127.0.0.1:9", database, logger, ...(intakeDatabase ? { intakeDatabase } : {}) });
   insertWebhookRegistration(database, {
     workspaceId: ids.sourceWs,
     eventType: "NEW_TIME_ENTRY",

@@ -12,9 +12,12 @@ interface Ready {
   userId: string;
 }
 
+/** real: the service as shipped (intake fsyncs each commit); unsynced: the same with synchronous=NORMAL, as before. */
+type Target = "real" | "unsynced" | "bare";
+
 interface RunResult {
   label: string;
-  target: "real" | "bare";
+  target: Target;
   rate: number | undefined;
   reqPerSec: number;
   p50: number;
@@ -48,7 +51,7 @@ function body(workspaceId: string, userId: string): string {
   });
 }
 
-async function startServer(kind: "real" | "bare") {
+async function startServer(kind: Target) {
   const child = forkBenchChild("./webhook-server.bench-run.ts", [kind]);
   const ready = await new Promise<Ready>((resolve, reject) => {
     child.once("message", (m) => resolve(m as Ready));
@@ -69,7 +72,7 @@ async function startServer(kind: "real" | "bare") {
 
 async function load(
   server: Awaited<ReturnType<typeof startServer>>,
-  target: "real" | "bare",
+  target: Target,
   label: string,
   options: { rate?: number; connections: number; duration: number },
 ): Promise<RunResult> {
@@ -134,7 +137,7 @@ export async function webhookBenchmark(): Promise<BenchTable> {
     { label: "max (50 connections)", connections: 50 },
   ];
   const results: RunResult[] = [];
-  for (const target of ["bare", "real"] as const) {
+  for (const target of ["bare", "unsynced", "real"] as const) {
     log(`webhook: starting ${target} server`);
     const server = await startServer(target);
     // Warm-up (JIT, SQLite page cache), not reported.
@@ -142,7 +145,7 @@ export async function webhookBenchmark(): Promise<BenchTable> {
     for (const step of plan) results.push(await load(server, target, step.label, { ...step, duration }));
     await server.stop();
   }
-  const get = (target: "real" | "bare", label: string) => {
+  const get = (target: Target, label: string) => {
     const r = results.find((x) => x.target === target && x.label === label);
     if (!r) throw new Error(`missing result ${target} ${label}`);
     return r;
@@ -168,6 +171,20 @@ export async function webhookBenchmark(): Promise<BenchTable> {
       measured: `${real.ok} / ${real.serverAcks} / ${real.non2xx} / ${real.errors} / ${real.inboxRows}`,
     });
   }
+  const unsynced = get("unsynced", plan[2]!.label);
+  const synced = get("real", plan[2]!.label);
+  const bareMax = get("bare", plan[2]!.label);
+  rows.push({
+    metric: "cost of durable acks, max (50 connections): req/s with fsync / without, and each as a ratio to bare",
+    measured:
+      `${fmt(synced.reqPerSec)} / ${fmt(unsynced.reqPerSec)} req/s; ` +
+      `${fmt(synced.reqPerSec / bareMax.reqPerSec, 2)}× / ${fmt(unsynced.reqPerSec / bareMax.reqPerSec, 2)}× bare`,
+  });
+  const u1k = get("unsynced", plan[0]!.label);
+  rows.push({
+    metric: "cost of durable acks, 1,000 req/s offered: p99 with fsync / without",
+    measured: `${fmt(get("real", plan[0]!.label).p99, 2)} / ${fmt(u1k.p99, 2)} ms`,
+  });
   const r1k = get("real", plan[0]!.label);
   const b1k = get("bare", plan[0]!.label);
   const ratio = r1k.p99 / b1k.p99;
@@ -201,7 +218,7 @@ export async function webhookBenchmark(): Promise<BenchTable> {
     rows,
     notes: [
       "Server in a child Node process running the compiled JavaScript (as `npm start` does), autocannon in the parent process: they share the machine's cores.",
-      "Real: createService + app.listen (no worker, nothing calls Clockify), token check, zod parse, SQLite inbox insert (WAL; the deliveries of one event-loop turn share one transaction, each answered only after it commits), logs at info level to a discarding stream. Bare: Express handler answering 200 `{}` without reading the body.",
+      "Real: createService + app.listen (no worker, nothing calls Clockify), token check, zod parse, SQLite inbox insert (WAL; the deliveries of one event-loop turn share one transaction, each answered only after it commits and, on the intake connection's synchronous=FULL, after the WAL is fsynced). Unsynced: the same server with the intake connection at synchronous=NORMAL (no fsync per commit), as before durable acks, logs at info level to a discarding stream. Bare: Express handler answering 200 `{}` without reading the body.",
       "Every request is a distinct valid NEW_TIME_ENTRY delivery (unique entry id, registered token). Latency percentiles are computed from every response time (hrtime, sub-ms); autocannon's own p99 (whole ms, coordinated-omission corrected at fixed rates) is shown beside them.",
       "2xx are counted on the server (response 'finish') as well as by autocannon: autocannon stops with up to one request per connection in flight, which the server still stores and answers, so its 2xx count is short by at most the connection count.",
       `1,000 req/s runs use 10 connections, 3,000 req/s and max runs 50 connections; each run ${duration} s after a 2 s warm-up.`,

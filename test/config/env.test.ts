@@ -11,6 +11,9 @@ function errorFrom(env: NodeJS.ProcessEnv): ConfigError {
   throw new Error("expected a ConfigError");
 }
 
+const ADMIN = "a".repeat(31) + "Z";
+const VIEW = "v".repeat(40);
+
 describe("readRuntimeEnv", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -25,6 +28,8 @@ describe("readRuntimeEnv", () => {
       host: "0.0.0.0",
       logLevel: "info",
       adminToken: undefined,
+      statusViewToken: undefined,
+      statusPublic: false,
     });
   });
 
@@ -37,7 +42,9 @@ describe("readRuntimeEnv", () => {
         PORT: "3000",
         HOST: "127.0.0.1",
         LOG_LEVEL: "debug",
-        ADMIN_TOKEN: "admin-token",
+        ADMIN_TOKEN: ADMIN,
+        STATUS_VIEW_TOKEN: VIEW,
+        STATUS_PUBLIC: "true",
       }),
     ).toEqual<RuntimeEnv>({
       configPath: "/etc/clockify-sync/config.json",
@@ -46,7 +53,9 @@ describe("readRuntimeEnv", () => {
       port: 3000,
       host: "127.0.0.1",
       logLevel: "debug",
-      adminToken: "admin-token",
+      adminToken: ADMIN,
+      statusViewToken: VIEW,
+      statusPublic: true,
     });
   });
 
@@ -91,6 +100,29 @@ describe("readRuntimeEnv", () => {
     ],
   ])("rejects %j", (env, message) => {
     expect(errorFrom(env).message).toBe(message);
+  });
+
+  it.each(["ADMIN_TOKEN", "STATUS_VIEW_TOKEN"])("refuses a %s shorter than 32 characters, naming the fix, not the value", (name) => {
+    const short = "correct-horse-battery-staple-42";
+    expect(short).toHaveLength(31);
+    const error = errorFrom({ [name]: short });
+    expect(error.message).toBe(
+      `${name}: expected at least 32 characters (make one with: openssl rand -hex 32), got a string of length 31`,
+    );
+    expect(error.message).not.toContain(short);
+    expect(readRuntimeEnv({ [name]: `${short}!` })).toMatchObject({ [name === "ADMIN_TOKEN" ? "adminToken" : "statusViewToken"]: `${short}!` });
+  });
+
+  it.each([
+    ["TRUE", true],
+    ["false", false],
+    ["", false],
+  ])("takes STATUS_PUBLIC %j as %s", (value, expected) => {
+    expect(readRuntimeEnv({ STATUS_PUBLIC: value }).statusPublic).toBe(expected);
+  });
+
+  it("refuses a STATUS_PUBLIC that is not true or false", () => {
+    expect(errorFrom({ STATUS_PUBLIC: "yes" }).message).toBe('STATUS_PUBLIC: expected true or false, got "yes"');
   });
 
   it("names every bad variable, one per line", () => {

@@ -6,7 +6,7 @@ import { listRecentReconcileRuns } from "../../src/db/runs.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ADMIN_TOKEN = "browser-test-admin-token-7f3a";
+const ADMIN_TOKEN = "browser-test-admin-token-7f3a-0123456789";
 
 // Without the browser a developer's machine skips this file, loudly; CI must have it, so there it runs
 // (and fails at launch if the browser is missing).

@@ -3,12 +3,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { parseConfig, type Config } from "../../src/config/index.js";
 import type { AppDatabase } from "../../src/db/connection.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
-import { createLogger } from "../../src/observability/logger.js";
+import { memoryLogger } from "./logs.js";
 import { createService, type Service } from "../../src/service.js";
 import { acmePair, startTwoWorkspaces, type TwoWorkspaces } from "./world.js";
 
@@ -65,16 +64,7 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
     },
     {},
   );
-  const logs: string[] = [];
-  const logger = createLogger(
-    { level: "debug" },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { logger, logs } = memoryLogger();
   const boot = async (port: number): Promise<{ service: Service; server: Server }> => {
     const service = createService({
       config,

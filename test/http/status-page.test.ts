@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/index.js";
@@ -9,11 +8,11 @@ import type { AppDatabase } from "../../src/db/connection.js";
 import { claimEntities, deadLetterEvents, enqueueEvents, getInboxEvent, listDeadLetters } from "../../src/db/inbox.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { listRecentReconcileRuns } from "../../src/db/runs.js";
-import { createLogger } from "../../src/observability/logger.js";
+import { memoryLogger } from "../helpers/logs.js";
 import { createService, type Service } from "../../src/service.js";
 import { event, seedAcme, statusConfig, WS } from "../status/seed.js";
 
-const ADMIN_TOKEN = "correct-horse-battery-staple-42";
+const ADMIN_TOKEN = "correct-horse-battery-staple-42-and-more";
 const HOSTILE_PAIR = `<script>alert("pair")</script>`;
 const HOSTILE_ENTITY = "<script>alert(1)</script>";
 const HOSTILE_ERROR = `<img src=x onerror="alert(2)">`;
@@ -33,16 +32,7 @@ afterEach(async () => {
 async function startPage(options: { adminToken?: string; config?: Config } = {}): Promise<PageEnv> {
   const dir = await mkdtemp(join(tmpdir(), "clockify-sync-status-page-"));
   const database = openAndMigrate(join(dir, "sync.db"));
-  const logs: string[] = [];
-  const logger = createLogger(
-    { level: "debug" },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { logger, logs } = memoryLogger();
   const service = createService({
     config: options.config ?? statusConfig(),
     // Nothing listens there: a reconciliation fails fast, and records itself as failed.

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { RateLimiterRegistry } from "../../src/clockify/rate-limiter.js";
 import { parseConfig, type Config } from "../../src/config/index.js";
 import type { AppDatabase } from "../../src/db/connection.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
-import { createLogger, type Logger } from "../../src/observability/logger.js";
+import type { Logger } from "../../src/observability/logger.js";
+import { memoryLogger } from "../helpers/logs.js";
 import type { RequestRecord, Simulator, TimeEntryDto } from "../../src/sandbox/index.js";
 import { KeyedMutex } from "../../src/sync/keyed-mutex.js";
 import { createPairRuntimes, type PairRuntime } from "../../src/sync/pair-runtime.js";
@@ -116,19 +116,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-export function memoryLogger(): { logger: Logger; logs: string[] } {
-  const logs: string[] = [];
-  const logger = createLogger(
-    { level: "debug" },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
-  return { logger, logs };
-}
 
 export interface SeedOptions {
   /** First start, ms since the epoch; default seedBase(). */

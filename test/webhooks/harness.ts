@@ -1,12 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { parseConfig, type Config } from "../../src/config/index.js";
 import type { AppDatabase } from "../../src/db/connection.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
-import { createLogger } from "../../src/observability/logger.js";
+import { memoryLogger } from "../helpers/logs.js";
 import { createService, type Service } from "../../src/service.js";
 import { ENTRY_EVENTS, PROJECT_EVENTS } from "../../src/webhooks/events.js";
 
@@ -94,16 +93,7 @@ export function startRouteService(config: Config = testConfig(), tokens: Readonl
   const dir = mkdtempSync(join(tmpdir(), "clockify-sync-webhooks-"));
   const dbPath = join(dir, "sync.db");
   const database = openAndMigrate(dbPath);
-  const logs: string[] = [];
-  const logger = createLogger(
-    { level: "debug" },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logs.push(chunk.toString());
-        done();
-      },
-    }),
-  );
+  const { logger, logs } = memoryLogger();
   const service = createService({ config, apiUrl: UNUSED_API_URL, database, logger });
   let n = 0;
   // A registered token only speaks for its webhook's event. Route tests send every kind of event with

@@ -346,12 +346,11 @@ describe("POST /webhooks/clockify: body size", () => {
     expect(rows()).toEqual([]);
   });
 
-  it("rejects a 5 MiB body with 413, whoever sends it", async () => {
+  it("rejects a 5 MiB body with 413 from a token holder, and with 401 from anyone else", async () => {
     const body = Buffer.alloc(5 * MIB, 0x20);
-    for (const token of [TOKEN.SRC, "unknown"]) {
-      const res = await post({ token, event: "NEW_TIME_ENTRY", body });
-      expect(res.status).toBe(413);
-    }
+    expect((await post({ token: TOKEN.SRC, event: "NEW_TIME_ENTRY", body })).status).toBe(413);
+    // The token is checked before the body is read, so a stranger learns nothing about size limits.
+    expect((await post({ token: "unknown", event: "NEW_TIME_ENTRY", body })).status).toBe(401);
     expect(rows()).toEqual([]);
   });
 });
