@@ -1,7 +1,11 @@
 import { ConfigError, loadConfig, readRuntimeEnv } from "./config/index.js";
 import { openAndMigrate } from "./db/migrate.js";
 import { createLogger } from "./observability/logger.js";
+import { processLifecycle } from "./process/lifecycle.js";
 import { createService } from "./service.js";
+
+// First, before anything writes: a closed stdout must not take the service down with it.
+const lifecycle = processLifecycle({ stdoutClosed: "keep running" });
 
 /** Wires config, database, worker and HTTP server; stops cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -10,6 +14,11 @@ async function main(): Promise<void> {
   const config = loadConfig(env.configPath);
   const database = openAndMigrate(env.databasePath);
   logger.info({ pairs: config.pairs.map((p) => p.id), database: env.databasePath }, "database ready");
+  // A rejection nobody handled is a bug, but it must not end webhook intake with it: the inbox is
+  // durable and the worker retries, so logging it and serving on loses less than exiting would.
+  process.on("unhandledRejection", (reason: unknown) => {
+    logger.error({ err: reason }, "unhandled rejection (a bug, please report it); the service goes on");
+  });
 
   const service = createService({
     config,
@@ -23,25 +32,18 @@ async function main(): Promise<void> {
   await service.listen(env.port, env.host);
   logger.info({ host: env.host, port: env.port }, "listening");
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  lifecycle.onStop(async (signal) => {
     logger.info({ signal }, "shutting down: intake stopped, finishing work in flight");
-    service
-      .stop()
-      .then(() => {
-        database.close();
-        logger.info("stopped");
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, "unclean shutdown");
-        process.exit(1);
-      });
-  };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+    try {
+      await service.stop();
+      database.close();
+      logger.info("stopped");
+      return 0;
+    } catch (error) {
+      logger.error({ err: error }, "unclean shutdown");
+      return 1;
+    }
+  });
 }
 
 main().catch((error: unknown) => {

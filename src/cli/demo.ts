@@ -11,7 +11,7 @@ import { createLogger } from "../observability/logger.js";
 import { startSimulator } from "../sandbox/index.js";
 import { createService } from "../service.js";
 import { registerWebhooks } from "../webhooks/registration.js";
-import { runCli } from "./run.js";
+import { runCli, stopped } from "./run.js";
 
 const flagsSchema = z.object({
   once: z.boolean().optional(),
@@ -23,9 +23,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * `npm run demo`: the whole product against the built-in Clockify simulator, no account needed. Two
  * workspaces, the service with a temp database, webhooks registered through the (simulated) API, then a
- * user's day played in the agency workspace, each mirrored change printed as it lands.
+ * user's day played in the agency workspace, each mirrored change printed as it lands. A stop (Ctrl-C,
+ * SIGTERM, or the reader of stdout gone, as in `npm run demo | head -3`) ends the day early and cleans up.
  */
-async function demo(flags: z.infer<typeof flagsSchema>): Promise<number> {
+async function demo(flags: z.infer<typeof flagsSchema>, stop: AbortSignal): Promise<number> {
   const out = (line = "") => process.stdout.write(`${line}\n`);
   const sim = await startSimulator({ webhookRetryDelayMs: 1000 });
   const w = seedDemoWorld(sim);
@@ -76,11 +77,12 @@ async function demo(flags: z.infer<typeof flagsSchema>): Promise<number> {
     };
     let failures = 0;
     for (const step of demoDay(w)) {
+      if (stop.aborted) return 0;
       const started = performance.now();
       step.run();
       let landed = false;
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
+      while (Date.now() < deadline && !stop.aborted) {
         if (step.nothing) {
           await idle();
           await sleep(20);
@@ -94,11 +96,13 @@ async function demo(flags: z.infer<typeof flagsSchema>): Promise<number> {
         }
         await sleep(2);
       }
+      if (stop.aborted) return 0;
       const ms = Math.round(performance.now() - started);
       if (!landed) failures++;
       out(`  ${landed ? "✓" : "✗"} ${step.action}\n      → ${step.expect}${step.nothing ? "" : ` (${ms} ms)`}`);
     }
     await idle();
+    if (stop.aborted) return 0;
 
     const expected = expectedEndOfDay();
     const copies = sim.world.listTimeEntries(w.destination.workspaceId);
@@ -115,10 +119,7 @@ async function demo(flags: z.infer<typeof flagsSchema>): Promise<number> {
 
     out();
     out(`Status page: ${base}/   (Ctrl-C to stop)`);
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", () => resolve());
-      process.once("SIGTERM", () => resolve());
-    });
+    await stopped(stop);
     return 0;
   } finally {
     await shutdown();
@@ -126,7 +127,7 @@ async function demo(flags: z.infer<typeof flagsSchema>): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(async () => {
+  runCli(async (stop) => {
     const program = new Command("demo")
       .description("play a day of time tracking against the built-in Clockify simulator and watch it mirrored")
       .option("--once", "run the script, exit 0 when the destination matches")
@@ -134,6 +135,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     program.parse(process.argv);
     const parsed = flagsSchema.safeParse(program.opts());
     if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
-    return demo(parsed.data);
-  });
+    return demo(parsed.data, stop);
+  }, { graceful: true });
 }

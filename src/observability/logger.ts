@@ -1,4 +1,6 @@
 import { pino, type Logger, type LoggerOptions } from "pino";
+import { prettyFactory } from "pino-pretty";
+import { stdoutLines } from "../process/stdio.js";
 
 export type { Logger };
 
@@ -18,6 +20,7 @@ export const REDACT_PATHS = [
   "*.webhookSecrets",
   "*.*.webhookSecrets",
   "adminToken",
+  "statusViewToken",
   'headers["x-api-key"]',
   'headers["clockify-signature"]',
   'headers["authorization"]',
@@ -41,8 +44,7 @@ export function createLogger(settings: LoggerSettings = {}, destination?: pino.D
   };
   if (destination) return pino(options, destination);
   const pretty = settings.pretty ?? process.stdout.isTTY === true;
-  if (pretty) {
-    return pino({ ...options, transport: { target: "pino-pretty", options: { colorize: true } } });
-  }
-  return pino(options);
+  // Pretty lines are made in this thread, not by a transport's worker: one writer for stdout, whose
+  // death (see stdoutLines) cannot leave a thread behind that the exit waits for.
+  return pino(options, stdoutLines(pretty ? prettyFactory({ colorize: true }) : undefined));
 }
