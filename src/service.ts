@@ -3,7 +3,6 @@ import { Cron } from "croner";
 import type { Express } from "express";
 import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
 import type { Config } from "./config/schema.js";
-import { now as clockNow } from "./clock.js";
 import { openDatabase, type AppDatabase } from "./db/connection.js";
 import { inboxStats } from "./db/inbox.js";
 import { createApp } from "./http/app.js";
@@ -16,12 +15,13 @@ import { StorageHealth } from "./observability/storage-health.js";
 import { createStatusActions, type StatusActions } from "./status/actions.js";
 import { KeyedMutex } from "./sync/keyed-mutex.js";
 import { createPairRuntimes, type PairRuntime, type RuntimeDeps } from "./sync/pair-runtime.js";
-import { reconcileAll } from "./sync/reconcile-all.js";
-import type { RunSummary } from "./sync/reconcile.js";
+import { reconcileAll } from "./sync/reconcile/all.js";
+import type { RunSummary } from "./sync/reconcile/summary.js";
 import type { RunTrigger } from "./db/schema.js";
 import { WebhookReceiver } from "./webhooks/receiver.js";
 import { TokenBook } from "./webhooks/tokens.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
+import { describeHealth } from "./observability/health.js";
 
 export interface ServiceOptions {
   config: Config;
@@ -91,6 +91,26 @@ function openIntakeConnection(database: AppDatabase): { connection: AppDatabase;
   };
 }
 
+function createWorker(
+  options: ServiceOptions,
+  parts: { runtimes: Map<string, PairRuntime>; metrics: Metrics; storage: StorageHealth; alerter: Alerter },
+): Worker {
+  const { alerter } = parts;
+  return new Worker({
+    database: options.database,
+    logger: options.logger,
+    ...parts,
+    onDeadLetter: (row, error) => {
+      void alerter.alert(
+        `dead-letter:${row.pairId}`,
+        `a ${row.eventType} event of pair "${row.pairId}" (entity ${row.entityId}) was dead-lettered: ${error}. ` +
+          "Replay with: npm run deadletter -- list",
+      );
+    },
+    ...options.worker,
+  });
+}
+
 /** Wires the service's parts; the caller owns the database and the process. */
 export function createService(options: ServiceOptions): Service {
   const { config, database, logger } = options;
@@ -103,6 +123,7 @@ export function createService(options: ServiceOptions): Service {
   const instanceLock = new InstanceLock(database, logger);
   metrics.watchInbox(() => inboxStats(database));
   const locks = new KeyedMutex();
+  const alerter = new Alerter(config.alerts.webhookUrl, logger);
   const runtimeDeps: RuntimeDeps = {
     config,
     apiUrl: options.apiUrl,
@@ -112,24 +133,10 @@ export function createService(options: ServiceOptions): Service {
     locks,
     onRequest: metrics.recordClockifyRequest,
     ...(options.backoff ? { backoff: options.backoff } : {}),
+    alerter,
   };
   const runtimes = createPairRuntimes(runtimeDeps);
-  const alerter = new Alerter(config.alerts.webhookUrl, logger);
-  const worker = new Worker({
-    database,
-    runtimes,
-    logger,
-    metrics,
-    storage,
-    onDeadLetter: (row, error) => {
-      void alerter.alert(
-        `dead-letter:${row.pairId}`,
-        `a ${row.eventType} event of pair "${row.pairId}" (entity ${row.entityId}) was dead-lettered: ${error}. ` +
-          "Replay with: npm run deadletter -- list",
-      );
-    },
-    ...options.worker,
-  });
+  const worker = createWorker(options, { runtimes, metrics, storage, alerter });
   const tokens = new TokenBook(config.pairs, database);
   const receiver = new WebhookReceiver({
     database: intake.connection,
@@ -154,34 +161,7 @@ export function createService(options: ServiceOptions): Service {
     logger,
     metrics,
     receiver,
-    health: () => {
-      let databaseOk = true;
-      let stats = { depth: 0, oldestPendingReceivedAt: null as number | null, dead: 0 };
-      try {
-        stats = inboxStats(database);
-      } catch {
-        databaseOk = false;
-      }
-      // Reads alone cannot tell: a full disk still serves every read. The write path is judged by what
-      // the last inbox commit did, and the worker's by its last write.
-      const intakeWrites = storage.state("intake");
-      const workerWrites = storage.state("worker");
-      const storageFact = (state: typeof intakeWrites) =>
-        state.ok
-          ? "ok"
-          : { error: state.code, failures: state.failures, sinceSeconds: Math.max(0, Math.round((clockNow() - (state.since ?? clockNow())) / 1000)) };
-      return {
-        healthy: databaseOk && worker.running && intakeWrites.ok,
-        degraded: !workerWrites.ok,
-        database: !databaseOk ? "unreachable" : intakeWrites.ok && workerWrites.ok ? "ok" : "failing",
-        storage: { intake: storageFact(intakeWrites), worker: storageFact(workerWrites) },
-        worker: worker.running ? "running" : "stopped",
-        inboxDepth: stats.depth,
-        oldestPendingAgeSeconds:
-          stats.oldestPendingReceivedAt === null ? 0 : Math.max(0, Math.round((clockNow() - stats.oldestPendingReceivedAt) / 1000)),
-        deadLetters: stats.dead,
-      };
-    },
+    health: () => describeHealth({ database, storage, workerRunning: worker.running }),
     admin: { actions: statusActions, adminToken: options.adminToken },
     view: { viewToken: options.statusViewToken, public: options.statusPublic },
     limits: options.http,
@@ -189,11 +169,11 @@ export function createService(options: ServiceOptions): Service {
 
   const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
     const fresh = createPairRuntimes(runtimeDeps);
-    const chosen = [...fresh.values()].filter((rt) => pairId === undefined || rt.pair.id === pairId);
+    const chosen = [...fresh.values()].filter((runtime) => pairId === undefined || runtime.pair.id === pairId);
     return reconcileAll(chosen, { trigger, windowDays: config.reconcile.windowDays, alerter });
   };
 
-  let server: Server | undefined;
+  const serving = serveWith({ options, app, worker, receiver, instanceLock, intake, reconcileNow, onSchedule: (cron) => (schedule = cron) });
   return {
     app,
     worker,
@@ -208,6 +188,29 @@ export function createService(options: ServiceOptions): Service {
     statusActions,
     reconcileNow,
     nextScheduledRun: () => schedule?.nextRun() ?? undefined,
+    listen: (port, host) => serving.listen(port, host),
+    stop: () => serving.stop(),
+  };
+}
+
+interface ServingParts {
+  options: ServiceOptions;
+  app: Express;
+  worker: Worker;
+  receiver: WebhookReceiver;
+  instanceLock: InstanceLock;
+  intake: { connection: AppDatabase; owned: boolean };
+  reconcileNow: (trigger: RunTrigger) => Promise<RunSummary[]>;
+  onSchedule: (schedule: Cron) => void;
+}
+
+/** Starting and stopping: the lock, the worker, the nightly run and the HTTP server, in that order and back. */
+function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop"> {
+  const { options, app, worker, receiver, instanceLock, intake, reconcileNow } = parts;
+  const { config, logger } = options;
+  let server: Server | undefined;
+  let schedule: Cron | undefined;
+  return {
     async listen(port, host) {
       instanceLock.take();
       worker.start();
@@ -219,6 +222,7 @@ export function createService(options: ServiceOptions): Service {
           logger.error({ err: error }, "scheduled reconciliation failed");
         }
       });
+      parts.onSchedule(schedule);
       logger.info({ cron: config.reconcile.cron, timezone: config.reconcile.timezone, next: schedule.nextRun() }, "nightly reconciliation scheduled");
       server = await new Promise<Server>((resolve, reject) => {
         const s = createHttpServer(app, httpLimits(options.http)).listen(port, host, () => resolve(s));

@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { readRuntimeEnv } from "../config/env.js";
 import { openAndMigrate } from "../db/migrate.js";
 import { listDeadLetters, requeueDeadLetters } from "../db/inbox.js";
-import { runCli, UsageError } from "./run.js";
+import { UsageError } from "../config/errors.js";
+import { runCli } from "./run.js";
 
 /**
  * `npm run deadletter -- list | retry <id...> | retry --all`: events that failed for good wait here for a

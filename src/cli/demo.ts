@@ -6,11 +6,11 @@ import { Command } from "commander";
 import { z } from "zod";
 import { parseConfig } from "../config/index.js";
 import { openAndMigrate } from "../db/migrate.js";
-import { demoDay, expectedEndOfDay, seedDemoWorld } from "../demo/day.js";
+import { demoDay, expectedEndOfDay, seedDemoWorld, type DemoStep } from "../demo/day.js";
 import { createLogger } from "../observability/logger.js";
-import { startSimulator } from "../sandbox/index.js";
+import { startSimulator, type TimeEntryDto } from "../sandbox/index.js";
 import { createService } from "../service.js";
-import { registerWebhooks } from "../webhooks/registration.js";
+import { registerWebhooks } from "../webhooks/registration/register.js";
 import { runCli, stopped } from "./run.js";
 
 const flagsSchema = z.object({
@@ -75,47 +75,12 @@ async function demo(flags: z.infer<typeof flagsSchema>, stop: AbortSignal): Prom
       await sim.deliveries.idle();
       await service.worker.idle();
     };
-    let failures = 0;
-    for (const step of demoDay(w)) {
-      if (stop.aborted) return 0;
-      const started = performance.now();
-      step.run();
-      let landed = false;
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && !stop.aborted) {
-        if (step.nothing) {
-          await idle();
-          await sleep(20);
-          await idle();
-          landed = step.landed();
-          break;
-        }
-        if (step.landed()) {
-          landed = true;
-          break;
-        }
-        await sleep(2);
-      }
-      if (stop.aborted) return 0;
-      const ms = Math.round(performance.now() - started);
-      if (!landed) failures++;
-      out(`  ${landed ? "✓" : "✗"} ${step.action}\n      → ${step.expect}${step.nothing ? "" : ` (${ms} ms)`}`);
-    }
+    const failures = await playDay(demoDay(w), idle, stop, out);
+    if (failures === undefined) return 0;
     await idle();
     if (stop.aborted) return 0;
-
-    const expected = expectedEndOfDay();
-    const copies = sim.world.listTimeEntries(w.destination.workspaceId);
-    const matches =
-      copies.length === expected.size &&
-      copies.every((c) => {
-        const want = expected.get(c.description);
-        return want !== undefined && want[0] === c.timeInterval.start && want[1] === c.timeInterval.end;
-      });
-    out();
-    out(`Customer workspace now holds ${copies.length} entries: ${matches && failures === 0 ? "exactly the expected day" : "NOT what was expected"}.`);
-    for (const c of copies) out(`  ${c.timeInterval.start} – ${c.timeInterval.end}  ${c.description}`);
-    if (flags.once) return matches && failures === 0 ? 0 : 1;
+    const matches = printEndOfDay(sim.world.listTimeEntries(w.destination.workspaceId), failures, out);
+    if (flags.once) return matches ? 0 : 1;
 
     out();
     out(`Status page: ${base}/   (Ctrl-C to stop)`);
@@ -124,6 +89,54 @@ async function demo(flags: z.infer<typeof flagsSchema>, stop: AbortSignal): Prom
   } finally {
     await shutdown();
   }
+}
+
+type Print = (line?: string) => void;
+
+/** Plays the day's steps, each printed once its change has landed (or not, within 10 s); undefined when stopped. */
+async function playDay(steps: readonly DemoStep[], idle: () => Promise<void>, stop: AbortSignal, out: Print): Promise<number | undefined> {
+  let failures = 0;
+  for (const step of steps) {
+    if (stop.aborted) return undefined;
+    const started = performance.now();
+    step.run();
+    let landed = false;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !stop.aborted) {
+      if (step.nothing) {
+        await idle();
+        await sleep(20);
+        await idle();
+        landed = step.landed();
+        break;
+      }
+      if (step.landed()) {
+        landed = true;
+        break;
+      }
+      await sleep(2);
+    }
+    if (stop.aborted) return undefined;
+    const ms = Math.round(performance.now() - started);
+    if (!landed) failures++;
+    out(`  ${landed ? "✓" : "✗"} ${step.action}\n      → ${step.expect}${step.nothing ? "" : ` (${ms} ms)`}`);
+  }
+  return failures;
+}
+
+/** Prints the destination's entries; true when they are exactly the expected day and every step landed. */
+function printEndOfDay(copies: readonly TimeEntryDto[], failures: number, out: Print): boolean {
+  const expected = expectedEndOfDay();
+  const matches =
+    copies.length === expected.size &&
+    copies.every((c) => {
+      const want = expected.get(c.description);
+      return want !== undefined && want[0] === c.timeInterval.start && want[1] === c.timeInterval.end;
+    });
+  out();
+  out(`Customer workspace now holds ${copies.length} entries: ${matches && failures === 0 ? "exactly the expected day" : "NOT what was expected"}.`);
+  for (const c of copies) out(`  ${c.timeInterval.start} – ${c.timeInterval.end}  ${c.description}`);
+  return matches && failures === 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,17 +1,12 @@
 import { Command } from "commander";
 import { z } from "zod";
-import { RateLimiterRegistry } from "../clockify/rate-limiter.js";
-import { loadConfig, readRuntimeEnv } from "../config/index.js";
-import { openAndMigrate } from "../db/migrate.js";
-import { Alerter } from "../observability/alerts.js";
-import { createLogger } from "../observability/logger.js";
+import { withCommandSession } from "../command-session.js";
+import { UsageError } from "../config/errors.js";
 import { terminalProgress } from "../observability/progress.js";
-import { KeyedMutex } from "../sync/keyed-mutex.js";
-import { createPairRuntimes } from "../sync/pair-runtime.js";
-import type { PlannedAction } from "../sync/plan.js";
-import { formatSummary, reconcileAll } from "../sync/reconcile-all.js";
-import type { RunSummary } from "../sync/reconcile.js";
-import { runCli, UsageError } from "./run.js";
+import type { EntryAction } from "../sync/entries/plan-entry.js";
+import { reconcileAll } from "../sync/reconcile/all.js";
+import { formatSummary, type RunSummary } from "../sync/reconcile/summary.js";
+import { runCli } from "./run.js";
 
 const flagsSchema = z.object({
   pair: z.string().optional(),
@@ -34,27 +29,12 @@ export function reconcileCommand(): Command {
       const parsed = flagsSchema.safeParse(raw);
       if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
       const flags = parsed.data;
-      const env = readRuntimeEnv();
-      const config = loadConfig(env.configPath);
       const since = flags.since ? new Date(flags.since) : undefined;
       const until = flags.until ? new Date(flags.until) : undefined;
       if (since && until && since >= until) throw new UsageError("--since must be before --until");
-      const pairs = flags.pair ? config.pairs.filter((p) => p.id === flags.pair) : config.pairs;
-      if (pairs.length === 0) {
-        throw new UsageError(`no pair "${flags.pair ?? ""}" in the config (pairs: ${config.pairs.map((p) => p.id).join(", ")})`);
-      }
-      const logger = createLogger({ level: env.logLevel === "info" ? "warn" : env.logLevel, name: "reconcile" });
-      const database = openAndMigrate(env.databasePath);
-      try {
-        const runtimes = createPairRuntimes({
-          config: { ...config, pairs },
-          apiUrl: env.apiUrl,
-          database,
-          logger,
-          limiters: new RateLimiterRegistry({ requestsPerSecond: config.clockify.requestsPerSecond }),
-          locks: new KeyedMutex(),
-        });
-        const summaries = await reconcileAll([...runtimes.values()], {
+      await withCommandSession({ name: "reconcile", pair: flags.pair }, async (session) => {
+        const { config } = session;
+        const summaries = await reconcileAll([...session.pairRuntimes().values()], {
           trigger: "cli",
           windowDays: config.reconcile.windowDays,
           ...(since ? { since } : {}),
@@ -62,7 +42,7 @@ export function reconcileCommand(): Command {
           dryRun: flags.dryRun ?? false,
           yes: flags.yes ?? false,
           progress: terminalProgress(),
-          alerter: new Alerter(config.alerts.webhookUrl, logger),
+          alerter: session.alerter,
         });
         for (const s of summaries) {
           console.log(formatSummary(s));
@@ -70,22 +50,22 @@ export function reconcileCommand(): Command {
         }
         // Anything short of success must be visible to cron and CI.
         process.exitCode = summaries.every((s) => s.outcome === "succeeded") ? 0 : 1;
-      } finally {
-        database.close();
-      }
+      });
     });
 }
 
 const SHOWN = 5;
 
-function describeAction(a: PlannedAction): string {
+function describeAction(a: EntryAction): string {
   switch (a.kind) {
     case "create":
+      if (a.entry === null) return `${a.sourceId} → new, in the project "${a.projectToCreate}" the run creates first`;
+      return `${a.sourceId} → new: ${a.entry.start} – ${a.entry.end} "${a.entry.description}"`;
     case "update":
     case "adopt":
-      return `${a.sourceId} → ${a.kind === "create" ? "new" : a.destinationId}: ${a.entry.start} – ${a.entry.end} "${a.entry.description}"`;
+      return `${a.sourceId} → ${a.destinationId}: ${a.entry.start} – ${a.entry.end} "${a.entry.description}"`;
     case "delete":
-      return `${a.sourceId} → ${a.destinationId} (${a.reason})`;
+      return `${a.sourceId} → ${a.destinationId ?? "a copy to find"} (${a.reason})`;
     case "unchanged":
       return `${a.sourceId} → ${a.destinationId}`;
     case "skip":
@@ -95,6 +75,7 @@ function describeAction(a: PlannedAction): string {
 
 function printPlan(s: RunSummary): void {
   for (const change of s.projects) {
+    if (change.kind === "conflict") continue; // the summary line's notes name it
     const what = change.kind === "rename" ? `rename "${change.from}" to` : change.kind;
     console.log(`  project: ${what} "${change.destination.name}"`);
   }

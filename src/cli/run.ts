@@ -1,4 +1,4 @@
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, UsageError } from "../config/errors.js";
 import { processLifecycle } from "../process/lifecycle.js";
 
 export interface CliOptions {
@@ -37,10 +37,6 @@ export function runCli(main: (stop: AbortSignal) => Promise<number | void>, opti
   void finished.then((code) => {
     process.exitCode = code;
   });
-}
-
-export class UsageError extends Error {
-  override readonly name = "UsageError";
 }
 
 /** Resolves when `stop` is aborted: what a long-running command waits on instead of its own signal handlers. */

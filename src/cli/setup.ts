@@ -2,9 +2,11 @@ import { Command, Option } from "commander";
 import { ClockifyClient } from "../clockify/client.js";
 import { readRuntimeEnv } from "../config/env.js";
 import { setupFlagsSchema } from "../setup/flags.js";
-import { runSetup, SetupCancelled } from "../setup/flow.js";
+import { SetupCancelled } from "../setup/contract.js";
+import { runSetup } from "../setup/flow.js";
 import { inquirerPrompts, isPromptExit } from "../setup/prompts.js";
-import { runCli, UsageError } from "./run.js";
+import { UsageError } from "../config/errors.js";
+import { runCli } from "./run.js";
 
 /**
  * `npm run setup -- [flags]`: asks what to mirror, writes the pair into the config file, then offers to

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
+import { UsageError } from "../config/errors.js";
 import { startSimulator } from "../sandbox/index.js";
-import { runCli, stopped, UsageError } from "./run.js";
+import { runCli, stopped } from "./run.js";
 
 function flags() {
   try {

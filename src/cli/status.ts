@@ -1,9 +1,8 @@
 import { Command } from "commander";
-import { loadConfig, readRuntimeEnv } from "../config/index.js";
-import { openAndMigrate } from "../db/migrate.js";
+import { withCommandSession } from "../command-session.js";
 import { allWarnings, collectStatus, type PairStatus, type StatusReport } from "../status/collect.js";
 import { formatDuration, formatInstant, formatRelative } from "../status/format.js";
-import { runCli, UsageError } from "./run.js";
+import { runCli } from "./run.js";
 
 /**
  * `npm run status -- [--pair ID] [--json]`: the status page's facts, read from the database and config
@@ -16,20 +15,10 @@ export function statusCommand(): Command {
     .description("show per pair: mappings, inbox, last reconciliation, last webhooks, warnings")
     .option("--pair <id>", "only this pair")
     .option("--json", "machine-readable output (times as ISO strings), with recent activity and dead letters")
-    .action((options: { pair?: string; json?: boolean }) => {
-      const env = readRuntimeEnv();
-      const config = loadConfig(env.configPath);
-      const pairs = options.pair === undefined ? config.pairs : config.pairs.filter((p) => p.id === options.pair);
-      if (pairs.length === 0) {
-        throw new UsageError(`no pair "${options.pair ?? ""}" in the config (pairs: ${config.pairs.map((p) => p.id).join(", ")})`);
-      }
-      const database = openAndMigrate(env.databasePath);
-      let report: StatusReport;
-      try {
-        report = collectStatus(database, { ...config, pairs }, Date.now());
-      } finally {
-        database.close();
-      }
+    .action(async (options: { pair?: string; json?: boolean }) => {
+      let report = await withCommandSession({ name: "status", pair: options.pair }, (session) =>
+        collectStatus(session.database(), session.selected, Date.now()),
+      );
       if (options.pair !== undefined) report = onlyPair(report, options.pair);
       const warnings = allWarnings(report);
       console.log(options.json ? JSON.stringify(report, isoTimes, 2) : formatReport(report, warnings));

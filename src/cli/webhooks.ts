@@ -1,19 +1,14 @@
 import { Command } from "commander";
 import { z } from "zod";
-import { loadConfig, readRuntimeEnv, type Config } from "../config/index.js";
-import type { AppDatabase } from "../db/connection.js";
-import { openAndMigrate } from "../db/migrate.js";
-import { createLogger, type Logger } from "../observability/logger.js";
-import {
-  checkWebhookUrl,
-  listRegistrations,
-  registerWebhooks,
-  removeWebhooks,
-  type RegistrationListing,
-  type RegistrationReport,
-  type RemovalReport,
-} from "../webhooks/registration.js";
-import { runCli, UsageError } from "./run.js";
+import { withCommandSession } from "../command-session.js";
+import { UsageError } from "../config/errors.js";
+import type { RegistrationOptions } from "../webhooks/registration/access.js";
+import { listRegistrations, type RegistrationListing } from "../webhooks/registration/list.js";
+import { registerWebhooks } from "../webhooks/registration/register.js";
+import { removeWebhooks, type RemovalReport } from "../webhooks/registration/remove.js";
+import type { RegistrationReport } from "../webhooks/registration/report.js";
+import { checkWebhookUrl } from "../webhooks/registration/url.js";
+import { runCli } from "./run.js";
 
 const URL_REQUIRED = "--url is required: the service's public URL ending in /webhooks/clockify";
 const urlFlag = z
@@ -33,28 +28,17 @@ function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
   return parsed.data;
 }
 
-interface Session {
-  config: Config;
-  database: AppDatabase;
-  apiUrl: string;
-  logger: Logger;
-  pairId?: string;
-}
-
-async function withSession<T>(pair: string | undefined, body: (session: Session) => Promise<T>): Promise<T> {
-  const env = readRuntimeEnv();
-  const config = loadConfig(env.configPath);
-  if (pair !== undefined && !config.pairs.some((p) => p.id === pair)) {
-    throw new UsageError(`no pair "${pair}" in the config (pairs: ${config.pairs.map((p) => p.id).join(", ")})`);
-  }
-  // Progress goes to the logger only at warn and above, so the printed report stays readable.
-  const logger = createLogger({ level: env.logLevel === "info" ? "warn" : env.logLevel, name: "webhooks" });
-  const database = openAndMigrate(env.databasePath);
-  try {
-    return await body({ config, database, apiUrl: env.apiUrl, logger, ...(pair === undefined ? {} : { pairId: pair }) });
-  } finally {
-    database.close();
-  }
+/** Registering, listing and removing all take the whole config: one webhook can serve several pairs. */
+function withRegistrations<T>(pair: string | undefined, body: (options: RegistrationOptions) => Promise<T>): Promise<T> {
+  return withCommandSession({ name: "webhooks", pair }, (session) =>
+    body({
+      config: session.config,
+      database: session.database(),
+      apiUrl: session.runtime.apiUrl,
+      logger: session.logger,
+      ...(session.pairId === undefined ? {} : { pairId: session.pairId }),
+    }),
+  );
 }
 
 /**
@@ -75,7 +59,7 @@ export function webhooksCommand(): Command {
       const url = flags.url;
       const checked = checkWebhookUrl(url);
       if (!("error" in checked) && checked.warning !== null) console.error(`warning: ${checked.warning}`);
-      const report = await withSession(flags.pair, (s) => registerWebhooks({ ...s, url }));
+      const report = await withRegistrations(flags.pair, (s) => registerWebhooks({ ...s, url }));
       if (flags.json) console.log(JSON.stringify(report, null, 2));
       else printRegistration(report);
       process.exitCode = report.ok ? 0 : 1;
@@ -87,7 +71,7 @@ export function webhooksCommand(): Command {
     .option("--json", "machine-readable output")
     .action(async (raw: unknown) => {
       const flags = parseFlags(listFlags, raw);
-      const listing = await withSession(flags.pair, (s) => listRegistrations(s));
+      const listing = await withRegistrations(flags.pair, (s) => listRegistrations(s));
       if (flags.json) console.log(JSON.stringify(listing, null, 2));
       else printListing(listing);
       process.exitCode = listing.workspaces.every((w) => w.error === null) ? 0 : 1;
@@ -100,7 +84,7 @@ export function webhooksCommand(): Command {
     .option("--json", "machine-readable output")
     .action(async (raw: unknown) => {
       const flags = parseFlags(removeFlags, raw);
-      const report = await withSession(flags.pair, (s) => removeWebhooks({ ...s, ...(flags.url === undefined ? {} : { url: flags.url }) }));
+      const report = await withRegistrations(flags.pair, (s) => removeWebhooks({ ...s, ...(flags.url === undefined ? {} : { url: flags.url }) }));
       if (flags.json) console.log(JSON.stringify(report, null, 2));
       else printRemoval(report);
       process.exitCode = report.ok ? 0 : 1;

@@ -49,7 +49,7 @@ export class ClockifyError extends Error {
 export function classifyStatus(status: number): ClockifyErrorKind {
   if (status === 404) return "not_found";
   // Clockify answers a missing or foreign id with 400 + code 501 instead of 404 (API-NOTES §8, §10).
-  // Code 501 also covers other business errors, so only getters turn this into "not found" (see client).
+  // Code 501 also covers other business errors, so only getters turn this into "not found" (see time-entries.ts).
   if (status === 401) return "unauthorized";
   if (status === 403) return "forbidden";
   if (status === 429) return "rate_limited";

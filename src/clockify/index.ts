@@ -1,5 +1,8 @@
-export { ClockifyClient, clockifyTime, DEFAULT_API_URL } from "./client.js";
-export type { ClockifyClientOptions, ProjectFilter, TimeEntryFilter } from "./client.js";
+export { ClockifyClient } from "./client.js";
+export type { ClockifyClientOptions } from "./client.js";
+export type { ProjectFilter } from "./catalog.js";
+export { clockifyTime } from "./time-entries.js";
+export type { TimeEntryFilter } from "./time-entries.js";
 export { ClockifyError, isNotFoundAnswer } from "./errors.js";
 export type { ClockifyErrorKind } from "./errors.js";
 export { collect, MAX_PAGE_SIZE, paginate } from "./pagination.js";

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 
 export interface RateLimiterOptions {
   requestsPerSecond: number;
@@ -42,7 +42,7 @@ export class RateLimiterRegistry {
   constructor(private readonly defaults: RateLimiterOptions) {}
 
   forKey(apiKey: string, options: RateLimiterOptions = this.defaults): RateLimiter {
-    const id = createHash("sha256").update(apiKey).digest("hex");
+    const id = sha256(apiKey);
     let limiter = this.limiters.get(id);
     if (!limiter) {
       limiter = new RateLimiter(options);

@@ -14,3 +14,11 @@ export class ConfigError extends Error {
     this.problems = list;
   }
 }
+
+/**
+ * The command line asks for something that cannot be done (a bad flag, a missing answer, an unknown
+ * pair). Beside ConfigError because both say "the input is wrong": the launcher exits 2 for either.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull, ne } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { entryMap, type EntryMapping, type EntryOrigin } from "./schema.js";
 import { now as clockNow } from "../clock.js";
@@ -164,15 +164,6 @@ export function findEntryMappingByDestinationId(
     .get();
 }
 
-export function listEntryMappings({ db }: AppDatabase, pairId: string): EntryMapping[] {
-  return db
-    .select()
-    .from(entryMap)
-    .where(eq(entryMap.pairId, pairId))
-    .orderBy(asc(entryMap.sourceEntryId))
-    .all();
-}
-
 /** What a reconciliation plan needs of a mapping. */
 export type MappingState = Pick<EntryMapping, "sourceEntryId" | "destinationEntryId" | "contentHash" | "state" | "updatedAt">;
 
@@ -201,4 +192,14 @@ export function deleteEntryMapping({ db }: AppDatabase, pairId: string, sourceEn
     .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
     .run();
   return result.changes > 0;
+}
+
+/** Destination entries other pairs mirror into a shared destination: never adopted by this pair. */
+export function destinationIdsOfOtherPairs({ db }: AppDatabase, pairId: string): Set<string> {
+  const rows = db
+    .select({ id: entryMap.destinationEntryId })
+    .from(entryMap)
+    .where(and(ne(entryMap.pairId, pairId), isNotNull(entryMap.destinationEntryId)))
+    .all();
+  return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])));
 }

@@ -48,25 +48,15 @@ function intakeStatements(db: AppDatabase["db"]) {
 const preparedIntake = new WeakMap<AppDatabase["db"], ReturnType<typeof intakeStatements>>();
 
 /**
- * Stores a delivery's events in one transaction: when this returns, they survive a crash, and only then
- * may the webhook be acknowledged. An identical redelivery hits the unique dedupe key and is skipped,
- * unless the entity had another event since: bodies carry no timestamp, so an edit back to an earlier
- * state looks exactly like a redelivery of that state, and it is news. It is stored under a key that
- * names the event it follows, so its own redeliveries are skipped again.
- */
-export function enqueueEvents(
-  database: AppDatabase,
-  events: NewInboxEvent[],
-  now: number = clockNow(),
-): { stored: number; duplicates: number } {
-  const [result] = enqueueDeliveries(database, [events], now);
-  return result ?? { stored: 0, duplicates: 0 };
-}
-
-/**
- * Several deliveries' events in ONE transaction, each delivery counted on its own, exactly as if they had
- * been stored one after another: the receiver commits the deliveries that arrived together at once,
- * because a commit per delivery was a third of the webhook's CPU time.
+ * Stores deliveries' events in one transaction: when this returns, they survive a crash, and only then
+ * may the webhooks be acknowledged. The receiver commits the deliveries that arrived together at once,
+ * because a commit per delivery was a third of the webhook's CPU time; each delivery is still counted on
+ * its own, exactly as if they had been stored one after another.
+ *
+ * An identical redelivery hits the unique dedupe key and is skipped, unless the entity had another event
+ * since: bodies carry no timestamp, so an edit back to an earlier state looks exactly like a redelivery
+ * of that state, and it is news. It is stored under a key that names the event it follows, so its own
+ * redeliveries are skipped again.
  */
 export function enqueueDeliveries(
   { db }: AppDatabase,
@@ -105,7 +95,10 @@ export interface ClaimedEntity {
   rows: InboxRow[];
 }
 
-const entityKey = (pairId: string, entityId: string) => `${pairId}\u0000${entityId}`;
+/** One string per entity of a pair, for sets and maps; a pair id never holds a NUL, so keys never collide. */
+export function entityKeyOf(pairId: string, entityId: string): string {
+  return `${pairId}\u0000${entityId}`;
+}
 
 /**
  * Leases up to `limit` entities whose oldest pending event is due. An entity is claimed whole (all its
@@ -128,7 +121,7 @@ export function claimEntities(
     const entities = new Map<string, ClaimedEntity>();
     const blocked = new Set<string>(options.busy ?? []);
     for (const row of pending) {
-      const key = entityKey(row.pairId, row.entityId);
+      const key = entityKeyOf(row.pairId, row.entityId);
       if (blocked.has(key) || options.skipPairs?.has(row.pairId)) continue;
       const claimed = entities.get(key);
       if (claimed) {
@@ -150,10 +143,6 @@ export function claimEntities(
     }
     return [...entities.values()];
   });
-}
-
-export function entityKeyOf(pairId: string, entityId: string): string {
-  return entityKey(pairId, entityId);
 }
 
 export function completeEvents(
@@ -301,10 +290,6 @@ export function recentlyApplied({ db }: AppDatabase, limit = 50): InboxRow[] {
     .orderBy(desc(inbox.appliedAt), desc(inbox.id))
     .limit(limit)
     .all();
-}
-
-export function getInboxEvent({ db }: AppDatabase, id: number): InboxRow | undefined {
-  return db.select().from(inbox).where(eq(inbox.id, id)).get();
 }
 
 /** Finished events older than `before` are only history; dead ones stay until someone looks at them. */

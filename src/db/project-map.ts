@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, ne, or } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { projectMap, type ProjectMapping, type ProjectOrigin } from "./schema.js";
 import { now as clockNow } from "../clock.js";
@@ -31,6 +31,8 @@ export function upsertProjectMapping(
         destinationProjectId: input.destinationProjectId,
         name: input.name,
         origin: input.origin,
+        // Mapped afresh under the destination's name: whatever conflict there was is settled.
+        conflictName: null,
         updatedAt: now,
       },
     })
@@ -62,16 +64,6 @@ export function findProjectMappingByDestinationId(
     .get();
 }
 
-/** Exact, case-sensitive match. A list, because Clockify only keeps names unique per client. */
-export function findProjectMappingsByName({ db }: AppDatabase, pairId: string, name: string): ProjectMapping[] {
-  return db
-    .select()
-    .from(projectMap)
-    .where(and(eq(projectMap.pairId, pairId), eq(projectMap.name, name)))
-    .orderBy(asc(projectMap.id))
-    .all();
-}
-
 export function listProjectMappings({ db }: AppDatabase, pairId: string): ProjectMapping[] {
   return db
     .select()
@@ -88,4 +80,50 @@ export function deleteProjectMapping({ db }: AppDatabase, pairId: string, source
     .where(and(eq(projectMap.pairId, pairId), eq(projectMap.sourceProjectId, sourceProjectId)))
     .run();
   return result.changes > 0;
+}
+
+/**
+ * Notes that the destination project's name could not be given to the source project. True when this
+ * is news (no conflict, or another name, was recorded before): the caller alerts once, not every run.
+ */
+export function recordProjectConflict(
+  { db }: AppDatabase,
+  pairId: string,
+  sourceProjectId: string,
+  destinationName: string,
+  now: number = clockNow(),
+): boolean {
+  const result = db
+    .update(projectMap)
+    .set({ conflictName: destinationName, updatedAt: now })
+    .where(
+      and(
+        eq(projectMap.pairId, pairId),
+        eq(projectMap.sourceProjectId, sourceProjectId),
+        or(isNull(projectMap.conflictName), ne(projectMap.conflictName, destinationName)),
+      ),
+    )
+    .run();
+  return result.changes > 0;
+}
+
+/** Returns whether a recorded conflict was cleared. */
+export function clearProjectConflict({ db }: AppDatabase, pairId: string, sourceProjectId: string, now: number = clockNow()): boolean {
+  const result = db
+    .update(projectMap)
+    .set({ conflictName: null, updatedAt: now })
+    .where(and(eq(projectMap.pairId, pairId), eq(projectMap.sourceProjectId, sourceProjectId), isNotNull(projectMap.conflictName)))
+    .run();
+  return result.changes > 0;
+}
+
+/** Mappings whose destination name could not be applied, every pair or one. */
+export function listProjectConflicts({ db }: AppDatabase, pairId?: string): ProjectMapping[] {
+  const conflicted = isNotNull(projectMap.conflictName);
+  return db
+    .select()
+    .from(projectMap)
+    .where(pairId === undefined ? conflicted : and(conflicted, eq(projectMap.pairId, pairId)))
+    .orderBy(asc(projectMap.pairId), asc(projectMap.name))
+    .all();
 }

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { reconcileRuns, type ReconcileRun, type RunOutcome, type RunTrigger } from "./schema.js";
 import { now as clockNow } from "../clock.js";
@@ -48,27 +48,4 @@ export function finishReconcileRun(
     .where(eq(reconcileRuns.id, runId))
     .returning()
     .get();
-}
-
-export function latestReconcileRun({ db }: AppDatabase, pairId: string): ReconcileRun | undefined {
-  return db
-    .select()
-    .from(reconcileRuns)
-    .where(eq(reconcileRuns.pairId, pairId))
-    .orderBy(desc(reconcileRuns.startedAt), desc(reconcileRuns.id))
-    .get();
-}
-
-/** Newest first, across all pairs unless one is given. */
-export function listRecentReconcileRuns(
-  { db }: AppDatabase,
-  options: { pairId?: string; limit?: number } = {},
-): ReconcileRun[] {
-  return db
-    .select()
-    .from(reconcileRuns)
-    .where(options.pairId === undefined ? undefined : eq(reconcileRuns.pairId, options.pairId))
-    .orderBy(desc(reconcileRuns.startedAt), desc(reconcileRuns.id))
-    .limit(options.limit ?? 20)
-    .all();
 }

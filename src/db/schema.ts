@@ -58,6 +58,11 @@ export const projectMap = sqliteTable(
     destinationProjectId: text("destination_project_id").notNull(),
     name: text("name").notNull(),
     origin: text("origin", { enum: PROJECT_ORIGINS }).notNull(),
+    /**
+     * The destination project's name when it could not be given to the source project (another source
+     * project of the client holds it): the conflict a person must settle. Null when the names agree.
+     */
+    conflictName: text("conflict_name"),
     createdAt: integer("created_at", { mode: "number" }).notNull().$defaultFn(now),
     updatedAt: integer("updated_at", { mode: "number" }).notNull().$defaultFn(now),
   },

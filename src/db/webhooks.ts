@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
-import { asc, eq } from "drizzle-orm";
+import { sha256 } from "../hash.js";
+import { and, asc, eq, or } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { webhooks, type WebhookRegistration } from "./schema.js";
 import { now as clockNow } from "../clock.js";
 
 /** Lowercase hex SHA-256, the only form of a webhook token that is ever stored. */
 export function hashWebhookToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return sha256(token);
 }
 
 export interface WebhookRegistrationInput {
@@ -40,15 +40,37 @@ export function listWebhooksForWorkspace({ db }: AppDatabase, workspaceId: strin
 }
 
 /**
- * Looks a registration up by the hash of a presented token. An indexed equality lookup is fine here
- * despite not being constant-time: timing can only reveal the hash, which doesn't yield the token.
+ * Stores a registration, first dropping whatever row holds the same webhook or the same (workspace,
+ * event, url): re-registering or adopting replaces the row in one transaction, never leaving two.
  */
-export function findWebhookByTokenHash({ db }: AppDatabase, tokenSha256: string): WebhookRegistration | undefined {
-  return db.select().from(webhooks).where(eq(webhooks.tokenSha256, tokenSha256)).orderBy(asc(webhooks.id)).get();
+export function replaceWebhookRegistration(database: AppDatabase, input: WebhookRegistrationInput): WebhookRegistration {
+  return database.sqlite.transaction(() => {
+    database.db
+      .delete(webhooks)
+      .where(
+        or(
+          eq(webhooks.clockifyWebhookId, input.clockifyWebhookId),
+          and(eq(webhooks.workspaceId, input.workspaceId), eq(webhooks.eventType, input.eventType), eq(webhooks.url, input.url)),
+        ),
+      )
+      .run();
+    return insertWebhookRegistration(database, input);
+  })();
 }
 
-export function findWebhookByToken(app: AppDatabase, token: string): WebhookRegistration | undefined {
-  return findWebhookByTokenHash(app, hashWebhookToken(token));
+/** Every registration, grouped by workspace in the order they were made. */
+export function listAllWebhookRegistrations({ db }: AppDatabase): WebhookRegistration[] {
+  return db.select().from(webhooks).orderBy(asc(webhooks.workspaceId), asc(webhooks.id)).all();
+}
+
+export type RegisteredTokenHash = Pick<WebhookRegistration, "workspaceId" | "eventType" | "tokenSha256">;
+
+/** What the intake needs to recognise a registered webhook's token: its hash, workspace and event. */
+export function listRegisteredTokenHashes({ db }: AppDatabase): RegisteredTokenHash[] {
+  return db
+    .select({ workspaceId: webhooks.workspaceId, eventType: webhooks.eventType, tokenSha256: webhooks.tokenSha256 })
+    .from(webhooks)
+    .all();
 }
 
 /** Returns whether a registration was removed. */

@@ -40,20 +40,38 @@ export function seedDemoWorld(sim: Simulator): DemoWorld {
   };
 }
 
+/** "hh:mm" of `day` as Clockify writes instants. */
+function clockOn(day: Date): (hh: number, mm?: number) => string {
+  return (hh, mm = 0) =>
+    new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hh, mm)).toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** What the steps of a demo day share: the world, both workspaces, the day's clock, the copies. */
+function dayContext(w: DemoWorld, day: Date) {
+  const { world } = w.sim;
+  const dst = w.destination.workspaceId;
+  const copies = () => world.listTimeEntries(dst);
+  return {
+    w,
+    world,
+    src: w.source.workspaceId,
+    dst,
+    at: clockOn(day),
+    copies,
+    copy: (description: string) => copies().find((e) => e.description === description),
+    emit: { emit: true },
+  };
+}
+type DayContext = ReturnType<typeof dayContext>;
+
 /** A working day in the agency workspace, as Clockify webhooks would report it. */
 export function demoDay(w: DemoWorld, day: Date = new Date()): DemoStep[] {
-  const { world } = w.sim;
-  const src = w.source.workspaceId;
-  const dst = w.destination.workspaceId;
-  const at = (hh: number, mm = 0) => {
-    const d = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hh, mm));
-    return d.toISOString().replace(/\.000Z$/, "Z");
-  };
-  const copies = () => world.listTimeEntries(dst);
-  const copy = (description: string) => copies().find((e) => e.description === description);
+  const context = dayContext(w, day);
+  return [...morning(context), ...afternoon(context)];
+}
+
+function morning({ w, world, src, at, copies, copy, emit }: DayContext): DemoStep[] {
   let manualId = "";
-  let mistakeId = "";
-  const emit = { emit: true };
   return [
     {
       action: "Ada starts a timer on Website: \"Stand-up\"",
@@ -93,6 +111,12 @@ export function demoDay(w: DemoWorld, day: Date = new Date()): DemoStep[] {
         ),
       landed: () => copy("Homepage design + review")?.timeInterval.end === at(12, 30) && !copy("Homepage design"),
     },
+  ];
+}
+
+function afternoon({ w, world, src, dst, at, copy, emit }: DayContext): DemoStep[] {
+  let mistakeId = "";
+  return [
     {
       action: "Ada logs 13:00–13:30 \"Oops, wrong day\"",
       expect: "copy created",
@@ -145,8 +169,7 @@ export function demoDay(w: DemoWorld, day: Date = new Date()): DemoStep[] {
 
 /** What the destination must hold at the end of the day: description → [start, end]. */
 export function expectedEndOfDay(day: Date = new Date()): Map<string, [string, string]> {
-  const at = (hh: number, mm = 0) =>
-    new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), hh, mm)).toISOString().replace(/\.000Z$/, "Z");
+  const at = clockOn(day);
   return new Map([
     ["Stand-up", [at(9), at(9, 15)]],
     ["Homepage design + review", [at(10), at(12, 30)]],

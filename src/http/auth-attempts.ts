@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import { sha256 } from "../hash.js";
 import type { Request, Response } from "express";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
@@ -10,7 +11,7 @@ import type { HttpLimits } from "./limits.js";
 /** Where a token was presented: an admin form, or the status page and /metrics. */
 export type Surface = "admin" | "status";
 
-const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest();
+const digestOf = (value: string) => Buffer.from(sha256(value), "hex");
 
 /**
  * Tokens compared as SHA-256 digests with timingSafeEqual (equal lengths), each of them every time, so
@@ -20,7 +21,7 @@ export class TokenSet {
   private readonly digests: Buffer[];
 
   constructor(tokens: ReadonlyArray<string | undefined>) {
-    this.digests = tokens.filter((t): t is string => typeof t === "string" && t.length > 0).map(sha256);
+    this.digests = tokens.filter((t): t is string => typeof t === "string" && t.length > 0).map((t) => digestOf(t));
   }
 
   get empty(): boolean {
@@ -28,7 +29,7 @@ export class TokenSet {
   }
 
   matches(presented: string): boolean {
-    const digest = sha256(presented);
+    const digest = digestOf(presented);
     let found = false;
     for (const known of this.digests) found = timingSafeEqual(digest, known) || found;
     return found;

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 import type { StatusView } from "../status/actions.js";
 import { allWarnings, type PairStatus, type ReconcileStatus, type StatusReport } from "../status/collect.js";
 import { formatDuration, formatInstant, formatRelative } from "../status/format.js";
@@ -44,7 +44,7 @@ button { font: inherit; padding: 6px 12px; cursor: pointer; }
 /** Content-Security-Policy for the page: no script at all, only this exact stylesheet, forms to here. */
 export const STATUS_PAGE_CSP = [
   "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(STYLE).digest("base64")}'`,
+  `style-src 'sha256-${sha256(STYLE, "base64")}'`,
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",

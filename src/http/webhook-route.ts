@@ -1,12 +1,12 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from "express";
 import { z } from "zod";
 import type { DeliveryHeaders } from "../webhooks/intake.js";
+import { WEBHOOK_PATH } from "../webhooks/path.js";
 import type { WebhookReceiver } from "../webhooks/receiver.js";
 import type { BodyBudget } from "./body-budget.js";
 import { peerAddress } from "./client-address.js";
 import { MAX_WEBHOOK_BODY_BYTES } from "./limits.js";
 
-export const WEBHOOK_PATH = "/webhooks/clockify";
 /** Seconds a sender turned away for lack of room is told to wait; Clockify redelivers anyway. */
 const BUSY_RETRY_AFTER_S = 5;
 

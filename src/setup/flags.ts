@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isHttpUrl } from "../config/fields.js";
 import { PAIR_ID_PATTERN } from "../config/schema.js";
-import { PAIR_ID_RULE } from "./match.js";
+import { PAIR_ID_RULE } from "./steps/pair-id.js";
 
 const choice = (flag: string) =>
   z

@@ -2,7 +2,9 @@ import { now as clockNow } from "../clock.js";
 import type { Config, PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
 import { inboxStats, listDeadLetters, recentlyApplied } from "../db/inbox.js";
+import { listProjectConflicts } from "../db/project-map.js";
 import type { ReconcileRun, RunOutcome, RunTrigger, WebhookSide } from "../db/schema.js";
+import { describeProjectConflict } from "../sync/projects/plan.js";
 import {
   countEntryMappingsByState,
   countProjectMappings,
@@ -55,6 +57,8 @@ export interface PairStatus {
     oldestPendingAgeSeconds: number | null;
     deadLetters: number;
   };
+  /** Destination projects whose name could not be given to their source project: a person decides. */
+  projectConflicts: Array<{ sourceProjectId: string; destinationProjectId: string; sourceName: string; destinationName: string }>;
   /** The newest run that was not a dry run; null when there never was one. */
   lastReconcile: ReconcileStatus | null;
   workspaces: WorkspaceStatus[];
@@ -140,14 +144,15 @@ export function collectStatus(database: AppDatabase, config: Config, now: number
   };
 }
 
-interface PairContext {
+/** Read once for the whole report and shared by every pair; the webhook facts are per workspace. */
+interface ReportWideFacts {
   now: number;
   silenceHours: number;
   lastWebhooks: Map<string, number>;
   registrations: Map<string, WorkspaceRegistrations>;
 }
 
-function collectPair(database: AppDatabase, pair: PairConfig, ctx: PairContext): PairStatus {
+function collectPair(database: AppDatabase, pair: PairConfig, reportWide: ReportWideFacts): PairStatus {
   const entries = countEntryMappingsByState(database, pair.id);
   const stats = inboxStats(database, pair.id);
   const run = latestRealReconcileRun(database, pair.id);
@@ -159,11 +164,11 @@ function collectPair(database: AppDatabase, pair: PairConfig, ctx: PairContext):
       ["destination", pair.destination.workspaceId],
     ] as const
   ).map(([side, workspaceId]): WorkspaceStatus => {
-    const last = ctx.lastWebhooks.get(workspaceId) ?? null;
-    const registered = ctx.registrations.get(workspaceId);
+    const last = reportWide.lastWebhooks.get(workspaceId) ?? null;
+    const registered = reportWide.registrations.get(workspaceId);
     const expectsWebhooks = (registered?.count ?? 0) > 0 || pair.webhookSecrets.length > 0;
-    const silentHours = last === null ? null : Math.floor(Math.max(0, ctx.now - last) / HOUR_MS);
-    const warning = silenceWarning(workspaceId, side, { last, registered, expectsWebhooks, ...ctx });
+    const silentHours = last === null ? null : Math.floor(Math.max(0, reportWide.now - last) / HOUR_MS);
+    const warning = silenceWarning(workspaceId, side, { last, registered, expectsWebhooks, ...reportWide });
     if (warning) warnings.push(warning);
     return { side, workspaceId, lastWebhookAt: last, silentHours, registeredWebhooks: registered?.count ?? 0, expectsWebhooks };
   });
@@ -173,6 +178,13 @@ function collectPair(database: AppDatabase, pair: PairConfig, ctx: PairContext):
       `${stats.dead} dead letter(s): events that failed for good wait for a person; replay with npm run deadletter -- list`,
     );
   }
+  const projectConflicts = listProjectConflicts(database, pair.id).map((m) => ({
+    sourceProjectId: m.sourceProjectId,
+    destinationProjectId: m.destinationProjectId,
+    sourceName: m.name,
+    destinationName: m.conflictName ?? m.name,
+  }));
+  for (const c of projectConflicts) warnings.push(`project conflict: ${describeProjectConflict(c)}`);
   if (run && (run.outcome === "failed" || run.outcome === "aborted")) {
     warnings.push(
       `the last reconciliation (${new Date(run.startedAt).toISOString()}) ${run.outcome}: ${run.error ?? "see the log"}`,
@@ -189,9 +201,10 @@ function collectPair(database: AppDatabase, pair: PairConfig, ctx: PairContext):
       oldestPendingAgeSeconds:
         stats.oldestPendingReceivedAt === null
           ? null
-          : Math.max(0, Math.round((ctx.now - stats.oldestPendingReceivedAt) / 1000)),
+          : Math.max(0, Math.round((reportWide.now - stats.oldestPendingReceivedAt) / 1000)),
       deadLetters: stats.dead,
     },
+    projectConflicts,
     lastReconcile: run ? reconcileStatus(run) : null,
     workspaces,
     warnings,

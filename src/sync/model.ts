@@ -34,10 +34,16 @@ export interface PairScope {
   sourceClientId: string;
 }
 
-/** What the destination knows by name: read from caches by the shell, handed to the pure decision. */
+/**
+ * Where a source project's entries go in the destination: an existing project, or one a dry run would
+ * create first (it has no id yet).
+ */
+export type DestinationProjectRef = { id: string } | { toCreate: string };
+
+/** What the destination knows by name: built by the shell (sync/entries/lookup.ts), read by the pure decision. */
 export interface DestinationLookup {
-  /** Destination project id for a source project (from the project map), if it is mapped. */
-  projectFor(sourceProjectId: string): string | undefined;
+  /** The destination project for a source project, if it has one (mapped, matched or to be created). */
+  projectFor(sourceProjectId: string): DestinationProjectRef | undefined;
   taskFor(destinationProjectId: string, taskName: string): string | undefined;
   tagFor(tagName: string): string | undefined;
 }

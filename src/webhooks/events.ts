@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { HydratedTimeEntry } from "../clockify/schemas.js";
 import type { SourceEntry } from "../sync/model.js";
 
 /** Entry events of the source workspace that change what the destination should hold. */
@@ -90,21 +89,5 @@ export function sourceEntryFromEvent(body: EntryEventBody): SourceEntry | null {
     project: project ? { id: project.id, name: project.name, clientId: project.clientId } : null,
     taskName: body.task?.name ?? null,
     tagNames: (body.tags ?? []).map((t) => t.name),
-  };
-}
-
-export function sourceEntryFromApi(entry: HydratedTimeEntry): SourceEntry {
-  const project = entry.project;
-  return {
-    id: entry.id,
-    workspaceId: entry.workspaceId,
-    userId: entry.userId,
-    start: entry.timeInterval.start,
-    end: entry.timeInterval.end ?? null,
-    description: entry.description,
-    billable: entry.billable,
-    project: project ? { id: project.id, name: project.name, clientId: project.clientId || null } : null,
-    taskName: entry.task?.name ?? null,
-    tagNames: (entry.tags ?? []).map((t) => t.name),
   };
 }

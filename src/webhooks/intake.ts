@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../hash.js";
 import type { z } from "zod";
 import type { PairConfig } from "../config/schema.js";
 import type { NewInboxEvent } from "../db/inbox.js";
@@ -33,7 +33,8 @@ export type IntakeDecision =
 
 export type Screening = Rejection | { kind: "pass"; scope: TokenScope; type: string };
 
-export interface IntakeContext {
+/** What the intake looks a delivery up in: the configured pairs and the webhook tokens. */
+export interface IntakeLookups {
   pairs: readonly PairConfig[];
   /** What the token speaks for; undefined when the token is unknown. */
   identify(token: string): TokenScope | undefined;
@@ -43,8 +44,8 @@ export interface IntakeContext {
  * Decides what a delivery becomes: rejected (nothing stored), acknowledged and dropped, or inbox events,
  * one per pair that has the workspace on the side the event concerns. No I/O beyond the token lookup.
  */
-export function interpretDelivery(delivery: Delivery, context: IntakeContext): IntakeDecision {
-  const screened = screenHeaders(delivery, context);
+export function interpretDelivery(delivery: Delivery, lookups: IntakeLookups): IntakeDecision {
+  const screened = screenHeaders(delivery, lookups);
   if (screened.kind === "reject") return screened;
   const { scope, type } = screened;
   const entry = isEntryEvent(type);
@@ -66,8 +67,8 @@ export function interpretDelivery(delivery: Delivery, context: IntakeContext): I
   const body = delivery.body.toString("utf8");
   const targets =
     "userId" in parsed.value
-      ? entryTargets(context.pairs, workspaceId, parsed.value.userId)
-      : projectTargets(context.pairs, workspaceId, type, parsed.value.clientId);
+      ? entryTargets(lookups.pairs, workspaceId, parsed.value.userId)
+      : projectTargets(lookups.pairs, workspaceId, type, parsed.value.clientId);
   if (targets.length === 0) return { kind: "ignore", reason: "no pair concerns this event" };
   return {
     kind: "store",
@@ -78,7 +79,7 @@ export function interpretDelivery(delivery: Delivery, context: IntakeContext): I
       eventType: type,
       entityId: id,
       body,
-      dedupeKey: createHash("sha256").update([pair.id, side, type, body].join("\u0000")).digest("hex"),
+      dedupeKey: sha256([pair.id, side, type, body].join("\u0000")),
     })),
   };
 }
@@ -87,10 +88,10 @@ export function interpretDelivery(delivery: Delivery, context: IntakeContext): I
  * The part of the decision the headers alone settle: who sends (token) and what (event type). The HTTP
  * route runs it before reading any body byte, so a stranger's body is never read, let alone buffered.
  */
-export function screenHeaders(headers: DeliveryHeaders, context: Pick<IntakeContext, "identify">): Screening {
+export function screenHeaders(headers: DeliveryHeaders, lookups: Pick<IntakeLookups, "identify">): Screening {
   // 401 says nothing more: an unknown caller learns neither why nor which part was wrong.
   if (!headers.token) return { kind: "reject", status: 401, error: "unauthorized" };
-  const scope = context.identify(headers.token);
+  const scope = lookups.identify(headers.token);
   if (!scope) return { kind: "reject", status: 401, error: "unauthorized" };
 
   if (!headers.eventType) return { kind: "reject", status: 400, error: "missing Clockify-Webhook-Event-Type header" };

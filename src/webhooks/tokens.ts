@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { elapsedSince, monotonic } from "../clock.js";
 import type { PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
-import { webhooks } from "../db/schema.js";
+import { hashWebhookToken, listRegisteredTokenHashes } from "../db/webhooks.js";
 
 interface KnownToken {
   digest: Buffer;
@@ -17,7 +17,8 @@ export interface TokenScope {
   events: ReadonlySet<string> | null;
 }
 
-const sha256 = (value: string) => createHash("sha256").update(value).digest();
+/** Digests are compared as bytes; the hex form is the one stored for registered webhooks. */
+const digestOf = (token: string) => Buffer.from(hashWebhookToken(token), "hex");
 
 /**
  * The webhook tokens the service accepts: signing secrets from the config, and the tokens of webhooks it
@@ -50,14 +51,12 @@ export class TokenBook {
     // A secret pasted into the config may belong to a webhook of any event in either workspace of its pair.
     for (const pair of this.pairs) {
       for (const secret of pair.webhookSecrets) {
-        add(sha256(secret), [pair.source.workspaceId, pair.destination.workspaceId], null);
+        add(digestOf(secret), [pair.source.workspaceId, pair.destination.workspaceId], null);
       }
     }
-    const rows = this.database.db
-      .select({ ws: webhooks.workspaceId, hash: webhooks.tokenSha256, event: webhooks.eventType })
-      .from(webhooks)
-      .all();
-    for (const row of rows) add(Buffer.from(row.hash, "hex"), [row.ws], row.event);
+    for (const row of listRegisteredTokenHashes(this.database)) {
+      add(Buffer.from(row.tokenSha256, "hex"), [row.workspaceId], row.eventType);
+    }
     this.known = [...byDigest.values()];
     this.loadedAt = monotonic();
   }
@@ -72,7 +71,7 @@ export class TokenBook {
   }
 
   private match(token: string): TokenScope | undefined {
-    const digest = sha256(token);
+    const digest = digestOf(token);
     let found: KnownToken | undefined;
     for (const known of this.known) {
       if (timingSafeEqual(digest, known.digest)) found = known;

@@ -18,12 +18,14 @@ import { elapsedSince, monotonic, now as clockNow } from "../clock.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { isStorageError, StorageHealth } from "../observability/storage-health.js";
-import { mirrorEntry, removeEntry, type EntryOutcome } from "../sync/apply.js";
+import { mirrorSourceDeletion, mirrorSourceEntry } from "../sync/entries/mirror.js";
+import { counterpartOf, outcomeText, type Outcome } from "../sync/outcome.js";
 import type { PairRuntime } from "../sync/pair-runtime.js";
-import { ensureDestinationProject, ensureSourceProject } from "../sync/projects.js";
-import { isEntryEvent, projectEventBodySchema, sourceEntryFromApi } from "../webhooks/events.js";
-import { planEntryEvents, type PendingEntryEvent } from "./coalesce.js";
-import { bodyKey, isRunningBody, toPending } from "./inbox-bodies.js";
+import { applyProjectEvent } from "../sync/projects/events.js";
+import { sourceEntryFromApi } from "../sync/source-entry.js";
+import { isEntryEvent } from "../webhooks/events.js";
+import { planEntryEvents } from "./coalesce.js";
+import { decodeEntryRow, decodeProjectRow } from "./decode-row.js";
 import { defaultRetryPolicy, describeError, isPermanent, retryDelay, type RetryPolicy } from "./retry-policy.js";
 import { StorageBackoff } from "./storage-backoff.js";
 
@@ -52,12 +54,6 @@ export interface WorkerOptions {
 /** Applied events are kept a week (pruneHourly); the history that judges late events spans the same. */
 const RETENTION_MS = 7 * 86_400_000;
 const HISTORY_WINDOW_MS = RETENTION_MS;
-
-interface Result {
-  outcome: string;
-  destinationId?: string | null;
-  waitingFor?: string;
-}
 
 /**
  * Applies the inbox: claims entities (all their pending events at once), one at a time per entity and
@@ -204,17 +200,17 @@ export class Worker {
     const key = entityKeyOf(entity.pairId, entity.entityId);
     const first = entity.rows[0];
     if (!first) return;
-    const rt = this.options.runtimes.get(entity.pairId);
+    const runtime = this.options.runtimes.get(entity.pairId);
     const log = logger.child({ pair: entity.pairId, entityId: entity.entityId, events: entity.rows.map((r) => r.eventType) });
-    if (!rt) {
+    if (!runtime) {
       this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, { outcome: "no such pair" }) });
       log.warn("events for a pair that is no longer configured; dropped");
       return;
     }
     const started = monotonic();
-    let result: Result;
+    let result: Outcome;
     try {
-      result = isEntryEvent(first.eventType) ? await this.applyEntry(rt, entity) : await this.applyProject(rt, entity);
+      result = isEntryEvent(first.eventType) ? await this.applyEntry(runtime, entity) : await this.applyProject(runtime, entity);
     } catch (error) {
       if (!isStorageError(error)) return this.fail(entity, error, log);
       // The database failed under the writer, not Clockify: no attempt is counted, the events go back
@@ -225,8 +221,8 @@ export class Worker {
       this.backoff.writeOrOwe({ key, operation: "release", write: release });
       return;
     }
-    const { waitingFor } = result;
-    if (waitingFor !== undefined) {
+    if (result.kind === "parked") {
+      const { waitingFor } = result;
       const park = () =>
         rescheduleEvents(database, ids, {
           availableAt: clockNow() + (this.options.parkedRecheckMs ?? 3_600_000),
@@ -239,14 +235,17 @@ export class Worker {
       return;
     }
     const now = clockNow();
-    const outcome = { outcome: result.outcome, destinationId: result.destinationId ?? null };
-    this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, outcome, now) });
+    // The map row was committed by the writer; this completion follows it. A crash between the two
+    // replays the events, and replay is idempotent: the map's hash makes the copy "unchanged", a
+    // tombstone makes a delete a no-op.
+    const recorded = { outcome: outcomeText(result), destinationId: counterpartOf(result) };
+    this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, recorded, now) });
     for (const row of entity.rows) metrics?.appliedLatency.observe(Math.max(0, now - row.receivedAt) / 1000);
-    metrics?.eventsApplied.inc({ outcome: result.outcome }, ids.length);
+    metrics?.eventsApplied.inc({ outcome: result.kind }, ids.length);
     log.info(
       {
-        outcome: result.outcome,
-        destinationId: result.destinationId,
+        outcome: recorded.outcome,
+        destinationId: recorded.destinationId,
         latencyMs: now - first.receivedAt,
         tookMs: Math.round(elapsedSince(started)),
       },
@@ -275,56 +274,33 @@ export class Worker {
     log.warn({ err: message, attempts, retryInMs: delay }, "apply failed; will retry");
   }
 
-  private async applyEntry(rt: PairRuntime, entity: ClaimedEntity): Promise<Result> {
+  private async applyEntry(runtime: PairRuntime, entity: ClaimedEntity): Promise<Outcome> {
     const { database } = this.options;
-    const batch: PendingEntryEvent[] = entity.rows.map((row) => toPending(row));
+    const batch = entity.rows.map(decodeEntryRow);
     const since = clockNow() - (this.options.historyWindowMs ?? HISTORY_WINDOW_MS);
-    const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(
-      (row) => ({ eventType: row.eventType, bodyKey: bodyKey(row.body), running: isRunningBody(row.body) }),
-    );
+    const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(decodeEntryRow);
     const tombstoned = getEntryMapping(database, entity.pairId, entity.entityId)?.state === "tombstone";
     const plan = planEntryEvents(batch, history, tombstoned);
     const hint = { start: batch.map((e) => e.entry?.start).find((s) => s !== undefined) };
     switch (plan.kind) {
       case "apply":
-        return fromOutcome(await mirrorEntry(rt, plan.entry));
+        return mirrorSourceEntry(runtime, plan.entry);
       case "delete":
-        return fromOutcome(await removeEntry(rt, entity.entityId, hint));
+        return mirrorSourceDeletion(runtime, entity.entityId, hint);
       case "skip":
-        return { outcome: `skipped: ${plan.why}` };
+        return { kind: "skipped", reason: plan.why };
       case "read": {
-        const current = await rt.source.getHydratedTimeEntry(rt.pair.source.workspaceId, entity.entityId);
-        if (!current) return fromOutcome(await removeEntry(rt, entity.entityId, hint));
-        return fromOutcome(await mirrorEntry(rt, sourceEntryFromApi(current), { confirmed: true }));
+        const current = await runtime.source.getHydratedTimeEntry(runtime.pair.source.workspaceId, entity.entityId);
+        if (!current) return mirrorSourceDeletion(runtime, entity.entityId, hint);
+        return mirrorSourceEntry(runtime, sourceEntryFromApi(current), { confirmed: true });
       }
     }
   }
 
-  private async applyProject(rt: PairRuntime, entity: ClaimedEntity): Promise<Result> {
+  private applyProject(runtime: PairRuntime, entity: ClaimedEntity): Promise<Outcome> {
     // Project events carry the whole project; the newest one says all.
     const last = entity.rows[entity.rows.length - 1];
-    if (!last) return { outcome: "skipped: nothing to apply" };
-    const project = projectEventBodySchema.parse(JSON.parse(last.body));
-    rt.destinationCatalog.invalidateProjects();
-    if (last.side === "destination") {
-      const { outcome, sourceProjectId } = await ensureSourceProject(rt, project);
-      return { outcome: `source project ${outcome}`, destinationId: sourceProjectId };
-    }
-    if (project.clientId !== rt.pair.source.clientId) return { outcome: "skipped: other client" };
-    const result = await ensureDestinationProject(rt, project);
-    return result.kind === "mapped"
-      ? { outcome: `destination project ${result.how}`, destinationId: result.destinationProjectId }
-      : { outcome: "skipped: no destination project and creating them is off" };
-  }
-}
-
-function fromOutcome(result: EntryOutcome): Result {
-  switch (result.outcome) {
-    case "parked":
-      return { outcome: "parked", waitingFor: result.waitingFor };
-    case "absent":
-      return { outcome: `absent: ${result.reason}` };
-    default:
-      return { outcome: result.outcome, destinationId: result.destinationId };
+    if (!last) return Promise.resolve({ kind: "skipped", reason: "nothing to apply" });
+    return applyProjectEvent(runtime, last.side, decodeProjectRow(last));
   }
 }

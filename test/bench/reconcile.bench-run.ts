@@ -5,14 +5,14 @@
  * request accounting is asked for through the parent: { rpc: "reset" | "stats", id } → { id, stats }.
  */
 import { readFileSync } from "node:fs";
-import { Writable } from "node:stream";
 import { RateLimiterRegistry } from "../../src/clockify/rate-limiter.js";
 import { parseConfig } from "../../src/config/index.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
-import { createLogger } from "../../src/observability/logger.js";
 import { KeyedMutex } from "../../src/sync/keyed-mutex.js";
 import { createPairRuntimes } from "../../src/sync/pair-runtime.js";
-import { reconcilePair, type RunSummary } from "../../src/sync/reconcile.js";
+import { reconcilePair } from "../../src/sync/reconcile/run.js";
+import type { RunSummary } from "../../src/sync/reconcile/summary.js";
+import { discardingLogger } from "../helpers/logs.js";
 import { acmePair } from "../helpers/world.js";
 import { PAIR_ID, recentWindow } from "../reconcile/support.js";
 import { log, rssSampler } from "./common.js";
@@ -69,7 +69,7 @@ async function runJob({ label, simulator, databasePath }: ReconcileJob): Promise
     {},
   );
   // Production's level, written to a discarding stream: the benchmark measures the run, not a log sink.
-  const logger = createLogger({ level: "info" }, new Writable({ write: (_c: Buffer, _e, done) => done() }));
+  const logger = discardingLogger("info");
   const rt = createPairRuntimes({
     config,
     apiUrl: simulator.apiBaseUrl,

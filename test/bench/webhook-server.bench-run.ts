@@ -9,7 +9,6 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { count } from "drizzle-orm";
 import express from "express";
 import { parseConfig } from "../../src/config/index.js";
@@ -17,7 +16,7 @@ import { openDatabase } from "../../src/db/connection.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { inbox } from "../../src/db/schema.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
-import { createLogger } from "../../src/observability/logger.js";
+import { discardingLogger } from "../helpers/logs.js";
 import { createService } from "../../src/service.js";
 
 const kind = process.argv[2] === "bare" ? "bare" : process.argv[2] === "unsynced" ? "unsynced" : "real";
@@ -77,14 +76,7 @@ if (kind === "bare") {
     {},
   );
   // Logs go where production would send them (a stream), but are discarded: the benchmark measures the service.
-  const logger = createLogger(
-    { level: "info" },
-    new Writable({
-      write(_chunk: Buffer, _enc, done) {
-        done();
-      },
-    }),
-  );
+  const logger = discardingLogger("info");
   // "unsynced" measures what durable acks cost: the intake connection as it was before, without an fsync per commit.
   const intakeDatabase = kind === "unsynced" ? openDatabase(join(dir, "sync.db"), { busyTimeoutMs: 100, synchronous: "NORMAL" }) : undefined;
   const service = createService({ config, apiUrl: "http://127.0.0.1:9", database, logger, ...(intakeDatabase ? { intakeDatabase } : {}) });

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openAndMigrate } from "../../src/db/migrate.js";
-import { claimEntities, deadLetterEvents, enqueueEvents, getInboxEvent } from "../../src/db/inbox.js";
+import { claimEntities, deadLetterEvents, enqueueDeliveries } from "../../src/db/inbox.js";
+import { getInboxEvent } from "../db/stored-rows.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -17,8 +18,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "clockify-sync-cli-"));
   dbPath = join(dir, "sync.db");
   const database = openAndMigrate(dbPath);
-  enqueueEvents(
-    database,
+  enqueueDeliveries(database, [
     ["e1", "e2"].map((id) => ({
       pairId: "acme",
       workspaceId: "ws",
@@ -28,7 +28,7 @@ beforeEach(async () => {
       body: `{"id":"${id}"}`,
       dedupeKey: id,
     })),
-  );
+  ]);
   const claimed = claimEntities(database, { limit: 10, leaseMs: 1000 });
   deadLetterEvents(database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "Clockify PUT failed: HTTP 403: locked period");
   database.close();

@@ -7,14 +7,14 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClockifyClient } from "../../src/clockify/client.js";
-import { UsageError } from "../../src/cli/run.js";
+import { UsageError } from "../../src/config/errors.js";
 import { loadConfig } from "../../src/config/index.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { listWebhooksForWorkspace } from "../../src/db/webhooks.js";
-import { createLogger } from "../../src/observability/logger.js";
 import type { Progress } from "../../src/observability/progress.js";
 import type { SetupFlags } from "../../src/setup/flags.js";
-import { runSetup, SetupCancelled, SetupError, type SetupDeps } from "../../src/setup/flow.js";
+import { SetupCancelled, SetupError, type SetupDeps } from "../../src/setup/contract.js";
+import { runSetup } from "../../src/setup/flow.js";
 import {
   inquirerPrompts,
   type ConfirmQuestion,
@@ -23,6 +23,7 @@ import {
   type Prompts,
   type SelectQuestion,
 } from "../../src/setup/prompts.js";
+import { discardingLogger } from "../helpers/logs.js";
 import { startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -136,7 +137,7 @@ function deps(prompts: Prompts, flags: SetupFlags = {}, extra: Partial<SetupDeps
     clientFactory: (apiKey) => new ClockifyClient({ baseUrl: w.sim.apiBaseUrl, apiKey, backoff: { maxRetries: 0 } }),
     output: { line: (text = "") => lines.push(text), warn: (text) => warnings.push(text) },
     configPath,
-    logger: createLogger({ level: "silent" }),
+    logger: discardingLogger(),
     progress: { phase() {}, advance() {}, done() {} },
     ...extra,
   };

@@ -2,18 +2,17 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClockifyClient } from "../../src/clockify/client.js";
 import type { Workspace } from "../../src/clockify/schemas.js";
 import { parseConfig, type Config } from "../../src/config/index.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import { listWebhooksForWorkspace } from "../../src/db/webhooks.js";
-import { createLogger } from "../../src/observability/logger.js";
 import { startSimulator, type Plan, type Simulator, type WebhookDto } from "../../src/sandbox/index.js";
-import { registerWebhooks } from "../../src/webhooks/registration.js";
+import { registerWebhooks } from "../../src/webhooks/registration/register.js";
 import { startMirror } from "../helpers/mirror.js";
 import { runProjectCli, type CliResult } from "../helpers/cli.js";
+import { discardingLogger } from "../helpers/logs.js";
 
 const URL_ = "https://sync.example.com/webhooks/clockify";
 const WEBHOOKS_ROUTE = "/v1/workspaces/{workspaceId}/webhooks";
@@ -27,7 +26,6 @@ const SOURCE_EVENTS = [
   "NEW_PROJECT",
 ];
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-const quiet = () => createLogger({ level: "silent" }, new Writable({ write: (_c, _e, done) => done() }));
 
 interface World {
   sim: Simulator;
@@ -188,7 +186,7 @@ describe("npm run webhooks -- register", () => {
     const onlyAcme = { ...w.config, pairs: w.config.pairs.filter((p) => p.id === "acme") };
     const database = openAndMigrate(w.databasePath);
     try {
-      await registerWebhooks({ config: onlyAcme, database, apiUrl: w.sim.apiBaseUrl, url: URL_, logger: quiet() });
+      await registerWebhooks({ config: onlyAcme, database, apiUrl: w.sim.apiBaseUrl, url: URL_, logger: discardingLogger() });
     } finally {
       database.close();
     }
@@ -268,7 +266,7 @@ describe("npm run webhooks -- register on a FREE workspace", () => {
         database,
         apiUrl: w.sim.apiBaseUrl,
         url: URL_,
-        logger: quiet(),
+        logger: discardingLogger(),
         clientFor: (apiKey) => new PlanAwareClient({ baseUrl: w.sim.apiBaseUrl, apiKey }),
       });
       const agency = report.workspaces.find((r) => r.workspaceId === w.agency);
@@ -363,7 +361,7 @@ describe("after register, the service receives Clockify's deliveries", () => {
         database: m.database,
         apiUrl: m.sim.apiBaseUrl,
         url: m.webhookUrl,
-        logger: quiet(),
+        logger: discardingLogger(),
       });
       expect(report.ok).toBe(true);
       expect(report.workspaces.map((r) => r.registered.length)).toEqual([7, 2]);

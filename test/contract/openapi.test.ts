@@ -23,6 +23,16 @@ afterAll(async () => {
 async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<void> {
   const c = new ClockifyClient({ baseUrl: sim.apiBaseUrl, apiKey: user.apiKey, requestsPerSecond: 1000 });
   const ws = source.workspaceId;
+  // Routes the service does not call but the simulator serves: still held to the spec.
+  const raw = async (method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string, json?: unknown) => {
+    const res = await request(`${sim.apiBaseUrl}${path}`, {
+      method,
+      headers: { "x-api-key": user.apiKey, ...(json === undefined ? {} : { "content-type": "application/json" }) },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    await res.body.text();
+    return res.statusCode;
+  };
   await c.getCurrentUser();
   await c.listWorkspaces();
   await c.listUsers(ws);
@@ -36,20 +46,20 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
     note: "made by the contract test",
   });
   await c.listProjects(ws, { name: "Contract project", strictNameSearch: true, clientIds: [source.clientId] });
-  await c.getProject(ws, project.id);
+  await raw("GET", `/workspaces/${ws}/projects/${project.id}`);
   await c.updateProject(ws, project.id, { name: "Contract project 2", color: "#112233", archived: false });
-  const task = await c.createTask(ws, project.id, { name: "Contract task" });
-  await c.listTasks(ws, project.id);
-  const tag = await c.createTag(ws, { name: "contract-tag" });
-  await c.listTags(ws);
+  await raw("POST", `/workspaces/${ws}/projects/${project.id}/tasks`, { name: "Contract task" });
+  const [task] = await c.listTasks(ws, project.id);
+  await raw("POST", `/workspaces/${ws}/tags`, { name: "contract-tag" });
+  const tag = (await c.listTags(ws)).find((t) => t.name === "contract-tag");
   const body = {
     start: "2026-03-01T09:00:00Z",
     end: "2026-03-01T10:00:00Z",
     description: "contract entry",
     billable: true,
     projectId: project.id,
-    taskId: task.id,
-    tagIds: [tag.id],
+    taskId: task!.id,
+    tagIds: [tag!.id],
   };
   const entry = await c.createTimeEntry(ws, body);
   await c.createTimeEntryForUser(destination.workspaceId, user.id, { ...body, projectId: undefined, taskId: undefined, tagIds: [] });
@@ -59,7 +69,7 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
   await collect(c.hydratedTimeEntryPages(ws, user.id, { pageSize: 50 }));
   await c.createTimeEntry(ws, { start: "2026-03-02T09:00:00Z", description: "running", billable: false, tagIds: [] });
   await collect(c.timeEntryPages(ws, user.id, { inProgress: true }));
-  await c.stopTimer(ws, user.id, "2026-03-02T10:00:00Z");
+  await raw("PATCH", `/workspaces/${ws}/user/${user.id}/time-entries`, { end: "2026-03-02T10:00:00Z" });
   await c.deleteTimeEntry(ws, entry.id);
   const hook = await c.createWebhook(ws, {
     url: "http://127.0.0.1:9/unused",
@@ -71,16 +81,6 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
   await c.listWebhooks(ws);
   await c.regenerateWebhookToken(ws, hook.id);
 
-  // Routes the service does not call but the simulator serves: still held to the spec.
-  const raw = async (method: "GET" | "POST" | "PUT" | "DELETE", path: string, json?: unknown) => {
-    const res = await request(`${sim.apiBaseUrl}${path}`, {
-      method,
-      headers: { "x-api-key": user.apiKey, ...(json === undefined ? {} : { "content-type": "application/json" }) },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    await res.body.text();
-    return res.statusCode;
-  };
   await raw("GET", `/workspaces/${ws}`);
   const clientAnswer = await request(`${sim.apiBaseUrl}/workspaces/${ws}/clients`, {
     method: "POST",
@@ -89,7 +89,7 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
   });
   const createdClient = (await clientAnswer.body.json()) as { id: string };
   await raw("GET", `/workspaces/${ws}/clients/${createdClient.id}`);
-  await raw("GET", `/workspaces/${ws}/projects/${project.id}/tasks/${task.id}`);
+  await raw("GET", `/workspaces/${ws}/projects/${project.id}/tasks/${task!.id}`);
   await raw("GET", `/workspaces/${ws}/webhooks/${hook.id}`);
   await raw("PUT", `/workspaces/${ws}/webhooks/${hook.id}`, {
     url: "http://127.0.0.1:9/unused2",

@@ -4,7 +4,7 @@ import {
   deleteEntryMapping,
   findEntryMappingByDestinationId,
   getEntryMapping,
-  listEntryMappings,
+  listMappingStates,
   recordEntryIntent,
   tombstoneEntryMapping,
 } from "../../src/db/entry-map.js";
@@ -106,17 +106,22 @@ describe("entry map", () => {
     expect(findEntryMappingByDestinationId(app, "pair-1", "src-e1")).toBeUndefined();
   });
 
-  it("lists a pair's mappings and deletes one", () => {
+  it("lists a pair's mapping states and deletes one", () => {
     const app = temp.open();
-    recordEntryIntent(app, "pair-1", "src-b");
-    recordEntryIntent(app, "pair-1", "src-a");
-    recordEntryIntent(app, "pair-2", "src-c");
-    expect(listEntryMappings(app, "pair-1").map((row) => row.sourceEntryId)).toEqual(["src-a", "src-b"]);
+    recordEntryIntent(app, "pair-1", "src-b", 1_000);
+    recordEntryIntent(app, "pair-1", "src-a", 1_000);
+    recordEntryIntent(app, "pair-2", "src-c", 1_000);
+    const sourceIds = (pairId: string) => listMappingStates(app, pairId).map((row) => row.sourceEntryId).sort();
+    expect(sourceIds("pair-1")).toEqual(["src-a", "src-b"]);
+    expect(listMappingStates(app, "pair-2")).toEqual([
+      { sourceEntryId: "src-c", destinationEntryId: null, contentHash: null, state: "pending", updatedAt: 1_000 },
+    ]);
 
     expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(true);
     expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(false);
-    expect(listEntryMappings(app, "pair-1").map((row) => row.sourceEntryId)).toEqual(["src-b"]);
-    expect(listEntryMappings(app, "pair-2")).toHaveLength(1);
+    expect(sourceIds("pair-1")).toEqual(["src-b"]);
+    expect(getEntryMapping(app, "pair-1", "src-a")).toBeUndefined();
+    expect(sourceIds("pair-2")).toEqual(["src-c"]);
   });
 
   it("keeps the intent across a reopen, as a crash between intent and create would", () => {

@@ -3,7 +3,6 @@ import {
   deleteProjectMapping,
   findProjectMappingByDestinationId,
   findProjectMappingBySourceId,
-  findProjectMappingsByName,
   listProjectMappings,
   upsertProjectMapping,
   type ProjectMappingInput,
@@ -21,14 +20,12 @@ const website: ProjectMappingInput = {
 };
 
 describe("project map", () => {
-  it("inserts a mapping and finds it by source id, destination id and name", () => {
+  it("inserts a mapping and finds it by source id and destination id", () => {
     const app = temp.open();
     const row = upsertProjectMapping(app, website, 1_000);
     expect(row).toMatchObject({ ...website, createdAt: 1_000, updatedAt: 1_000 });
     expect(findProjectMappingBySourceId(app, "pair-1", "src-web")).toEqual(row);
     expect(findProjectMappingByDestinationId(app, "pair-1", "dst-web")).toEqual(row);
-    expect(findProjectMappingsByName(app, "pair-1", "Website")).toEqual([row]);
-    expect(findProjectMappingsByName(app, "pair-1", "website")).toEqual([]);
     expect(findProjectMappingBySourceId(app, "pair-2", "src-web")).toBeUndefined();
     expect(findProjectMappingByDestinationId(app, "pair-1", "src-web")).toBeUndefined();
   });
@@ -74,13 +71,10 @@ describe("project map", () => {
     expect(listProjectMappings(app, "pair-2")).toHaveLength(1);
   });
 
-  it("returns every mapping sharing a name", () => {
+  it("keeps every mapping sharing a name: Clockify only keeps names unique per client", () => {
     const app = temp.open();
     upsertProjectMapping(app, website);
     upsertProjectMapping(app, { ...website, sourceProjectId: "src-web-b", destinationProjectId: "dst-web-b" });
-    expect(findProjectMappingsByName(app, "pair-1", "Website").map((row) => row.sourceProjectId)).toEqual([
-      "src-web",
-      "src-web-b",
-    ]);
+    expect(listProjectMappings(app, "pair-1").map((row) => row.sourceProjectId)).toEqual(["src-web", "src-web-b"]);
   });
 });

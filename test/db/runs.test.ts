@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   finishReconcileRun,
-  latestReconcileRun,
-  listRecentReconcileRuns,
   startReconcileRun,
   type RunStart,
 } from "../../src/db/runs.js";
+import { latestRealReconcileRun } from "../../src/db/status-queries.js";
 import { useTempDatabases } from "./temp-database.js";
 
 const temp = useTempDatabases();
@@ -59,17 +58,16 @@ describe("reconcile runs", () => {
     expect(finishReconcileRun(app, run.id + 1000, { outcome: "succeeded" })).toBeUndefined();
   });
 
-  it("returns the latest run per pair and recent runs newest first", () => {
+  it("returns the latest real run per pair: newest start, then newest id, dry runs left out", () => {
     const app = temp.open();
-    expect(latestReconcileRun(app, "pair-1")).toBeUndefined();
-    const a = startReconcileRun(app, nightly, 1_000);
+    expect(latestRealReconcileRun(app, "pair-1")).toBeUndefined();
+    startReconcileRun(app, nightly, 1_000);
     const b = startReconcileRun(app, { ...nightly, pairId: "pair-2" }, 2_000);
-    const c = startReconcileRun(app, { ...nightly, trigger: "cli" }, 3_000);
+    startReconcileRun(app, { ...nightly, trigger: "cli" }, 3_000);
     const d = startReconcileRun(app, { ...nightly, trigger: "admin" }, 3_000);
+    startReconcileRun(app, { ...nightly, dryRun: true }, 4_000);
 
-    expect(latestReconcileRun(app, "pair-1")?.id).toBe(d.id);
-    expect(latestReconcileRun(app, "pair-2")?.id).toBe(b.id);
-    expect(listRecentReconcileRuns(app).map((run) => run.id)).toEqual([d.id, c.id, b.id, a.id]);
-    expect(listRecentReconcileRuns(app, { pairId: "pair-1", limit: 2 }).map((run) => run.id)).toEqual([d.id, c.id]);
+    expect(latestRealReconcileRun(app, "pair-1")?.id).toBe(d.id);
+    expect(latestRealReconcileRun(app, "pair-2")?.id).toBe(b.id);
   });
 });

@@ -4,13 +4,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   deleteWebhookByClockifyId,
-  findWebhookByToken,
-  findWebhookByTokenHash,
   hashWebhookToken,
   insertWebhookRegistration,
   listWebhooksForWorkspace,
   type WebhookRegistrationInput,
 } from "../../src/db/webhooks.js";
+import { TokenBook } from "../../src/webhooks/tokens.js";
 import { useTempDatabases } from "./temp-database.js";
 
 const temp = useTempDatabases();
@@ -55,13 +54,13 @@ describe("webhooks", () => {
     expect(rawBytes(path).includes(TOKEN)).toBe(false);
   });
 
-  it("finds a registration by token hash or by the presented token", () => {
+  it("recognises a registration by the presented token, never by its stored hash", () => {
     const app = temp.open();
-    const row = insertWebhookRegistration(app, registration);
-    expect(findWebhookByTokenHash(app, hashWebhookToken(TOKEN))).toEqual(row);
-    expect(findWebhookByToken(app, TOKEN)).toEqual(row);
-    expect(findWebhookByToken(app, `${TOKEN}x`)).toBeUndefined();
-    expect(findWebhookByTokenHash(app, TOKEN)).toBeUndefined();
+    insertWebhookRegistration(app, registration);
+    const book = new TokenBook([], app);
+    expect(book.identify(TOKEN)).toEqual({ workspaces: new Set(["ws-src"]), events: new Set(["NEW_TIME_ENTRY"]) });
+    expect(book.identify(`${TOKEN}x`)).toBeUndefined();
+    expect(book.identify(hashWebhookToken(TOKEN))).toBeUndefined();
   });
 
   it("lists registrations by workspace and deletes by clockify id", () => {

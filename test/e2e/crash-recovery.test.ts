@@ -1,14 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { openAndMigrate } from "../../src/db/migrate.js";
-import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
-import { acmePair, startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
+import { acmeConfigFile, seedWebhooks, startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
 import { freePort, health } from "../helpers/net.js";
+import { writeServerDir } from "../helpers/server-process.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const cleanup: Array<() => Promise<void>> = [];
@@ -30,30 +28,12 @@ describe("crash safety", () => {
   it("a SIGKILL in the middle of a 50-entry burst, then a restart: every entry mirrored exactly once", async () => {
     const env: TwoWorkspaces = await startTwoWorkspaces({ webhookRetryDelayMs: 50, webhookMaxAttempts: 200 });
     cleanup.push(() => env.sim.close());
-    const dir = await mkdtemp(join(tmpdir(), "clockify-sync-crash-"));
+    const { dir, configPath, databasePath: dbPath } = await writeServerDir(acmeConfigFile(env));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/webhooks/clockify`;
-    const dbPath = join(dir, "sync.db");
-    const configPath = join(dir, "config.json");
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        pairs: [acmePair(env)],
-        clockify: { requestsPerSecond: 50 },
-      }),
-    );
     const database = openAndMigrate(dbPath);
-    for (const event of SOURCE_ENTRY_EVENTS) {
-      const hook = env.sim.world.addWebhook(env.source.workspaceId, { url, webhookEvent: event });
-      insertWebhookRegistration(database, {
-        workspaceId: env.source.workspaceId,
-        eventType: event,
-        clockifyWebhookId: hook.id,
-        url,
-        token: hook.authToken,
-      });
-    }
+    seedWebhooks(env.sim, database, url, env.source.workspaceId, SOURCE_ENTRY_EVENTS);
     database.close();
 
     let child: ChildProcess | undefined;

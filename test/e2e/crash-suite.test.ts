@@ -1,16 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openAndMigrate } from "../../src/db/migrate.js";
-import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { createRandom } from "../../src/sandbox/random.js";
 import { startSimulator, type Simulator } from "../../src/sandbox/index.js";
 import { SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
 import { freePort, health } from "../helpers/net.js";
-import { acmePair } from "../helpers/world.js";
+import { writeServerDir } from "../helpers/server-process.js";
+import { acmeConfigFile, seedWebhooks } from "../helpers/world.js";
 
 /**
  * 20 SIGKILLs at seeded random points of a burst of creates, edits and deletes. One simulator for all
@@ -73,24 +71,13 @@ async function trial(n: number, random: ReturnType<typeof createRandom>): Promis
   const foreign = world.addProject(source.id, { name: "Not ours", clientId: other.id });
   world.addProject(destination.id, { name: "Burst" });
 
-  const dir = await mkdtemp(join(tmpdir(), "clockify-sync-crash-suite-"));
+  const pairWorld = { user, source: { workspaceId: source.id, clientId: client.id }, destination: { workspaceId: destination.id } };
+  const { dir, configPath, databasePath: dbPath } = await writeServerDir(acmeConfigFile(pairWorld));
   dirs.push(dir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/webhooks/clockify`;
-  const dbPath = join(dir, "sync.db");
-  const configPath = join(dir, "config.json");
-  await writeFile(
-    configPath,
-    JSON.stringify({
-      pairs: [acmePair({ user, source: { workspaceId: source.id, clientId: client.id }, destination: { workspaceId: destination.id } })],
-      clockify: { requestsPerSecond: 50 },
-    }),
-  );
   const database = openAndMigrate(dbPath);
-  for (const event of SOURCE_ENTRY_EVENTS) {
-    const hook = world.addWebhook(source.id, { url, webhookEvent: event });
-    insertWebhookRegistration(database, { workspaceId: source.id, eventType: event, clockifyWebhookId: hook.id, url, token: hook.authToken });
-  }
+  seedWebhooks(sim, database, url, source.id, SOURCE_ENTRY_EVENTS);
   database.close();
 
   const start = (): Promise<void> => {

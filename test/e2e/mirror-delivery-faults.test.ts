@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { getEntryMapping, listEntryMappings } from "../../src/db/entry-map.js";
+import { getEntryMapping } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import type { MirrorEnv } from "../helpers/mirror.js";
 import { startMirror } from "../helpers/mirror.js";
 import {

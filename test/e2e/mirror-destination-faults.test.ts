@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getEntryMapping, listEntryMappings } from "../../src/db/entry-map.js";
+import { getEntryMapping } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import { listDeadLetters, requeueDeadLetters } from "../../src/db/inbox.js";
 import type { FaultRequest } from "../../src/sandbox/index.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";

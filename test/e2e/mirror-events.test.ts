@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getEntryMapping, listEntryMappings } from "../../src/db/entry-map.js";
+import { getEntryMapping } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import type { EntryInput } from "../../src/sandbox/index.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
 import { CREATE_ENTRY, DELETE_ENTRY, UPDATE_ENTRY, inboxRows, settle } from "./support/e2e.js";

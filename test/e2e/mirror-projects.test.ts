@@ -81,6 +81,36 @@ describe("projects flow from the destination to the source", () => {
     expect(projectNames(env)).toEqual({ source: ["Alpha (renamed)"], destination: ["Alpha (renamed)"] });
   });
 
+  it("reports a rename onto a name another mirrored source project holds as a conflict, and keeps mirroring", async () => {
+    const env = await start();
+    const { world } = env.sim;
+    const otherClient = world.addClient(env.destination.workspaceId, { name: "Another customer" });
+    const alpha = world.addProject(env.destination.workspaceId, { name: "Alpha" }, { emit: true });
+    world.addProject(env.destination.workspaceId, { name: "Beta", clientId: otherClient.id }, { emit: true });
+    await settleTwice(env);
+    const sourceAlpha = world.listProjects(env.source.workspaceId).find((p) => p.name === "Alpha")?.id ?? "";
+
+    world.updateProject(env.destination.workspaceId, alpha.id, { name: "Beta" }, { emit: true });
+    await settleTwice(env);
+    // The same planner as the reconciliation: no rename is sent, nothing is dead-lettered.
+    expect(env.sim.stats.count(RENAME)).toBe(0);
+    expect(listDeadLetters(env.database)).toEqual([]);
+    expect(projectNames(env).source).toEqual(["Alpha", "Beta"]);
+    const outcomes = inboxRows(env).map((r) => r.outcome ?? "");
+    expect(outcomes.filter((o) => o.startsWith("conflict: "))).toHaveLength(1);
+
+    world.createTimeEntry(
+      env.source.workspaceId,
+      env.user.id,
+      { start: "2026-11-20T09:00:00Z", end: "2026-11-20T10:00:00Z", description: "still on Alpha", projectId: sourceAlpha },
+      { emit: true },
+    );
+    await settle(env);
+    expect(world.listTimeEntries(env.destination.workspaceId).map((e) => [e.description, e.projectId])).toEqual([
+      ["still on Alpha", alpha.id],
+    ]);
+  });
+
   it("maps a destination project onto an existing same-named source project instead of creating one", async () => {
     const env = await start();
     const { world } = env.sim;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listEntryMappings } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import { listDeadLetters } from "../../src/db/inbox.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
 import { CREATE_ENTRY, openInboxRows, settle, waitUntil } from "./support/e2e.js";

@@ -1,8 +1,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { listEntryMappings } from "../../src/db/entry-map.js";
-import { listRecentReconcileRuns } from "../../src/db/runs.js";
+import { listEntryMappings, listRecentReconcileRuns } from "../db/stored-rows.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
 
 const CHROMIUM = "/usr/bin/chromium";

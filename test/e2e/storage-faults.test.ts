@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
-import { listEntryMappings } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
 import { inboxRows, waitUntil } from "./support/e2e.js";
 

@@ -1,11 +1,29 @@
 import { Writable } from "node:stream";
 import { createLogger, type Logger } from "../../src/observability/logger.js";
 
-/** A real pino logger (debug level, JSON lines) writing into an array a test can read. */
-export function memoryLogger(): { logger: Logger; logs: string[] } {
+/** One JSON log line as pino writes it: level number, message, and whatever fields the call logged. */
+export interface LogRecord {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+export interface MemoryLogger {
+  logger: Logger;
+  /** The raw lines, one a log call, as the production logger would write them. */
+  logs: string[];
+  /** The lines so far, parsed. */
+  records(): LogRecord[];
+}
+
+/**
+ * A real logger (the project's createLogger: redaction included) writing JSON lines into an array a test
+ * can read; debug level unless told otherwise.
+ */
+export function memoryLogger(level = "debug"): MemoryLogger {
   const logs: string[] = [];
   const logger = createLogger(
-    { level: "debug" },
+    { level },
     new Writable({
       write(chunk: Buffer, _enc, done) {
         logs.push(chunk.toString());
@@ -13,5 +31,13 @@ export function memoryLogger(): { logger: Logger; logs: string[] } {
       },
     }),
   );
-  return { logger, logs };
+  return { logger, logs, records: () => logs.map((line) => JSON.parse(line) as LogRecord) };
+}
+
+/**
+ * A real logger whose lines go nowhere: silent by default; at a real level, what a benchmark wants
+ * (production's cost of making each line, without keeping any in memory).
+ */
+export function discardingLogger(level = "silent"): Logger {
+  return createLogger({ level }, new Writable({ write: (_chunk: Buffer, _enc, done) => done() }));
 }

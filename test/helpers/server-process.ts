@@ -35,12 +35,23 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
 }
 
+export interface ServerDir {
+  dir: string;
+  configPath: string;
+  databasePath: string;
+}
+
+/** A directory as the server process reads it: its config file written, its database's place beside it. */
+export async function writeServerDir(config: unknown, dir?: string): Promise<ServerDir> {
+  const at = dir ?? (await mkdtemp(join(tmpdir(), "clockify-sync-proc-")));
+  const configPath = join(at, "config.json");
+  await writeFile(configPath, JSON.stringify(config));
+  return { dir: at, configPath, databasePath: join(at, "sync.db") };
+}
+
 /** The real server (`src/main.ts`) as its own process, on a free loopback port, with a temp database. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "clockify-sync-proc-")));
-  const configPath = join(dir, "config.json");
-  await writeFile(configPath, JSON.stringify(options.config));
-  const databasePath = join(dir, "sync.db");
+  const { dir, configPath, databasePath } = await writeServerDir(options.config, options.dir);
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,

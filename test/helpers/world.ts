@@ -1,3 +1,5 @@
+import type { AppDatabase } from "../../src/db/connection.js";
+import { insertWebhookRegistration } from "../../src/db/webhooks.js";
 import { startSimulator, type Simulator } from "../../src/sandbox/index.js";
 
 export interface TwoWorkspaces {
@@ -41,4 +43,30 @@ export function acmePair(w: PairWorld, extra: Record<string, unknown> = {}): Rec
     destination: { workspaceId: w.destination.workspaceId },
     ...extra,
   };
+}
+
+/**
+ * A config file holding only the pair acme (`pair` merged over it), with the client limited to 50
+ * requests a second (`clockify` merged over that), as the service harnesses and server processes use it.
+ */
+export function acmeConfigFile(w: PairWorld, pair: Record<string, unknown> = {}, clockify: Record<string, unknown> = {}): Record<string, unknown> {
+  return { pairs: [acmePair(w, pair)], clockify: { requestsPerSecond: 50, ...clockify } };
+}
+
+/**
+ * Webhooks for `events` of one workspace, created in the simulated Clockify (delivering to `url`) and
+ * stored as the service's registrations, as `npm run webhooks -- register` would leave them. A running
+ * service reads them after `service.tokens.reload()`.
+ */
+export function seedWebhooks(
+  sim: Simulator,
+  database: AppDatabase,
+  url: string,
+  workspaceId: string,
+  events: readonly string[],
+): void {
+  for (const event of events) {
+    const hook = sim.world.addWebhook(workspaceId, { url, webhookEvent: event });
+    insertWebhookRegistration(database, { workspaceId, eventType: event, clockifyWebhookId: hook.id, url, token: hook.authToken });
+  }
 }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { listRecentReconcileRuns } from "../../src/db/runs.js";
+import { listRecentReconcileRuns } from "../db/stored-rows.js";
 import { ADMIN_TOKEN, listenService, type Listening } from "./listening.js";
 
 let env: Listening | undefined;
@@ -35,7 +35,7 @@ async function guess(l: Listening, ms: number, concurrency: number): Promise<Arr
   return answers;
 }
 
-const logLines = (l: Listening) => l.logs.map((line) => JSON.parse(line) as { msg: string; count?: number; sources?: string });
+const logLines = (l: Listening) => l.records() as Array<{ msg: string; count?: number; sources?: string }>;
 
 describe("admin token guessing (brute force)", () => {
   it("gets 10 wrong tries per address, then 429 with Retry-After, even for the right token, and one log line", async () => {

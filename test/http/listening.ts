@@ -1,13 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
-import { connect, type AddressInfo, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { AppDatabase } from "../../src/db/connection.js";
-import { openAndMigrate } from "../../src/db/migrate.js";
+import { connect, type Socket } from "node:net";
 import type { HttpLimits } from "../../src/http/limits.js";
-import { memoryLogger } from "../helpers/logs.js";
-import { createService, type Service } from "../../src/service.js";
+import { startServiceHarness, type ServiceHarness } from "../helpers/harness.js";
 import { statusConfig, WS } from "../status/seed.js";
 
 /** globex's config secret (test/status/seed.ts): a valid token for any event of its two workspaces. */
@@ -15,15 +9,9 @@ export const SECRET = "globex-secret-0123456789";
 export const ADMIN_TOKEN = "admin-Token-for-hostile-traffic-tests-0001";
 export const VIEW_TOKEN = "view-Token-for-hostile-traffic-tests-00002";
 
-export interface Listening {
-  service: Service;
-  database: AppDatabase;
+/** The harness while listening: the server is there. */
+export interface Listening extends ServiceHarness {
   server: Server;
-  port: number;
-  /** http://127.0.0.1:port */
-  base: string;
-  logs: string[];
-  close(): Promise<void>;
 }
 
 export interface ListenOptions {
@@ -34,38 +22,18 @@ export interface ListenOptions {
   host?: string;
 }
 
-/** The real service, listening on a real port (the worker runs; its Clockify calls go nowhere). */
+/** The real service over the status seed's config, listening on a real port (the worker runs; its Clockify calls go nowhere). */
 export async function listenService(options: ListenOptions = {}): Promise<Listening> {
-  const dir = await mkdtemp(join(tmpdir(), "clockify-sync-hostile-"));
-  const database = openAndMigrate(join(dir, "sync.db"));
-  const { logger, logs } = memoryLogger();
-  const service = createService({
+  const { host = "127.0.0.1", ...service } = options;
+  const harness = await startServiceHarness({
     config: statusConfig(),
-    apiUrl: "http://127.0.0.1:9/api/v1",
-    database,
-    logger,
-    backoff: { baseDelayMs: 1, maxDelayMs: 2 },
-    adminToken: options.adminToken,
-    statusViewToken: options.statusViewToken,
-    statusPublic: options.statusPublic,
-    ...(options.http ? { http: options.http } : {}),
+    listen: { host },
+    prefix: "clockify-sync-hostile-",
+    service: { backoff: { baseDelayMs: 1, maxDelayMs: 2 }, ...service },
   });
-  const server = await service.listen(0, options.host ?? "127.0.0.1");
-  const port = (server.address() as AddressInfo).port;
-  return {
-    service,
-    database,
-    server,
-    port,
-    base: `http://127.0.0.1:${port}`,
-    logs,
-    async close() {
-      await service.statusActions.idle();
-      await service.stop();
-      database.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const { server } = harness;
+  if (!server) throw new Error("the harness was asked to listen");
+  return Object.assign(harness, { server });
 }
 
 /** A valid globex entry body (source workspace WS.SRC2, user u1). */

@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config/index.js";
-import type { AppDatabase } from "../../src/db/connection.js";
-import { claimEntities, deadLetterEvents, enqueueEvents, getInboxEvent, listDeadLetters } from "../../src/db/inbox.js";
-import { openAndMigrate } from "../../src/db/migrate.js";
-import { listRecentReconcileRuns } from "../../src/db/runs.js";
-import { memoryLogger } from "../helpers/logs.js";
-import { createService, type Service } from "../../src/service.js";
+import { claimEntities, deadLetterEvents, enqueueDeliveries, listDeadLetters } from "../../src/db/inbox.js";
+import { getInboxEvent, listRecentReconcileRuns } from "../db/stored-rows.js";
+import { startServiceHarness, type ServiceHarness } from "../helpers/harness.js";
 import { event, seedAcme, statusConfig, WS } from "../status/seed.js";
 
 const ADMIN_TOKEN = "correct-horse-battery-staple-42-and-more";
@@ -17,38 +11,23 @@ const HOSTILE_PAIR = `<script>alert("pair")</script>`;
 const HOSTILE_ENTITY = "<script>alert(1)</script>";
 const HOSTILE_ERROR = `<img src=x onerror="alert(2)">`;
 
-interface PageEnv {
-  service: Service;
-  database: AppDatabase;
-  logs: string[];
-}
-
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** A service on a real SQLite file, not listening (supertest drives its app), worker stopped. */
-async function startPage(options: { adminToken?: string; config?: Config } = {}): Promise<PageEnv> {
-  const dir = await mkdtemp(join(tmpdir(), "clockify-sync-status-page-"));
-  const database = openAndMigrate(join(dir, "sync.db"));
-  const { logger, logs } = memoryLogger();
-  const service = createService({
+/**
+ * A service on a real SQLite file, not listening (supertest drives its app), worker stopped. Clockify is
+ * an address where nothing listens: a reconciliation fails fast, and records itself as failed.
+ */
+async function startPage(options: { adminToken?: string; config?: Config } = {}): Promise<ServiceHarness> {
+  const env = await startServiceHarness({
     config: options.config ?? statusConfig(),
-    // Nothing listens there: a reconciliation fails fast, and records itself as failed.
-    apiUrl: "http://127.0.0.1:9/api/v1",
-    database,
-    logger,
-    backoff: { baseDelayMs: 1, maxDelayMs: 2 },
-    adminToken: options.adminToken,
+    prefix: "clockify-sync-status-page-",
+    service: { backoff: { baseDelayMs: 1, maxDelayMs: 2 }, adminToken: options.adminToken },
   });
-  cleanups.push(async () => {
-    await service.statusActions.idle();
-    await service.stop();
-    database.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-  return { service, database, logs };
+  cleanups.push(() => env.close());
+  return env;
 }
 
 const fact = (html: string, pairId: string, name: string): string | undefined => {
@@ -92,7 +71,7 @@ describe("GET / (status page)", () => {
     const pair = base.pairs[0];
     if (!pair) throw new Error("no pair");
     const env = await startPage({ adminToken: ADMIN_TOKEN, config: { ...base, pairs: [{ ...pair, id: HOSTILE_PAIR }] } });
-    enqueueEvents(env.database, [event(HOSTILE_PAIR, WS.SRC, HOSTILE_ENTITY)]);
+    enqueueDeliveries(env.database, [[event(HOSTILE_PAIR, WS.SRC, HOSTILE_ENTITY)]]);
     const claimed = claimEntities(env.database, { limit: 10, leaseMs: 1000 });
     deadLetterEvents(env.database, claimed.flatMap((c) => c.rows.map((r) => r.id)), HOSTILE_ERROR);
 
@@ -160,7 +139,7 @@ describe("GET / (status page)", () => {
     const again = await request(env.service.app).post("/admin/deadletters/4/retry").type("form").send({ token: ADMIN_TOKEN });
     expect(again.headers["location"]).toBe("/?flash=retried&n=0");
 
-    enqueueEvents(env.database, [event("acme", WS.SRC, "x1"), event("acme", WS.SRC, "x2")]);
+    enqueueDeliveries(env.database, [[event("acme", WS.SRC, "x1"), event("acme", WS.SRC, "x2")]]);
     const claimed = claimEntities(env.database, { limit: 10, leaseMs: 1000 });
     deadLetterEvents(env.database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "boom");
     expect(listDeadLetters(env.database)).not.toHaveLength(0);

@@ -1,9 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Alerter } from "../../src/observability/alerts.js";
-import { createLogger } from "../../src/observability/logger.js";
+import { memoryLogger } from "../helpers/logs.js";
 
 interface Received {
   method: string | undefined;
@@ -21,14 +20,8 @@ const receiver = {
 };
 
 function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: "debug" }, stream) };
+  const { logger, logs: lines } = memoryLogger("debug");
+  return { lines, logger };
 }
 
 /** The hook path stands for the secret a real webhook URL carries. */

@@ -1,16 +1,9 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/observability/logger.js";
+import { memoryLogger } from "../helpers/logs.js";
 
 function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { lines, logger: createLogger({ level: "info" }, stream) };
+  const { logger, logs: lines } = memoryLogger("info");
+  return { lines, logger };
 }
 
 describe("logger", () => {

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listRecentReconcileRuns } from "../../src/db/runs.js";
+import { listRecentReconcileRuns } from "../db/stored-rows.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
 import type { ProjectDto } from "../../src/sandbox/index.js";
 import { seedEntries, startHarness, writes, type Harness } from "./support.js";

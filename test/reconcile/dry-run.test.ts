@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listEntryMappings } from "../../src/db/entry-map.js";
+import { listEntryMappings, listRecentReconcileRuns } from "../db/stored-rows.js";
 import { listProjectMappings } from "../../src/db/project-map.js";
-import { listRecentReconcileRuns } from "../../src/db/runs.js";
 import { seedBase, seedEntries, startHarness, writes, type Harness } from "./support.js";
 
 const HOUR = 3_600_000;

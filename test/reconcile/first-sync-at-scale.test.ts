@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listEntryMappings } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import {
   contentsOf,
   ENTRY_CREATE,

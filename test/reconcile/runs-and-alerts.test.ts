@@ -2,13 +2,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { acquireLease, reconcileLeaseKey, releaseLease } from "../../src/db/leases.js";
-import { listRecentReconcileRuns } from "../../src/db/runs.js";
+import { listRecentReconcileRuns } from "../db/stored-rows.js";
 import type { RunTrigger } from "../../src/db/schema.js";
 import { Alerter } from "../../src/observability/alerts.js";
 import type { FaultRequest } from "../../src/sandbox/index.js";
-import { createService } from "../../src/service.js";
-import { reconcileAll } from "../../src/sync/reconcile-all.js";
-import { reconcilePair } from "../../src/sync/reconcile.js";
+import { reconcileAll } from "../../src/sync/reconcile/all.js";
+import { reconcilePair } from "../../src/sync/reconcile/run.js";
 import { PAIR_ID, recentWindow, seedEntries, startHarness, type Harness } from "./support.js";
 
 let h: Harness | undefined;
@@ -94,7 +93,7 @@ describe("alerts", () => {
     h = await startHarness({ config: { alerts: { webhookUrl: receiver.url }, clockify: { requestsPerSecond: 50 } } });
     seedPair(h, 2);
     refuseDestinationWrites(h);
-    const service = createService({ config: h.config, apiUrl: h.sim.apiBaseUrl, database: h.database, logger: h.logger, backoff: { baseDelayMs: 5, maxDelayMs: 50 } });
+    const service = h.service();
     try {
       const [first] = await service.reconcileNow("cli");
       expect(first?.outcome).toBe("failed");

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listRecentReconcileRuns } from "../../src/db/runs.js";
-import { createService, type Service } from "../../src/service.js";
+import { listRecentReconcileRuns } from "../db/stored-rows.js";
+import type { Service } from "../../src/service.js";
 import { seedEntries, startHarness, type Harness } from "./support.js";
 
 let h: Harness;
@@ -8,14 +8,7 @@ let service: Service;
 beforeEach(async () => {
   // croner takes 6 fields, seconds first: every second.
   h = await startHarness({ config: { reconcile: { cron: "* * * * * *" }, clockify: { requestsPerSecond: 50 } } });
-  service = createService({
-    config: h.config,
-    apiUrl: h.sim.apiBaseUrl,
-    database: h.database,
-    logger: h.logger,
-    backoff: { baseDelayMs: 5, maxDelayMs: 50 },
-    worker: { pollMs: 20 },
-  });
+  service = h.service({ worker: { pollMs: 20 } });
 });
 afterEach(async () => {
   await service.stop();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getEntryMapping, listEntryMappings } from "../../src/db/entry-map.js";
+import { getEntryMapping } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import type { ProjectDto } from "../../src/sandbox/index.js";
 import { ENTRY_DELETE, PAIR_ID, seedEntries, startHarness, writes, type Harness } from "./support.js";
 

@@ -1,16 +1,12 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { RateLimiterRegistry } from "../../src/clockify/rate-limiter.js";
 import { parseConfig, type Config } from "../../src/config/index.js";
-import type { AppDatabase } from "../../src/db/connection.js";
-import { openAndMigrate } from "../../src/db/migrate.js";
-import type { Logger } from "../../src/observability/logger.js";
-import { memoryLogger } from "../helpers/logs.js";
+import type { Service } from "../../src/service.js";
+import { openStore, serviceOver, type ServiceSettings, type TestStore } from "../helpers/harness.js";
 import type { RequestRecord, Simulator, TimeEntryDto } from "../../src/sandbox/index.js";
 import { KeyedMutex } from "../../src/sync/keyed-mutex.js";
 import { createPairRuntimes, type PairRuntime } from "../../src/sync/pair-runtime.js";
-import { reconcilePair, type RunOptions, type RunSummary } from "../../src/sync/reconcile.js";
+import { reconcilePair } from "../../src/sync/reconcile/run.js";
+import type { RunOptions, RunSummary } from "../../src/sync/reconcile/summary.js";
 import { acmePair, startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
 
 export const PAIR_ID = "acme";
@@ -46,18 +42,16 @@ export function entryListPages(sim: Simulator): { source: number; destination: n
   return { source, destination: lists.length - source };
 }
 
-export interface Harness extends TwoWorkspaces {
-  database: AppDatabase;
+export interface Harness extends TwoWorkspaces, Omit<TestStore, "close"> {
   config: Config;
-  logger: Logger;
-  logs: string[];
-  dir: string;
   locks: KeyedMutex;
   limiters: RateLimiterRegistry;
   /** A fresh runtime for the pair (fresh clients, so its request count starts at 0), unthrottled. */
   runtime(): PairRuntime;
   /** reconcilePair on a fresh runtime over the recent window, trigger "cli". */
   run(options?: Partial<RunOptions>): Promise<RunSummary>;
+  /** The service over the harness's simulator, database and config; the test starts and stops it. */
+  service(settings?: ServiceSettings): Service;
   close(): Promise<void>;
 }
 
@@ -71,51 +65,32 @@ export interface HarnessOptions {
 /** The simulator with two workspaces, a migrated temp database, and the pair's config: no service, no webhooks. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const env = await startTwoWorkspaces();
-  const dir = await mkdtemp(join(tmpdir(), "clockify-sync-reconcile-"));
-  const database = openAndMigrate(join(dir, "sync.db"));
-  const config = parseConfig(
-    {
-      pairs: [acmePair(env, options.pair)],
-      ...options.config,
-    },
-    {},
-  );
-  const { logger, logs } = memoryLogger();
+  const store = await openStore("clockify-sync-reconcile-");
+  const config = parseConfig({ pairs: [acmePair(env, options.pair)], ...options.config }, {});
   const locks = new KeyedMutex();
   const limiters = new RateLimiterRegistry({ requestsPerSecond: 100_000 });
   const runtime = (): PairRuntime => {
-    const runtimes = createPairRuntimes({
-      config,
-      apiUrl: env.sim.apiBaseUrl,
-      database,
-      logger,
-      limiters,
-      locks,
-      backoff: { baseDelayMs: 5, maxDelayMs: 50 },
-    });
+    const { database, logger } = store;
+    const runtimes = createPairRuntimes({ config, apiUrl: env.sim.apiBaseUrl, database, logger, limiters, locks, backoff: { baseDelayMs: 5, maxDelayMs: 50 } });
     const rt = runtimes.get(PAIR_ID);
     if (!rt) throw new Error(`no runtime for pair ${PAIR_ID}`);
     return rt;
   };
   return {
     ...env,
-    database,
+    ...store,
     config,
-    logger,
-    logs,
-    dir,
     locks,
     limiters,
     runtime,
     run: (runOptions = {}) => reconcilePair(runtime(), { ...recentWindow(), trigger: "cli", concurrency: 16, ...runOptions }),
+    service: (settings) => serviceOver(store, config, env.sim.apiBaseUrl, settings),
     async close() {
       await env.sim.close();
-      database.close();
-      await rm(dir, { recursive: true, force: true });
+      await store.close();
     },
   };
 }
-
 
 export interface SeedOptions {
   /** First start, ms since the epoch; default seedBase(). */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listEntryMappings } from "../../src/db/entry-map.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import type { TimeEntryDto } from "../../src/sandbox/index.js";
 import { startMirror, type MirrorEnv } from "../helpers/mirror.js";
 import { normalize } from "./support.js";

@@ -1,7 +1,7 @@
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createStatusActions } from "../../src/status/actions.js";
 import { useTempDatabases } from "../db/temp-database.js";
+import { discardingLogger, memoryLogger } from "../helpers/logs.js";
 import { statusConfig } from "./seed.js";
 
 const temp = useTempDatabases();
@@ -13,7 +13,7 @@ describe("status actions", () => {
     const actions = createStatusActions({
       database: temp.open(),
       config: statusConfig(),
-      logger: pino({ level: "silent" }),
+      logger: discardingLogger(),
       reconcileNow: () => {
         calls++;
         return new Promise<void>((resolve) => (finish = resolve));
@@ -32,8 +32,7 @@ describe("status actions", () => {
   });
 
   it("logs a run that throws instead of leaving an unhandled rejection", async () => {
-    const lines: string[] = [];
-    const logger = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const { logger, logs: lines } = memoryLogger("info");
     const actions = createStatusActions({
       database: temp.open(),
       config: statusConfig(),

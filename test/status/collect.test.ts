@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { enqueueEvents } from "../../src/db/inbox.js";
+import { enqueueDeliveries } from "../../src/db/inbox.js";
 import { finishReconcileRun, startReconcileRun } from "../../src/db/runs.js";
 import { allWarnings, collectStatus } from "../../src/status/collect.js";
 import { useTempDatabases } from "../db/temp-database.js";
@@ -114,7 +114,7 @@ describe("collectStatus", () => {
       `workspace ${WS.SRC2} (source) has never sent a webhook, though the pair has webhookSecrets: ` +
         "Clockify disables failing webhooks quietly; check them with npm run webhooks -- list",
     ]);
-    enqueueEvents(database, [event("globex", WS.SRC2, "g1"), event("globex", WS.DST2, "p1", "NEW_PROJECT")], NOW - HOUR);
+    enqueueDeliveries(database, [[event("globex", WS.SRC2, "g1"), event("globex", WS.DST2, "p1", "NEW_PROJECT")]], NOW - HOUR);
     const after = collectStatus(database, statusConfig(), NOW).pairs.find((p) => p.id === "globex");
     expect(after?.warnings).toEqual([]);
     expect(after?.workspaces.map((w) => w.silentHours)).toEqual([1, 1]);

@@ -1,7 +1,7 @@
 import { parseConfig, type Config } from "../../src/config/index.js";
 import type { AppDatabase } from "../../src/db/connection.js";
 import { completeEntryMapping, recordEntryIntent, tombstoneEntryMapping } from "../../src/db/entry-map.js";
-import { claimEntities, completeEvents, deadLetterEvents, enqueueEvents, type NewInboxEvent } from "../../src/db/inbox.js";
+import { claimEntities, completeEvents, deadLetterEvents, enqueueDeliveries, type NewInboxEvent } from "../../src/db/inbox.js";
 import { upsertProjectMapping } from "../../src/db/project-map.js";
 import { finishReconcileRun, startReconcileRun } from "../../src/db/runs.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
@@ -87,12 +87,12 @@ export function seedAcme(database: AppDatabase, now: number = NOW): void {
     );
   }
 
-  enqueueEvents(database, [event("acme", WS.SRC, "e1"), event("acme", WS.SRC, "e2"), event("acme", WS.SRC, "e3")], now - 5 * HOUR);
+  enqueueDeliveries(database, [[event("acme", WS.SRC, "e1"), event("acme", WS.SRC, "e2"), event("acme", WS.SRC, "e3")]], now - 5 * HOUR);
   applyAll(database, now - 5 * HOUR + 1500);
-  enqueueEvents(database, [event("acme", WS.SRC, "e6")], now - 4 * HOUR);
+  enqueueDeliveries(database, [[event("acme", WS.SRC, "e6")]], now - 4 * HOUR);
   const claimed = claimEntities(database, { limit: 10, leaseMs: 1000 }, now - 4 * HOUR);
   deadLetterEvents(database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "Clockify PUT failed: HTTP 403: locked period");
-  enqueueEvents(database, [event("acme", WS.SRC, "e7", "TIME_ENTRY_UPDATED")], now - 2 * HOUR);
+  enqueueDeliveries(database, [[event("acme", WS.SRC, "e7", "TIME_ENTRY_UPDATED")]], now - 2 * HOUR);
 
   const run = startReconcileRun(database, { pairId: "acme", trigger: "schedule", windowStart: now - 30 * 24 * HOUR - 9 * HOUR, windowEnd: now - 9 * HOUR, dryRun: false }, now - 9 * HOUR);
   finishReconcileRun(database, run.id, { outcome: "succeeded", created: 1, updated: 2, unchanged: 40, requests: 7 }, now - 9 * HOUR + 2100);

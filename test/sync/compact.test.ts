@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createCompactor } from "../../src/sync/compact.js";
+import { createCompactor } from "../../src/sync/entries/compact.js";
 import type { DestinationEntry, SourceEntry } from "../../src/sync/model.js";
 
 const source = (id: string, tags: string[] = []): SourceEntry => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentHash, fromDestination, normalizeInstant, toRequest } from "../../src/sync/content.js";
+import { contentHash, fromDestination, normalizeInstant, toRequest } from "../../src/sync/entries/mirrored-content.js";
 import type { DestinationEntry } from "../../src/sync/model.js";
 
 const base: DestinationEntry = {

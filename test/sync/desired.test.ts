@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { desired } from "../../src/sync/desired.js";
+import { desired } from "../../src/sync/entries/desired.js";
 import type { DestinationLookup, SourceEntry } from "../../src/sync/model.js";
 
 const scope = { sourceUserId: "u1", sourceClientId: "client-a" };
@@ -19,7 +19,7 @@ const entry = (over: Partial<SourceEntry> = {}): SourceEntry => ({
 });
 
 const lookup = (over: Partial<DestinationLookup> = {}): DestinationLookup => ({
-  projectFor: (id) => (id === "p-src" ? "p-dst" : undefined),
+  projectFor: (id) => (id === "p-src" ? { id: "p-dst" } : undefined),
   taskFor: (projectId, name) => (projectId === "p-dst" && name === "Design" ? "t-dst" : undefined),
   tagFor: (name) => ({ urgent: "tag-u", billable: "tag-b" })[name],
   ...over,
@@ -40,6 +40,7 @@ describe("desired", () => {
     expect(desired(entry(), lookup({ projectFor: () => undefined }), scope)).toEqual({
       kind: "needs-project",
       sourceProjectId: "p-src",
+      willBeCreated: false,
       projectName: "Website",
     });
   });

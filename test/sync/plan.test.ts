@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { EntryMapping } from "../../src/db/schema.js";
-import { contentHash } from "../../src/sync/content.js";
-import { desired } from "../../src/sync/desired.js";
+import { desired } from "../../src/sync/entries/desired.js";
+import { contentHash } from "../../src/sync/entries/mirrored-content.js";
+import type { EntryAction } from "../../src/sync/entries/plan-entry.js";
 import type { DestinationEntry, DestinationLookup, PairScope, SourceEntry } from "../../src/sync/model.js";
-import {
-  massDeleteLimit,
-  planReconcile,
-  unlistedMappedSources,
-  type PlannedAction,
-  type ReconcileInput,
-} from "../../src/sync/plan.js";
+import { massDeleteLimit, planWindow, unlistedMappedSources, type WindowInput } from "../../src/sync/entries/plan-window.js";
 
 const LISTED_AT = Date.parse("2026-11-21T00:00:00Z");
 const EARLIER = LISTED_AT - 60_000;
@@ -19,7 +14,7 @@ const scope: PairScope = { sourceUserId: "u1", sourceClientId: "client-a" };
 
 /** p-src is mapped to p-dst; p-mobile ("Mobile") is in scope but has no destination project yet. */
 const lookup: DestinationLookup = {
-  projectFor: (id) => (id === "p-src" ? "p-dst" : undefined),
+  projectFor: (id) => (id === "p-src" ? { id: "p-dst" } : undefined),
   taskFor: (projectId, name) => (projectId === "p-dst" && name === "Design" ? "t-dst" : undefined),
   tagFor: (name) => ({ urgent: "tag-u", billable: "tag-b" })[name],
 };
@@ -72,7 +67,7 @@ interface Scenario {
   goneSources?: string[];
 }
 
-const input = (s: Scenario): ReconcileInput => ({
+const input = (s: Scenario): WindowInput => ({
   sources: s.sources ?? [],
   destinations: new Map(s.destinations ?? []),
   mappings: new Map((s.mappings ?? []).map((m) => [m.sourceEntryId, m])),
@@ -82,11 +77,11 @@ const input = (s: Scenario): ReconcileInput => ({
   listedAt: LISTED_AT,
 });
 
-const plan = (s: Scenario) => planReconcile(input(s));
+const plan = (s: Scenario) => planWindow(input(s));
 
 const older = copy({ description: "old words" });
 
-const cases: Array<[string, Scenario, PlannedAction[]]> = [
+const cases: Array<[string, Scenario, EntryAction[]]> = [
   // ── create ────────────────────────────────────────────────────────────────────────────────────────
   ["create: unmapped in-scope entry, empty destination", { sources: [src("e1")] }, [
     { kind: "create", sourceId: "e1", entry: copy(), liftTombstone: false },
@@ -191,7 +186,8 @@ const cases: Array<[string, Scenario, PlannedAction[]]> = [
       destinations: [["h1", copy({ description: "unrelated" })]],
       mappings: [mapping("e1", { state: "pending", destinationEntryId: null, contentHash: contentHash(older) })],
     },
-    [{ kind: "create", sourceId: "e1", entry: copy(), liftTombstone: false }],
+    // The intent stays: the writer looks near the entry's start for the orphan before creating.
+    [{ kind: "create", sourceId: "e1", entry: copy(), recover: { intentHash: contentHash(older) }, liftTombstone: false }],
   ],
   [
     "adopt: an orphan mapped by another pair is not taken by the intent either",
@@ -201,7 +197,7 @@ const cases: Array<[string, Scenario, PlannedAction[]]> = [
       mappings: [mapping("e1", { state: "pending", destinationEntryId: null, contentHash: contentHash(older) })],
       mappedElsewhere: ["orphan"],
     },
-    [{ kind: "create", sourceId: "e1", entry: copy(), liftTombstone: false }],
+    [{ kind: "create", sourceId: "e1", entry: copy(), recover: { intentHash: contentHash(older) }, liftTombstone: false }],
   ],
 
   // ── update ────────────────────────────────────────────────────────────────────────────────────────
@@ -282,7 +278,7 @@ const cases: Array<[string, Scenario, PlannedAction[]]> = [
   ],
 
   // ── skip ──────────────────────────────────────────────────────────────────────────────────────────
-  ["skip: running unmapped entry", { sources: [src("e1", { end: null })] }, [{ kind: "skip", sourceId: "e1", reason: "running" }]],
+  ["skip: running unmapped entry", { sources: [src("e1", { end: null })] }, [{ kind: "skip", sourceId: "e1", reason: "running", outOfScope: true }]],
   [
     "skip: tombstone written after the listing began is respected",
     {
@@ -300,7 +296,7 @@ const cases: Array<[string, Scenario, PlannedAction[]]> = [
   [
     "skip: needs a destination project; the reason names it",
     { sources: [src("e1", { project: { id: "p-mobile", name: "Mobile", clientId: "client-a" } })] },
-    [{ kind: "skip", sourceId: "e1", reason: expect.stringContaining('"Mobile"') as string }],
+    [{ kind: "skip", sourceId: "e1", reason: expect.stringContaining('"Mobile"') as string, waitingFor: "Mobile" }],
   ],
   [
     "skip: needs-project leaves a mapped copy alone",
@@ -309,7 +305,7 @@ const cases: Array<[string, Scenario, PlannedAction[]]> = [
       destinations: [["d-e1", copy()]],
       mappings: [mapping("e1")],
     },
-    [{ kind: "skip", sourceId: "e1", reason: expect.stringContaining('"Mobile"') as string }],
+    [{ kind: "skip", sourceId: "e1", reason: expect.stringContaining('"Mobile"') as string, waitingFor: "Mobile" }],
   ],
 
   // ── tombstone lifted ──────────────────────────────────────────────────────────────────────────────
@@ -332,7 +328,7 @@ const cases: Array<[string, Scenario, PlannedAction[]]> = [
   ["none: unlisted destination entries the service did not make", { destinations: [["h1", copy()], ["h2", null]] }, []],
 ];
 
-describe("planReconcile", () => {
+describe("planWindow", () => {
   it.each(cases)("%s", (_name, scenario, expected) => {
     const result = plan(scenario);
     expect(result.actions).toEqual(expected);
@@ -437,7 +433,7 @@ describe("planReconcile", () => {
     const scenario: Scenario = { sources: [src("e1"), src("e2")], destinations: [["h1", copy()]], mappings: [mapping("e3")], goneSources: ["e3"] };
     const built = input(scenario);
     const before = JSON.stringify([built.sources, [...built.destinations], [...built.mappings], [...built.goneSources]]);
-    planReconcile(built);
+    planWindow(built);
     expect(JSON.stringify([built.sources, [...built.destinations], [...built.mappings], [...built.goneSources]])).toBe(before);
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Project } from "../../src/clockify/schemas.js";
 import type { ProjectMapping } from "../../src/db/schema.js";
-import { planProjectChanges, type ProjectChange } from "../../src/sync/project-plan.js";
+import {
+  planProjectChanges,
+  planSourceProject,
+  type ProjectChange,
+  type SourceProjectDecision,
+  type SourceProjectFacts,
+} from "../../src/sync/projects/plan.js";
 
 const T0 = Date.parse("2026-11-01T00:00:00Z");
 
@@ -42,6 +48,7 @@ const pmap = (sourceProjectId: string, destinationProjectId: string, name: strin
   destinationProjectId,
   name,
   origin: "destination",
+  conflictName: null,
   createdAt: T0,
   updatedAt: T0,
   ...over,
@@ -79,16 +86,34 @@ const cases: Array<[string, Case, ProjectChange[]]> = [
   [
     "mapped and renamed in the destination → rename, from the source's name",
     { destination: [dst("d1", "Web 2")], source: [srcProject("s1", "Web")], mappings: [pmap("s1", "d1", "Web")] },
-    [{ kind: "rename", destination: dst("d1", "Web 2"), from: "Web" }],
+    [{ kind: "rename", destination: dst("d1", "Web 2"), sourceProjectId: "s1", from: "Web" }],
   ],
   [
-    "mapped and renamed, even when a source project has the new name already → rename (mapping wins)",
+    "renamed onto the name of a source project that mirrors nothing → that one is the counterpart now",
     {
       destination: [dst("d1", "Web 2")],
       source: [srcProject("s1", "Web"), srcProject("s2", "Web 2")],
       mappings: [pmap("s1", "d1", "Web")],
     },
-    [{ kind: "rename", destination: dst("d1", "Web 2"), from: "Web" }],
+    [{ kind: "map", destination: dst("d1", "Web 2"), sourceProjectId: "s2" }],
+  ],
+  [
+    "renamed onto the name of a source project that mirrors another destination project → conflict, no rename",
+    {
+      destination: [dst("d1", "Web 2"), dst("d2", "Web 2", { clientId: "dst-client-2" })],
+      source: [srcProject("s1", "Web"), srcProject("s2", "Web 2")],
+      mappings: [pmap("s1", "d1", "Web"), pmap("s2", "d2", "Web 2")],
+    },
+    [{ kind: "conflict", destination: dst("d1", "Web 2"), sourceProjectId: "s1", sourceName: "Web", heldBy: "s2" }],
+  ],
+  [
+    "a conflict does not hide the other project's own rename",
+    {
+      destination: [dst("d1", "Api"), dst("d2", "Api", { clientId: "dst-client-2" })],
+      source: [srcProject("s1", "Web"), srcProject("s2", "Api")],
+      mappings: [pmap("s1", "d1", "Web"), pmap("s2", "d2", "Api")],
+    },
+    [{ kind: "conflict", destination: dst("d1", "Api"), sourceProjectId: "s1", sourceName: "Web", heldBy: "s2" }],
   ],
   [
     "mapped, same name → nothing",
@@ -129,11 +154,40 @@ const cases: Array<[string, Case, ProjectChange[]]> = [
     },
     [
       { kind: "map", destination: dst("d2", "Web"), sourceProjectId: "s2" },
-      { kind: "rename", destination: dst("d3", "Api 2"), from: "Api" },
+      { kind: "rename", destination: dst("d3", "Api 2"), sourceProjectId: "s3", from: "Api" },
       { kind: "create", destination: dst("d4", "Docs") },
     ],
   ],
 ];
+
+describe("planSourceProject (the webhook path asks the same question with what it has read)", () => {
+  const facts = (over: Partial<SourceProjectFacts>): SourceProjectFacts => ({
+    destination: dst("d1", "Web 2"),
+    mapping: { sourceProjectId: "s1", name: "Web" },
+    sameNamed: [],
+    claimed: new Set(),
+    ...over,
+  });
+  it.each<[string, Partial<SourceProjectFacts>, SourceProjectDecision]>([
+    ["mapped under the same name, nothing listed → unchanged, no request needed", { destination: dst("d1", "Web") }, { kind: "unchanged", sourceProjectId: "s1" }],
+    ["renamed, the name is free → rename from the stored name", {}, { kind: "rename", sourceProjectId: "s1", from: "Web" }],
+    [
+      "renamed onto a name another mirrored source project holds → conflict",
+      { sameNamed: [srcProject("s2", "Web 2")], claimed: new Set(["s2"]) },
+      { kind: "conflict", sourceProjectId: "s1", sourceName: "Web", heldBy: "s2" },
+    ],
+    ["renamed onto a free-standing source project's name → map to it", { sameNamed: [srcProject("s2", "Web 2")] }, { kind: "map", sourceProjectId: "s2" }],
+    ["unmapped, nothing of that name → create", { mapping: undefined }, { kind: "create" }],
+    ["unmapped and archived → ignore", { mapping: undefined, destination: dst("d1", "Old", { archived: true }) }, { kind: "ignore", reason: "archived" }],
+    [
+      "a listing shows the mapped source project renamed in the source → rename it back, from its listed name",
+      { destination: dst("d1", "Web"), mappedSource: srcProject("s1", "Web (old)") },
+      { kind: "rename", sourceProjectId: "s1", from: "Web (old)" },
+    ],
+  ])("%s", (_name, over, expected) => {
+    expect(planSourceProject(facts(over))).toEqual(expected);
+  });
+});
 
 /** What applying the `map` changes does to the map (mapProject + upsertProjectMapping: one row per source project). */
 function applyMaps(mappings: readonly ProjectMapping[], changes: readonly ProjectChange[]): ProjectMapping[] {

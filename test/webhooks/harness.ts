@@ -1,12 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
 import { parseConfig, type Config } from "../../src/config/index.js";
 import type { AppDatabase } from "../../src/db/connection.js";
-import { openAndMigrate } from "../../src/db/migrate.js";
 import { insertWebhookRegistration } from "../../src/db/webhooks.js";
-import { memoryLogger } from "../helpers/logs.js";
-import { createService, type Service } from "../../src/service.js";
+import { startServiceHarness, type ServiceHarness } from "../helpers/harness.js";
 import { ENTRY_EVENTS, PROJECT_EVENTS } from "../../src/webhooks/events.js";
 
 /**
@@ -73,35 +69,23 @@ export function testConfig(): Config {
   );
 }
 
-export interface RouteEnv {
-  service: Service;
-  database: AppDatabase;
-  dbPath: string;
-  logs: string[];
-  close(): Promise<void>;
-}
-
-/** Nothing listens at this address; nothing on the request path may call Clockify anyway. */
-export const UNUSED_API_URL = "http://127.0.0.1:9/api";
-
 /**
  * The real service over a real SQLite file in its own temp dir, with the registrations of TOKEN
- * inserted and the token book reloaded. The worker is not started: whatever intake stores stays
- * pending in the inbox, where the tests look.
+ * inserted and the token book reloaded. Not listening, so the worker is not started: whatever intake
+ * stores stays pending in the inbox, where the tests look. Nothing on the request path may call Clockify.
  */
-export function startRouteService(config: Config = testConfig(), tokens: Readonly<Record<string, string>> = DEFAULT_REGISTRATIONS): RouteEnv {
-  const dir = mkdtempSync(join(tmpdir(), "clockify-sync-webhooks-"));
-  const dbPath = join(dir, "sync.db");
-  const database = openAndMigrate(dbPath);
-  const { logger, logs } = memoryLogger();
-  const service = createService({ config, apiUrl: UNUSED_API_URL, database, logger });
+export async function startRouteService(
+  config: Config = testConfig(),
+  tokens: Readonly<Record<string, string>> = DEFAULT_REGISTRATIONS,
+): Promise<ServiceHarness> {
+  const harness = await startServiceHarness({ config, prefix: "clockify-sync-webhooks-" });
   let n = 0;
   // A registered token only speaks for its webhook's event. Route tests send every kind of event with
   // one token per workspace, so each token stands for one webhook per event they use.
   for (const [token, workspaceId] of Object.entries(tokens)) {
     for (const eventType of REGISTERED_EVENTS) {
       n += 1;
-      insertWebhookRegistration(database, {
+      insertWebhookRegistration(harness.database, {
         workspaceId,
         eventType,
         clockifyWebhookId: `wh-${n}`,
@@ -110,18 +94,8 @@ export function startRouteService(config: Config = testConfig(), tokens: Readonl
       });
     }
   }
-  service.tokens.reload();
-  return {
-    service,
-    database,
-    dbPath,
-    logs,
-    async close() {
-      await service.stop();
-      database.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  harness.service.tokens.reload();
+  return harness;
 }
 
 /** Each TOKEN registered (as Clockify's create response gave it) for its workspace. */

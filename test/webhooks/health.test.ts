@@ -2,13 +2,14 @@ import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { OTHER_USER, TOKEN, WS, entryBody, inboxRows, projectBody, startRouteService, type RouteEnv } from "./harness.js";
+import { OTHER_USER, TOKEN, WS, entryBody, inboxRows, projectBody, startRouteService } from "./harness.js";
+import type { ServiceHarness } from "../helpers/harness.js";
 
-let env: RouteEnv;
+let env: ServiceHarness;
 let base: string;
 let port: number;
 beforeEach(async () => {
-  env = startRouteService();
+  env = await startRouteService();
   // The production path: a real server on a port, and the worker running (health requires it).
   const server = await env.service.listen(0, "127.0.0.1");
   port = (server.address() as AddressInfo).port;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { entryEventBodySchema, projectEventBodySchema, sourceEntryFromEvent } from "../../src/webhooks/events.js";
-import { interpretDelivery, type Delivery, type IntakeContext, type IntakeDecision } from "../../src/webhooks/intake.js";
+import { interpretDelivery, type Delivery, type IntakeDecision, type IntakeLookups } from "../../src/webhooks/intake.js";
 import type { TokenScope } from "../../src/webhooks/tokens.js";
 import { CLIENT, CONFIG_SECRET, OTHER_USER, TOKEN, USER, WS, entryBody, projectBody, testConfig, type Json } from "./harness.js";
 
@@ -15,7 +15,7 @@ const book = new Map<string, TokenScope>([
   [TOKEN.DST2, scope(WS.DST2)],
   [CONFIG_SECRET, scope(WS.SRC, WS.DST)],
 ]);
-const context: IntakeContext = { pairs, identify: (token) => book.get(token) };
+const lookups: IntakeLookups = { pairs, identify: (token) => book.get(token) };
 
 const delivery = (token: string | undefined, eventType: string | undefined, body: Json | string): Delivery => ({
   token,
@@ -84,7 +84,7 @@ describe("interpretDelivery", () => {
   ];
 
   it.each(cases)("decides on %s", (_name, input, expected) => {
-    expect(shape(interpretDelivery(input, context))).toEqual(expected);
+    expect(shape(interpretDelivery(input, lookups))).toEqual(expected);
   });
 
   it("never consults the token book without a token, and stops at an unknown one", () => {
@@ -99,7 +99,7 @@ describe("interpretDelivery", () => {
   it("keeps the body as received and keys each event by pair, side, event type and body", () => {
     const raw = ` ${JSON.stringify(entry)}\n`;
     const decide = (type: string, body: string) => {
-      const decision = interpretDelivery(delivery(TOKEN.SRC, type, body), context);
+      const decision = interpretDelivery(delivery(TOKEN.SRC, type, body), lookups);
       if (decision.kind !== "store") throw new Error(`expected store, got ${JSON.stringify(decision)}`);
       return decision.events;
     };
@@ -183,7 +183,7 @@ describe("event bodies", () => {
 });
 
 describe("a registered token is bound to its event", () => {
-  const bound: IntakeContext = {
+  const bound: IntakeLookups = {
     pairs,
     identify: (t) => (t === TOKEN.SRC ? { workspaces: new Set([WS.SRC]), events: new Set(["NEW_TIME_ENTRY"]) } : undefined),
   };

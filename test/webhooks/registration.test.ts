@@ -1,17 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig, type PairConfig } from "../../src/config/index.js";
+import { workspaceKeys } from "../../src/webhooks/registration/access.js";
+import { webhookLimit } from "../../src/webhooks/registration/limits.js";
+import { neededWebhooks, WANTED_WEBHOOKS } from "../../src/webhooks/registration/needs.js";
 import {
-  checkWebhookUrl,
-  EVENT_VALUE,
-  neededWebhooks,
   planRegistrations,
-  webhookLimit,
-  workspaceKeys,
   type ObservedWebhook,
   type ObservedWorkspace,
   type PlannedStep,
   type WorkspacePlan,
-} from "../../src/webhooks/registration.js";
+} from "../../src/webhooks/registration/plan.js";
+import { checkWebhookUrl } from "../../src/webhooks/registration/url.js";
 
 const URL_ = "https://sync.example.com/webhooks/clockify";
 
@@ -100,7 +99,7 @@ describe("which webhooks each workspace needs", () => {
   it("never asks for NEW_TIMER_STARTED: running timers are not mirrored", () => {
     const needs = neededWebhooks(pairs(["a", "S1", "D1"], ["b", "D1", "S1"]));
     expect(needs.flatMap((n) => n.webhooks.map((w) => w.event))).not.toContain("NEW_TIMER_STARTED");
-    expect(EVENT_VALUE.map((v) => v.event)).not.toContain("NEW_TIMER_STARTED");
+    expect(WANTED_WEBHOOKS.map((v) => v.event)).not.toContain("NEW_TIMER_STARTED");
   });
 
   it("scopes entry webhooks to every pair user on that source, project webhooks to the workspace", () => {

@@ -18,8 +18,8 @@ import {
   startRouteService,
   type InboxRecord,
   type Json,
-  type RouteEnv,
 } from "./harness.js";
+import type { ServiceHarness } from "../helpers/harness.js";
 
 const PATH = "/webhooks/clockify";
 
@@ -31,9 +31,9 @@ interface Post {
   headers?: Record<string, string>;
 }
 
-let env: RouteEnv;
-beforeEach(() => {
-  env = startRouteService();
+let env: ServiceHarness;
+beforeEach(async () => {
+  env = await startRouteService();
 });
 afterEach(async () => {
   await env.close();
@@ -491,7 +491,7 @@ describe("POST /webhooks/clockify: real captured bodies", () => {
       {},
     );
     const token = "Capt0red0Token0000000000000000001";
-    const local = startRouteService(config, { [token]: workspaceId });
+    const local = await startRouteService(config, { [token]: workspaceId });
     try {
       // The captured request's own headers, where there are some (the token was redacted there).
       const captured = example.file.startsWith("TIMER_STOPPED.odoo") ? exampleHeaders("TIMER_STOPPED.odoo-clockify.headers.json") : {};

@@ -2,8 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { inbox, type InboxRow } from "../../../src/db/schema.js";
-import { insertWebhookRegistration } from "../../../src/db/webhooks.js";
-import { SOURCE_ENTRY_EVENTS, startMirror, type MirrorEnv, type MirrorOptions } from "../../helpers/mirror.js";
+import { registerMirrorWebhooks, startMirror, type MirrorEnv, type MirrorOptions } from "../../helpers/mirror.js";
 
 /** Route template of the destination create (the key owner creates its own entries). */
 export const CREATE_ENTRY = { method: "POST", route: "/v1/workspaces/{workspaceId}/time-entries" } as const;
@@ -160,20 +159,7 @@ export async function startRelayedMirror(options: Omit<MirrorOptions, "register"
   const m = await startMirror({ ...options, register: false });
   const relay = new Relay(m.webhookUrl);
   const url = await relay.listen();
-  const register = (workspaceId: string, event: string) => {
-    const hook = m.sim.world.addWebhook(workspaceId, { url, webhookEvent: event });
-    insertWebhookRegistration(m.database, {
-      workspaceId,
-      eventType: event,
-      clockifyWebhookId: hook.id,
-      url,
-      token: hook.authToken,
-    });
-  };
-  for (const event of SOURCE_ENTRY_EVENTS) register(m.source.workspaceId, event);
-  register(m.source.workspaceId, "NEW_PROJECT");
-  register(m.destination.workspaceId, "NEW_PROJECT");
-  register(m.destination.workspaceId, "PROJECT_UPDATED");
+  registerMirrorWebhooks(m, m.database, url);
   m.service.tokens.reload();
   return {
     m,

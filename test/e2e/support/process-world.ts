@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../helpers/net.js";
 import { startServerProcess, type ServerProcess } from "../../helpers/server-process.js";
-import { acmePair, startTwoWorkspaces, type TwoWorkspaces } from "../../helpers/world.js";
+import { acmeConfigFile, startTwoWorkspaces, type TwoWorkspaces } from "../../helpers/world.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -30,7 +30,7 @@ export async function startProcessWorld(options: { retryMs?: number; env?: Recor
   const project = world.sim.world.addProject(world.source.workspaceId, { name: "Website", clientId: world.source.clientId });
   world.sim.world.addProject(world.destination.workspaceId, { name: "Website" });
   const server = await startServerProcess({
-    config: { pairs: [acmePair(world, { webhookSecrets: [hook.authToken] })], clockify: { requestsPerSecond: 50 } },
+    config: acmeConfigFile(world, { webhookSecrets: [hook.authToken] }),
     apiUrl: world.sim.apiBaseUrl,
     port,
     ...(options.env ? { env: options.env } : {}),

@@ -1,60 +1,58 @@
-import type { Config } from "../config/schema.js";
-import type { AppDatabase } from "../db/connection.js";
-import type { Logger } from "../observability/logger.js";
-import { checkWebhookUrl, WEBHOOK_URL_PATH, type RegisterOptions, type RegistrationReport } from "../webhooks/registration.js";
+import type { CommandSession } from "../../command-session.js";
+import type { Config } from "../../config/schema.js";
+import { registerWebhooks, type RegisterOptions } from "../../webhooks/registration/register.js";
+import type { RegistrationReport } from "../../webhooks/registration/report.js";
+import type { SetupOutput, SetupResult, SetupRun } from "../contract.js";
+import { webhookUrlAnswer } from "./webhook-url.js";
 
-/** src/webhooks/registration.ts's registerWebhooks, or a stand-in. */
+/** src/webhooks/registration's registerWebhooks, or a stand-in. */
 export type RegisterWebhooks = (options: RegisterOptions) => Promise<RegistrationReport>;
 
-/**
- * The URL Clockify should POST to. People think of "the service's address", so a URL without the
- * webhook route gets it appended: `https://sync.example.com` → `https://sync.example.com/webhooks/clockify`.
- */
-export function completeWebhookUrl(raw: string): { url: string; warning: string | null } | { error: string } {
-  const text = raw.trim();
-  let candidate = text;
-  try {
-    const url = new URL(text);
-    if (!url.pathname.endsWith(WEBHOOK_URL_PATH) && url.search === "" && url.hash === "") {
-      url.pathname = `${url.pathname.replace(/\/+$/, "")}${WEBHOOK_URL_PATH}`;
-      candidate = url.href;
-    }
-  } catch {
-    // checkWebhookUrl says what is wrong.
-  }
-  return checkWebhookUrl(candidate);
+export interface WebhooksOutcome {
+  status: SetupResult["webhooks"];
+  /** Where they were to be registered; undefined when the user skipped webhooks. */
+  url: string | undefined;
 }
 
-export interface WebhooksStepOptions {
-  register: RegisterWebhooks;
+export interface WebhooksTarget {
+  pairId: string;
   /** The whole config file (one webhook per event and workspace serves every pair there); undefined when it could not be read here. */
   config: Config | undefined;
-  apiUrl: string;
-  url: string;
-  pairId: string;
-  logger: Logger;
-  output: { line(text?: string): void; warn(text: string): void };
-  openDatabase: () => AppDatabase;
+}
+
+/** Asks for the URL (unless --webhook-url or --no-webhooks settled it) and registers the pair's webhooks there. */
+export async function webhooksStep(
+  run: SetupRun,
+  session: CommandSession,
+  target: WebhooksTarget,
+  presetUrl: string | undefined,
+): Promise<WebhooksOutcome> {
+  const url = await webhookUrlAnswer(run, presetUrl);
+  if (url === undefined) {
+    run.out.line(`webhooks not registered; later: npm run webhooks -- register --url <public URL> --pair ${target.pairId}`);
+    return { status: "skipped", url };
+  }
+  return { status: await register(run, session, target, url), url };
 }
 
 /** Registers the pair's webhooks and prints what happened; a failure leaves the written config in place. */
-export async function registerWebhooksStep(options: WebhooksStepOptions): Promise<"registered" | "skipped" | "failed"> {
-  const { output: out } = options;
-  const command = `npm run webhooks -- register --url ${options.url} --pair ${options.pairId}`;
-  if (options.config === undefined) {
+async function register(run: SetupRun, session: CommandSession, target: WebhooksTarget, url: string): Promise<WebhooksOutcome["status"]> {
+  const { out } = run;
+  const command = `npm run webhooks -- register --url ${url} --pair ${target.pairId}`;
+  if (target.config === undefined) {
     // The webhooks' user scope covers every pair of the workspace; registering from part of the file would narrow it.
     out.warn(`webhooks not registered: the config file needs variables that are not set here. Where they are, run: ${command}`);
     return "skipped";
   }
   let report: RegistrationReport;
   try {
-    report = await options.register({
-      config: options.config,
-      database: options.openDatabase(),
-      apiUrl: options.apiUrl,
-      url: options.url,
-      pairId: options.pairId,
-      logger: options.logger,
+    report = await (run.deps.registerWebhooks ?? registerWebhooks)({
+      config: target.config,
+      database: session.database(),
+      apiUrl: session.runtime.apiUrl,
+      url,
+      pairId: target.pairId,
+      logger: session.logger,
     });
   } catch (error) {
     out.warn(`registering webhooks failed: ${error instanceof Error ? error.message : String(error)}; retry with: ${command}`);
@@ -68,7 +66,7 @@ export async function registerWebhooksStep(options: WebhooksStepOptions): Promis
   return "registered";
 }
 
-function printReport(report: RegistrationReport, out: WebhooksStepOptions["output"]): void {
+function printReport(report: RegistrationReport, out: SetupOutput): void {
   out.line(`webhooks → ${report.url}`);
   for (const w of report.workspaces) {
     const role = [w.sourceOf.length > 0 ? "source" : "", w.destinationOf.length > 0 ? "destination" : ""].filter(Boolean).join(" and ");

@@ -1,5 +1,4 @@
-import { UsageError } from "../cli/run.js";
-import { PAIR_ID_PATTERN } from "../config/schema.js";
+import { UsageError } from "../config/errors.js";
 
 /** Something the user picks from a list: a workspace, a client, a user. */
 export interface Named {
@@ -28,29 +27,4 @@ export function matchFlag<T extends Named>(flag: string, value: string, items: r
 
 function listing(items: readonly Named[]): string {
   return items.map((item) => `${item.label} (${item.id})`).join(", ");
-}
-
-/** A pair id made from a client name: "Customer Co." → "customer-co". */
-export function slugPairId(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9_.-]+/g, "-")
-    .replace(/^[-.]+|[-.]+$/g, "")
-    .slice(0, 64)
-    .replace(/[-.]+$/g, "");
-  return PAIR_ID_PATTERN.test(slug) ? slug : "pair";
-}
-
-export const PAIR_ID_RULE = "1-64 characters from A-Z a-z 0-9 _ . -";
-
-export function checkPairId(id: string): true | string {
-  return PAIR_ID_PATTERN.test(id) ? true : `a pair id is ${PAIR_ID_RULE}`;
-}
-
-/** An API key as it may be shown: its length and last four characters. */
-export function maskSecret(secret: string): string {
-  if (secret.length <= 8) return "*".repeat(secret.length);
-  return `${"*".repeat(8)}${secret.slice(-4)} (${secret.length} characters)`;
 }

@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
-import type { TimeEntry, TimeEntryRequest } from "../clockify/schemas.js";
-import type { DestinationEntry } from "./model.js";
+import { sha256 } from "../../hash.js";
+import type { TimeEntry, TimeEntryRequest } from "../../clockify/schemas.js";
+import type { DestinationEntry } from "../model.js";
 
 /** Clockify stores seconds; comparing at that precision keeps "…:00Z" and "…:00.000Z" equal. */
 export function normalizeInstant(value: string): string {
@@ -20,7 +20,7 @@ export function contentHash(entry: DestinationEntry): string {
     entry.taskId ?? "",
     [...entry.tagIds].sort().join(","),
   ].join("\u0000");
-  return createHash("sha256").update(canonical).digest("hex");
+  return sha256(canonical);
 }
 
 /** The full-replacement body for create and PUT. */

@@ -1,4 +1,4 @@
-import type { DestinationEntry, SourceEntry } from "./model.js";
+import type { DestinationEntry, SourceEntry } from "../model.js";
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 

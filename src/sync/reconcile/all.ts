@@ -1,6 +1,7 @@
-import type { Alerter } from "../observability/alerts.js";
-import type { PairRuntime } from "./pair-runtime.js";
-import { reconcilePair, type RunOptions, type RunSummary } from "./reconcile.js";
+import type { Alerter } from "../../observability/alerts.js";
+import type { PairRuntime } from "../pair-runtime.js";
+import { reconcilePair } from "./run.js";
+import type { RunOptions, RunSummary } from "./summary.js";
 
 export interface ReconcileAllOptions extends Omit<RunOptions, "since" | "until"> {
   windowDays: number;
@@ -21,35 +22,19 @@ export async function reconcileAll(runtimes: PairRuntime[], options: ReconcileAl
   const since = options.since ?? window.since;
   const until = options.until ?? window.until;
   const summaries: RunSummary[] = [];
-  for (const rt of runtimes) {
-    const summary = await reconcilePair(rt, { ...options, since, until });
+  for (const runtime of runtimes) {
+    const summary = await reconcilePair(runtime, { ...options, since, until });
     summaries.push(summary);
-    rt.logger.info(
+    runtime.logger.info(
       { runId: summary.runId, outcome: summary.outcome, counts: summary.counts, requests: summary.requests, durationMs: summary.durationMs },
       "reconciliation finished",
     );
     if (summary.outcome !== "succeeded" && options.alerter) {
       await options.alerter.alert(
-        `reconcile-${summary.outcome}:${rt.pair.id}`,
-        `reconciliation of pair "${rt.pair.id}" ${summary.outcome}: ${summary.error ?? "see the log"}`,
+        `reconcile-${summary.outcome}:${runtime.pair.id}`,
+        `reconciliation of pair "${runtime.pair.id}" ${summary.outcome}: ${summary.error ?? "see the log"}`,
       );
     }
   }
   return summaries;
-}
-
-export function formatSummary(s: RunSummary): string {
-  const c = s.counts;
-  const head = `${s.pairId}${s.dryRun ? " (dry run)" : ""}: ${s.outcome}`;
-  const parts = [
-    `created ${c.created}`,
-    `updated ${c.updated}`,
-    `deleted ${c.deleted}`,
-    `adopted ${c.adopted}`,
-    `unchanged ${c.unchanged}`,
-    `failed ${c.failed}`,
-  ];
-  const projects = s.projects.length ? ` · ${s.projects.length} project change(s)` : "";
-  const tail = ` · ${s.requests} API request(s) · ${(s.durationMs / 1000).toFixed(1)} s`;
-  return `${head} — ${parts.join(", ")}${projects}${tail}${s.error ? `\n  ${s.error}` : ""}`;
 }

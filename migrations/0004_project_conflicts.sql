@@ -1,0 +1,1 @@
+ALTER TABLE `project_map` ADD `conflict_name` text;

@@ -1,0 +1,30 @@
+import type { BackoffOptions } from "./backoff.js";
+import { ClockifyClient } from "./client.js";
+import type { RateLimiterRegistry } from "./rate-limiter.js";
+import type { RequestEvent } from "./transport.js";
+
+export interface ClientFactoryOptions {
+  /** API base including `/api/v1`. */
+  apiUrl: string;
+  /** The config's `clockify` section (its requestsPerSecond lives in `limiters`). */
+  clockify: { timeoutMs: number; maxRetries: number };
+  /** Clients of the same key share one limiter, so together they keep to the key's rate. */
+  limiters: RateLimiterRegistry;
+  onRequest?: (event: RequestEvent) => void;
+  /** Tests shorten backoff; production keeps the defaults. */
+  backoff?: Partial<Pick<BackoffOptions, "baseDelayMs" | "maxDelayMs">>;
+}
+
+/** Makes a client per API key with the config's timeout and retry settings and the key's shared limiter. */
+export function createClientFactory(options: ClientFactoryOptions): (apiKey: string) => ClockifyClient {
+  const { apiUrl, clockify, limiters, onRequest, backoff } = options;
+  return (apiKey) =>
+    new ClockifyClient({
+      baseUrl: apiUrl,
+      apiKey,
+      limiter: limiters.forKey(apiKey),
+      timeoutMs: clockify.timeoutMs,
+      backoff: { maxRetries: clockify.maxRetries, ...backoff },
+      ...(onRequest ? { onRequest } : {}),
+    });
+}

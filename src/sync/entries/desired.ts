@@ -1,0 +1,71 @@
+import type { DestinationEntry, DestinationLookup, PairScope, SourceEntry } from "../model.js";
+
+export type AbsentReason = "other-user" | "running" | "no-project" | "other-client";
+
+export type Desired =
+  | { kind: "mirror"; entry: DestinationEntry; missing: { task?: string; tags: string[] } }
+  | { kind: "absent"; reason: AbsentReason }
+  /**
+   * In scope, but its project has no destination counterpart: none yet (the entry waits for it), or one
+   * a dry run would create first.
+   */
+  | { kind: "needs-project"; sourceProjectId: string; projectName: string; willBeCreated: boolean };
+
+/** Why a source entry is none of the pair's business, or null when it is in the pair's scope. */
+function outOfScope(entry: SourceEntry, scope: PairScope): AbsentReason | null {
+  if (entry.userId !== scope.sourceUserId) return "other-user";
+  if (entry.end === null) return "running";
+  if (!entry.project) return "no-project";
+  if (entry.project.clientId !== scope.sourceClientId) return "other-client";
+  return null;
+}
+
+/** The destination names `desired` will ask the lookup for; null when the entry is out of scope. */
+export function namesNeeded(
+  entry: SourceEntry,
+  scope: PairScope,
+): { project: { id: string; name: string }; taskName: string | null; tagNames: readonly string[] } | null {
+  if (outOfScope(entry, scope) !== null || !entry.project) return null;
+  return { project: entry.project, taskName: entry.taskName, tagNames: entry.tagNames };
+}
+
+/**
+ * The one decision of the product: what the destination should hold for a source entry. The webhook worker
+ * and the reconciliation both ask it, so they cannot disagree. Pure: no I/O, no clock.
+ */
+export function desired(entry: SourceEntry, lookup: DestinationLookup, scope: PairScope): Desired {
+  const absent = outOfScope(entry, scope);
+  if (absent !== null || !entry.project || entry.end === null) return { kind: "absent", reason: absent ?? "no-project" };
+
+  const project = lookup.projectFor(entry.project.id);
+  if (project === undefined || "toCreate" in project) {
+    return { kind: "needs-project", sourceProjectId: entry.project.id, projectName: entry.project.name, willBeCreated: project !== undefined };
+  }
+  const projectId = project.id;
+
+  // A task or tag the lookup does not know is left off the copy and reported, so the caller can say so.
+  const taskId = entry.taskName === null ? null : (lookup.taskFor(projectId, entry.taskName) ?? null);
+  const missingTags: string[] = [];
+  const tagIds = new Set<string>();
+  for (const name of entry.tagNames) {
+    const id = lookup.tagFor(name);
+    if (id === undefined) missingTags.push(name);
+    else tagIds.add(id);
+  }
+  return {
+    kind: "mirror",
+    entry: {
+      start: entry.start,
+      end: entry.end,
+      description: entry.description,
+      billable: entry.billable,
+      projectId,
+      taskId,
+      tagIds: [...tagIds].sort(),
+    },
+    missing: {
+      ...(entry.taskName !== null && taskId === null ? { task: entry.taskName } : {}),
+      tags: missingTags,
+    },
+  };
+}

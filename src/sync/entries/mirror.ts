@@ -1,0 +1,36 @@
+import { getEntryMapping } from "../../db/entry-map.js";
+import type { SourceEntry } from "../model.js";
+import type { Outcome } from "../outcome.js";
+import { entryLockKey, type PairRuntime } from "../pair-runtime.js";
+import { applyEntryAction } from "./apply.js";
+import { desired } from "./desired.js";
+import { buildLookup, scopeOf } from "./lookup.js";
+import { planEntry, planSourceDeletion } from "./plan-entry.js";
+
+/**
+ * The webhook path for one source entry: under the entry's lock, desired → planEntry → apply, the same
+ * decision and writer as a reconciliation. `confirmed` means the entry was just read from the source:
+ * only then may a tombstone be lifted.
+ */
+export function mirrorSourceEntry(runtime: PairRuntime, entry: SourceEntry, options: { confirmed?: boolean } = {}): Promise<Outcome> {
+  return runtime.locks.run(entryLockKey(runtime.pair.id, entry.id), async () => {
+    const mapping = getEntryMapping(runtime.database, runtime.pair.id, entry.id);
+    const { lookup, problems } = await buildLookup(runtime, [entry], { projects: "ensure" });
+    // One entry, one project: its problem is this event's failure (retried, then dead-lettered).
+    if (problems[0]) throw problems[0].error;
+    const wanted = desired(entry, lookup, scopeOf(runtime));
+    if (wanted.kind === "mirror" && (wanted.missing.task || wanted.missing.tags.length > 0)) {
+      runtime.logger.warn({ sourceEntryId: entry.id, missing: wanted.missing }, "task or tags not in the destination; left off");
+    }
+    const action = planEntry(entry.id, wanted, mapping, { confirmed: options.confirmed ?? false, start: entry.start });
+    return applyEntryAction(runtime, action);
+  });
+}
+
+/** The source deleted the entry: delete the copy and keep a tombstone so no late event brings it back. */
+export function mirrorSourceDeletion(runtime: PairRuntime, sourceEntryId: string, hint: { start?: string | undefined } = {}): Promise<Outcome> {
+  return runtime.locks.run(entryLockKey(runtime.pair.id, sourceEntryId), async () => {
+    const mapping = getEntryMapping(runtime.database, runtime.pair.id, sourceEntryId);
+    return applyEntryAction(runtime, planSourceDeletion(sourceEntryId, mapping, hint.start));
+  });
+}

@@ -1,0 +1,50 @@
+import type { Project } from "../../clockify/schemas.js";
+import { clearProjectConflict, listProjectConflicts, listProjectMappings } from "../../db/project-map.js";
+import type { PairRuntime } from "../pair-runtime.js";
+import { planProjectChanges, type ProjectChange } from "../projects/plan.js";
+import { applySourceProjectChange } from "../projects/source-projects.js";
+
+export interface ProjectFailure {
+  project: string;
+  error: string;
+}
+
+export interface ProjectStep {
+  changes: ProjectChange[];
+  failures: ProjectFailure[];
+  destinationProjects: Project[];
+}
+
+/**
+ * Projects, destination → source: the same planner as the webhook path, over every destination project.
+ * Each change is applied on its own: a project that cannot be written is a failure of that project,
+ * never a reason to leave the pair's entries unreconciled.
+ */
+export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean): Promise<ProjectStep> {
+  const { pair, database } = runtime;
+  const destinationProjects = await runtime.destination.listProjects(pair.destination.workspaceId);
+  runtime.destinationCatalog.prime(destinationProjects);
+  const listed = await runtime.source.listProjects(pair.source.workspaceId, { clientIds: [pair.source.clientId] });
+  const sourceProjects = listed.filter((p) => p.clientId === pair.source.clientId);
+  const changes = planProjectChanges(destinationProjects, sourceProjects, listProjectMappings(database, pair.id));
+  const failures: ProjectFailure[] = [];
+  if (dryRun) return { changes, failures, destinationProjects };
+
+  for (const change of changes) {
+    try {
+      await applySourceProjectChange(runtime, change.destination, change, sourceProjects);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({ project: change.destination.name, error: message });
+      runtime.logger.error({ project: change.destination.name, change: change.kind, err: message }, "project change failed");
+    }
+  }
+  // A conflict the listing no longer shows (renamed back, the other project renamed or deleted) is settled.
+  const stillConflicting = new Set(changes.flatMap((c) => (c.kind === "conflict" ? [c.sourceProjectId] : [])));
+  const listedDestinations = new Set(destinationProjects.map((p) => p.id));
+  for (const mapping of listProjectConflicts(database, pair.id)) {
+    if (stillConflicting.has(mapping.sourceProjectId) || !listedDestinations.has(mapping.destinationProjectId)) continue;
+    clearProjectConflict(database, pair.id, mapping.sourceProjectId);
+  }
+  return { changes, failures, destinationProjects };
+}

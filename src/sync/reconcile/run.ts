@@ -1,0 +1,94 @@
+import { acquireLease, reconcileLeaseKey, releaseLease } from "../../db/leases.js";
+import { finishReconcileRun, startReconcileRun } from "../../db/runs.js";
+import type { AppDatabase } from "../../db/connection.js";
+import type { ReconcileRun } from "../../db/schema.js";
+import { silentProgress } from "../../observability/progress.js";
+import { elapsedSince, monotonic } from "../../clock.js";
+import type { PairRuntime } from "../pair-runtime.js";
+import { execute } from "./execute.js";
+import type { RunCountsSummary, RunOptions, RunSummary } from "./summary.js";
+
+const LEASE_MS = 10 * 60_000;
+
+/** Pairs this process is reconciling now, per database. */
+const runningHere = new WeakMap<AppDatabase, Set<string>>();
+
+/**
+ * One full sync of a pair over a window: projects destination → source, then entries source →
+ * destination, decided by the same planners and carried out by the same writers as the webhook path.
+ * Never two runs of one pair at once (a lease in the database); the webhook worker and a run serialise
+ * per entry (same process) or the worker waits for the run (another process).
+ */
+export async function reconcilePair(runtime: PairRuntime, options: RunOptions): Promise<RunSummary> {
+  const started = monotonic();
+  const progress = options.progress ?? silentProgress;
+  const dryRun = options.dryRun ?? false;
+  const counts: RunCountsSummary = { created: 0, updated: 0, deleted: 0, adopted: 0, unchanged: 0, failed: 0, skipped: 0 };
+  const requestsAtStart = runtime.source.requestCount + runtime.destination.requestCount;
+  const summary = (outcome: RunSummary["outcome"], runId: number | null, extra: Partial<RunSummary> = {}): RunSummary => ({
+    pairId: runtime.pair.id,
+    runId,
+    since: options.since,
+    until: options.until,
+    dryRun,
+    outcome,
+    counts,
+    projects: [],
+    projectFailures: [],
+    requests: runtime.source.requestCount + runtime.destination.requestCount - requestsAtStart,
+    durationMs: Math.round(elapsedSince(started)),
+    ...extra,
+  });
+
+  const { database, pair } = runtime;
+  const leaseKey = reconcileLeaseKey(pair.id);
+  // The lease is per process (an owner re-takes its own lease), so it cannot stop a second run in this
+  // process: that takes the in-process set.
+  let here = runningHere.get(database);
+  if (!here) runningHere.set(database, (here = new Set()));
+  if (here.has(pair.id) || !acquireLease(database, leaseKey, LEASE_MS)) {
+    return summary("aborted", null, { error: "another reconciliation of this pair is running" });
+  }
+  here.add(pair.id);
+  const release = () => {
+    here.delete(pair.id);
+    releaseLease(database, leaseKey);
+  };
+  let run: ReconcileRun;
+  try {
+    run = startReconcileRun(database, {
+      pairId: pair.id,
+      trigger: options.trigger,
+      windowStart: options.since.getTime(),
+      windowEnd: options.until.getTime(),
+      dryRun,
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const renew = setInterval(() => acquireLease(database, leaseKey, LEASE_MS), LEASE_MS / 3);
+  renew.unref();
+  let result: RunSummary;
+  try {
+    result = await execute(runtime, { ...options, dryRun }, counts, progress, (outcome, extra) => summary(outcome, run.id, extra));
+  } catch (error) {
+    result = summary("failed", run.id, { error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    clearInterval(renew);
+    release();
+    progress.done();
+  }
+  finishReconcileRun(database, run.id, {
+    outcome: result.outcome,
+    created: counts.created,
+    updated: counts.updated,
+    deleted: counts.deleted,
+    adopted: counts.adopted,
+    unchanged: counts.unchanged,
+    failed: counts.failed,
+    requests: result.requests,
+    error: result.error ?? null,
+  });
+  return result;
+}
