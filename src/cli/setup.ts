@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
-import { ClockifyClient } from "../clockify/client.js";
+import { createClientFactory } from "../clockify/client-factory.js";
+import { RateLimiterRegistry } from "../clockify/rate-limiter.js";
 import { readRuntimeEnv } from "../config/env.js";
 import { setupFlagsSchema } from "../setup/flags.js";
 import { SetupCancelled } from "../setup/contract.js";
@@ -7,6 +8,9 @@ import { runSetup } from "../setup/flow.js";
 import { inquirerPrompts, isPromptExit } from "../setup/prompts.js";
 import { UsageError } from "../config/errors.js";
 import { runCli } from "./run.js";
+
+/** The config's default rate: setup runs before there is a config to read it from. */
+const SETUP_REQUESTS_PER_SECOND = 10;
 
 /**
  * `npm run setup -- [flags]`: asks what to mirror, writes the pair into the config file, then offers to
@@ -45,9 +49,12 @@ export function setupCommand(): Command {
         env,
         flags: parsed.data,
         prompts: inquirerPrompts(),
-        clientFactory: (apiKey) =>
-          // Setup talks to a person: fail fast instead of retrying for a minute.
-          new ClockifyClient({ baseUrl: runtime.apiUrl, apiKey, timeoutMs: 15_000, backoff: { maxRetries: 2 } }),
+        // Setup talks to a person: fail fast instead of retrying for a minute.
+        clientFactory: createClientFactory({
+          apiUrl: runtime.apiUrl,
+          clockify: { timeoutMs: 15_000, maxRetries: 2 },
+          limiters: new RateLimiterRegistry({ requestsPerSecond: SETUP_REQUESTS_PER_SECOND }),
+        }),
         output: {
           line: (text = "") => console.log(text),
           warn: (text) => console.error(`warning: ${text}`),
