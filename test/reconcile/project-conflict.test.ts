@@ -94,4 +94,29 @@ describe("a destination project renamed onto a name the source client already ha
     expect(listProjectConflicts(m.database, "acme")).toEqual([]);
     expect(listProjectMappings(m.database, "acme").find((r) => r.sourceProjectId === alpha.id)?.name).toBe("Alpha (old)");
   });
+
+  it("reports a clash only Clockify's refusal shows (names differing in case) as the same conflict, alerted once", async () => {
+    const { world } = m.sim;
+    const src = m.source.workspaceId;
+    const dst = m.destination.workspaceId;
+    const alpha = world.addProject(src, { name: "Alpha", clientId: m.source.clientId });
+    world.addProject(src, { name: "Beta", clientId: m.source.clientId });
+    const alphaCopy = world.addProject(dst, { name: "Alpha" });
+    const hour = Math.floor(Date.now() / HOUR) * HOUR - 24 * HOUR;
+    world.createTimeEntry(src, m.user.id, { start: new Date(hour).toISOString(), end: new Date(hour + HOUR).toISOString(), description: "a", projectId: alpha.id });
+    await m.service.reconcileNow("cli");
+
+    // Names are compared exactly, so the plan is a rename; Clockify compares them without case and refuses.
+    world.updateProject(dst, alphaCopy.id, { name: "beta" });
+    for (const run of [1, 2]) {
+      const [summary] = await m.service.reconcileNow("cli");
+      expect(summary?.outcome, `run ${run}`).toBe("succeeded");
+      expect(summary?.projects).toEqual([
+        expect.objectContaining({ kind: "conflict", sourceProjectId: alpha.id, sourceName: "Alpha", heldBy: null }),
+      ]);
+      expect(listProjectConflicts(m.database, "acme")).toEqual([expect.objectContaining({ sourceProjectId: alpha.id, conflictName: "beta" })]);
+    }
+    expect(m.logs.filter((l) => l.includes("project-conflict:acme:"))).toHaveLength(1);
+    expect(world.getProject(src, alpha.id)).toMatchObject({ name: "Alpha" });
+  });
 });

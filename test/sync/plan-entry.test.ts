@@ -111,6 +111,18 @@ describe("recheck: a run's action against the map as it is under the entry's loc
     ["an intent appeared → create, recovering", create, state({ state: "pending", destinationEntryId: null, contentHash: "h" }), { kind: "create", recover: { intentHash: "h" } }],
     ["an update of a copy re-mapped meanwhile → step aside", { kind: "update", sourceId: "e1", destinationId: "d-old", entry: copy() }, state(), { kind: "skip" }],
     ["a delete of the mapped copy → as planned", { kind: "delete", sourceId: "e1", destinationId: "d1", reason: "x", tombstone: true }, state(), { kind: "delete" }],
+    [
+      "the orphan of an intent still there → looked for and deleted",
+      { kind: "delete", sourceId: "e1", destinationId: null, orphan: { near: START, hash: "h" }, reason: "other-client", tombstone: false },
+      state({ state: "pending", destinationEntryId: null, contentHash: "h" }),
+      { kind: "delete", destinationId: null },
+    ],
+    [
+      "the orphan of an intent the worker finished meanwhile → step aside",
+      { kind: "delete", sourceId: "e1", destinationId: null, orphan: { near: START, hash: "h" }, reason: "other-client", tombstone: false },
+      state(),
+      { kind: "skip" },
+    ],
   ])("%s", (_name, action, mapping, expected) => {
     expect(recheck(action, mapping, LISTED_AT)).toMatchObject(expected);
   });

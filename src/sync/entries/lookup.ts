@@ -67,9 +67,15 @@ export async function buildLookup(
   for (const [sourceProjectId, names] of taskNames) {
     const ref = refs.get(sourceProjectId);
     if (!ref || !("id" in ref)) continue;
-    for (const name of names) {
-      const id = await runtime.destinationCatalog.taskId(ref.id, name);
-      if (id) tasks.set(taskKey(ref.id, name), id);
+    try {
+      for (const name of names) {
+        const id = await runtime.destinationCatalog.taskId(ref.id, name);
+        if (id) tasks.set(taskKey(ref.id, name), id);
+      }
+    } catch (error) {
+      // Its tasks cannot be read: that project's entries wait rather than lose their task.
+      refs.delete(sourceProjectId);
+      problems.push({ project: projects.get(sourceProjectId) ?? sourceProjectId, error });
     }
   }
   return {

@@ -15,7 +15,9 @@ import { planEntry, planSourceDeletion } from "./plan-entry.js";
 export function mirrorSourceEntry(runtime: PairRuntime, entry: SourceEntry, options: { confirmed?: boolean } = {}): Promise<Outcome> {
   return runtime.locks.run(entryLockKey(runtime.pair.id, entry.id), async () => {
     const mapping = getEntryMapping(runtime.database, runtime.pair.id, entry.id);
-    const { lookup, problems } = await buildLookup(runtime, [entry], { projects: "ensure" });
+    // An unconfirmed event on a tombstoned entry is skipped by planEntry: no project or tag work for it.
+    const skipped = mapping?.state === "tombstone" && !options.confirmed;
+    const { lookup, problems } = await buildLookup(runtime, skipped ? [] : [entry], { projects: "ensure" });
     // One entry, one project: its problem is this event's failure (retried, then dead-lettered).
     if (problems[0]) throw problems[0].error;
     const wanted = desired(entry, lookup, scopeOf(runtime));

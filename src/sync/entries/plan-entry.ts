@@ -124,8 +124,11 @@ export function recheck(action: EntryAction, mapping: MappingState | undefined, 
     case "adopt":
       if (mapping?.state === "live" || (mapping?.state === "tombstone" && newerThanListing)) return stepAside;
       return action;
-    case "update":
     case "delete":
+      // No known copy: the orphan of an interrupted create, to look for while its intent is still there.
+      if (action.destinationId === null) return mapping?.state === "pending" ? action : stepAside;
+      return mappedTo(action.destinationId) ? action : stepAside;
+    case "update":
       return mappedTo(action.destinationId) ? action : stepAside;
     case "unchanged":
       return mappedTo(action.destinationId) ? { ...action, storedHash: mapping?.contentHash ?? null } : { ...action, storedHash: action.hash };

@@ -14,7 +14,8 @@ export type SourceProjectDecision =
    * project. Clockify refuses a second project of one name under a client, so the source project keeps
    * its name and its mapping by id: its entries keep flowing; a person decides which name is right.
    */
-  | { kind: "conflict"; sourceProjectId: string; sourceName: string; heldBy: string }
+  /** `heldBy`: the source project that has the name; null when only Clockify's refusal showed the clash. */
+  | { kind: "conflict"; sourceProjectId: string; sourceName: string; heldBy: string | null }
   | { kind: "map"; sourceProjectId: string }
   | { kind: "create" }
   | { kind: "ignore"; reason: string };

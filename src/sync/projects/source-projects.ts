@@ -69,7 +69,10 @@ async function writeSourceProject(
       mapProject(runtime, decision.sourceProjectId, destination.id, destination.name, "destination");
       return { kind: "mapped", counterpartId: decision.sourceProjectId };
     case "rename": {
-      const mapping = findProjectMappingBySourceId(database, pair.id, decision.sourceProjectId);
+      // A run planned from a listing: if a webhook re-pointed the destination project since, the plan
+      // is stale and renaming would undo that; the next run decides again.
+      const mapping = findProjectMappingByDestinationId(database, pair.id, destination.id);
+      if (mapping?.sourceProjectId !== decision.sourceProjectId) return { kind: "skipped", reason: "changed since the listing" };
       try {
         await runtime.source.updateProject(pair.source.workspaceId, decision.sourceProjectId, { name: destination.name });
       } catch (error) {
@@ -78,7 +81,7 @@ async function writeSourceProject(
         if (!isNameTaken(error)) throw error;
         return conflict(runtime, destination, decision.sourceProjectId, decision.from);
       }
-      mapProject(runtime, decision.sourceProjectId, destination.id, destination.name, mapping?.origin ?? "destination");
+      mapProject(runtime, decision.sourceProjectId, destination.id, destination.name, mapping.origin);
       return { kind: "renamed", counterpartId: decision.sourceProjectId };
     }
     case "create": {

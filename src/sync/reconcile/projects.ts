@@ -30,9 +30,13 @@ export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean): 
   const failures: ProjectFailure[] = [];
   if (dryRun) return { changes, failures, destinationProjects };
 
-  for (const change of changes) {
+  for (const [i, change] of changes.entries()) {
     try {
-      await applySourceProjectChange(runtime, change.destination, change, sourceProjects);
+      const outcome = await applySourceProjectChange(runtime, change.destination, change, sourceProjects);
+      // A rename Clockify refused as a clash the listing could not show: reported as the conflict it is.
+      if (outcome.kind === "conflict" && change.kind === "rename") {
+        changes[i] = { kind: "conflict", destination: change.destination, sourceProjectId: change.sourceProjectId, sourceName: change.from, heldBy: null };
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       failures.push({ project: change.destination.name, error: message });
