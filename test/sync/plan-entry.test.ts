@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { copy } from "./copies.js";
 import type { MappingState } from "../../src/db/entry-map.js";
 import type { Desired } from "../../src/sync/entries/desired.js";
 import { contentHash } from "../../src/sync/entries/mirrored-content.js";
@@ -8,16 +9,6 @@ import type { DestinationEntry } from "../../src/sync/model.js";
 const LISTED_AT = Date.parse("2026-11-21T00:00:00Z");
 const START = "2026-11-20T09:00:00Z";
 
-const copy = (over: Partial<DestinationEntry> = {}): DestinationEntry => ({
-  start: START,
-  end: "2026-11-20T10:00:00Z",
-  description: "work",
-  billable: true,
-  projectId: "p-dst",
-  taskId: null,
-  tagIds: [],
-  ...over,
-});
 const mirror = (over: Partial<DestinationEntry> = {}): Desired => ({ kind: "mirror", entry: copy(over), missing: { tags: [] } });
 const state = (over: Partial<MappingState> = {}): MappingState => ({
   sourceEntryId: "e1",

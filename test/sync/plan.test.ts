@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { copy } from "./copies.js";
 import type { EntryMapping } from "../../src/db/schema.js";
 import { desired } from "../../src/sync/entries/desired.js";
 import { contentHash } from "../../src/sync/entries/mirrored-content.js";
@@ -34,17 +35,6 @@ const src = (id: string, over: Partial<SourceEntry> = {}): SourceEntry => ({
   ...over,
 });
 
-/** What `desired` makes of `src(...)` with the defaults above, i.e. the mirrored copy. */
-const copy = (over: Partial<DestinationEntry> = {}): DestinationEntry => ({
-  start: "2026-11-20T09:00:00Z",
-  end: "2026-11-20T10:00:00Z",
-  description: "work",
-  billable: true,
-  projectId: "p-dst",
-  taskId: null,
-  tagIds: [],
-  ...over,
-});
 
 /** A full entry_map row, every column set. */
 const mapping = (sourceEntryId: string, over: Partial<EntryMapping> = {}): EntryMapping => ({
