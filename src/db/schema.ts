@@ -204,3 +204,25 @@ export const leases = sqliteTable("leases", {
   expiresAt: integer("expires_at", { mode: "number" }).notNull(),
 });
 export type Lease = typeof leases.$inferSelect;
+
+export const CHECK_LEVELS = ["ok", "warning", "error"] as const;
+export type CheckLevel = (typeof CHECK_LEVELS)[number];
+
+/**
+ * The latest result of each doctor check of each pair, written by whoever ran the checks (the service
+ * at start, hourly and after a 401/403; `doctor`), so `status` and the status page read the same problems.
+ */
+export const checkResults = sqliteTable(
+  "check_results",
+  {
+    pairId: text("pair_id").notNull(),
+    check: text("check").notNull(),
+    level: text("level", { enum: CHECK_LEVELS }).notNull(),
+    message: text("message").notNull(),
+    checkedAt: integer("checked_at", { mode: "number" }).notNull(),
+    /** When this check last went from ok to warning/error; null while ok. */
+    failingSince: integer("failing_since", { mode: "number" }),
+  },
+  (t) => [primaryKey({ columns: [t.pairId, t.check] }), check("check_results_level", sql`${col(t.level)} in ('ok', 'warning', 'error')`)],
+);
+export type CheckResultRow = typeof checkResults.$inferSelect;
