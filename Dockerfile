@@ -26,11 +26,16 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
-RUN mkdir -p /data && chown node:node /data
+COPY bin ./bin
+# `clockify-sync` on PATH for every user: `docker exec <container> clockify-sync reconcile`. There is no
+# src/ in this image, so the launcher runs dist/ as it is and never tries to build.
+RUN chmod 755 bin/clockify-sync.js && ln -s /app/bin/clockify-sync.js /usr/local/bin/clockify-sync \
+ && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Node is PID 1's child-free process here: it receives SIGTERM directly and shuts down cleanly.
-CMD ["node", "dist/src/main.js"]
+# Node is PID 1 here, child-free (the launcher imports the program in-process): it receives SIGTERM
+# directly and shuts down cleanly.
+CMD ["node", "bin/clockify-sync.js", "serve"]

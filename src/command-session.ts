@@ -1,5 +1,5 @@
 import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
-import { loadConfig, readRuntimeEnv, type Config, type RuntimeEnv } from "./config/index.js";
+import { configFileWarnings, loadConfig, readRuntimeEnv, type Config, type RuntimeEnv } from "./config/index.js";
 import { UsageError } from "./config/errors.js";
 import type { AppDatabase } from "./db/connection.js";
 import { openAndMigrate } from "./db/migrate.js";
@@ -56,6 +56,8 @@ export function openCommandSession(options: CommandSessionOptions): CommandSessi
     throw new UsageError(`no pair "${options.pair ?? ""}" in the config (pairs: ${config.pairs.map((p) => p.id).join(", ")})`);
   }
   const logger = options.logger ?? createLogger({ level: quietLogLevel(runtime), name: options.name });
+  // On stderr, as a line for the person at the terminal: stdout is the command's output (status --json).
+  if (options.config === undefined) for (const warning of configFileWarnings(runtime.configPath)) console.error(`warning: ${warning}`);
   const alerter = new Alerter(config.alerts.webhookUrl, logger);
   let database: AppDatabase | undefined;
   const openDatabase = () => (database ??= openAndMigrate(runtime.databasePath));

@@ -4,6 +4,7 @@ import { now as clockNow } from "./clock.js";
 import { acquireLease, readLease, releaseLease, renewLease } from "./db/leases.js";
 import type { AppDatabase } from "./db/connection.js";
 import type { Logger } from "./observability/logger.js";
+import { describeHolder, leaseHolderIsGone } from "./process/lease-holder.js";
 
 const KEY = "service";
 const TTL_MS = 30_000;
@@ -16,36 +17,8 @@ export class InstanceLockError extends Error {
   override readonly name = "InstanceLockError";
 }
 
-interface Holder {
-  host: string;
-  pid: number;
-}
-
-function parseOwner(owner: string): Holder | undefined {
-  const match = /^(.*):(\d+):[0-9a-f]+$/.exec(owner);
-  return match?.[1] !== undefined && match[2] !== undefined ? { host: match[1], pid: Number(match[2]) } : undefined;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * Whether a holder's lease can be taken before it expires: a process of this host that no longer runs
- * (a crash, a SIGKILL) holds nothing. Our own pid under another owner is a previous life of this
- * container (pid 1 again after a restart) unless a service of this very process holds it.
- */
 function holderIsGone(owner: string): boolean {
-  const holder = parseOwner(owner);
-  if (!holder || holder.host !== hostname()) return false;
-  if (holder.pid === process.pid) return !liveHere.has(owner);
-  return !processAlive(holder.pid);
+  return leaseHolderIsGone(owner, liveHere);
 }
 
 /**
@@ -75,7 +48,7 @@ export class InstanceLock {
       const holder = readLease(this.database, KEY);
       const seconds = holder ? Math.max(1, Math.ceil((holder.expiresAt - clockNow()) / 1000)) : 0;
       throw new InstanceLockError(
-        `another clockify-sync service (${holder?.owner.replace(/:[0-9a-f]+$/, "").replace(/:(\d+)$/, ", pid $1") ?? "unknown"}) ` +
+        `another clockify-sync service (${holder ? describeHolder(holder.owner) : "unknown"}) ` +
           `is using this database. Run one service per database file: stop the other one, or give this one its own ` +
           `DATABASE_PATH. If the other one crashed on another machine, its lock expires within ${seconds} s. ` +
           "CLI commands (reconcile, status, deadletter) may run beside it.",

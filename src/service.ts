@@ -1,12 +1,11 @@
 import type { Server } from "node:http";
-import { Cron } from "croner";
 import type { Express } from "express";
 import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
 import type { Config } from "./config/schema.js";
 import { openDatabase, type AppDatabase } from "./db/connection.js";
 import { inboxStats } from "./db/inbox.js";
 import { createApp } from "./http/app.js";
-import { createHttpServer, httpLimits, type HttpLimits } from "./http/limits.js";
+import type { HttpLimits } from "./http/limits.js";
 import { Alerter } from "./observability/alerts.js";
 import type { Logger } from "./observability/logger.js";
 import { InstanceLock } from "./instance-lock.js";
@@ -22,6 +21,11 @@ import { WebhookReceiver } from "./webhooks/receiver.js";
 import { TokenBook } from "./webhooks/tokens.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
 import { describeHealth } from "./observability/health.js";
+import { createClientFactory } from "./clockify/client-factory.js";
+import { CheckMonitor } from "./doctor/monitor.js";
+import { createReloader, replaceRuntimes } from "./reload.js";
+import { serveWith } from "./serving.js";
+import type { ReloadOutcome } from "./status/actions.js";
 
 export interface ServiceOptions {
   config: Config;
@@ -46,6 +50,13 @@ export interface ServiceOptions {
    * lock answers 503 in 100 ms instead of freezing the event loop.
    */
   intakeDatabase?: AppDatabase;
+  /**
+   * Reads the config again (SIGHUP, the status page's Reload button); without it a reload is refused.
+   * Throws ConfigError for an invalid file, which leaves the running config in place.
+   */
+  loadConfig?: () => Config;
+  /** The doctor's checks in the background (at start, hourly, after a 401/403); tests switch them off. */
+  checks?: { enabled?: boolean; intervalMs?: number };
 }
 
 export interface Service {
@@ -63,6 +74,12 @@ export interface Service {
   readonly intakeDatabase: AppDatabase;
   /** What the status page reads and does (also: `statusActions.idle()` awaits a run it started). */
   readonly statusActions: StatusActions;
+  /** The doctor's checks as the service runs them; `checks.runNow()` runs them at once. */
+  readonly checks: CheckMonitor;
+  /** The config in effect (a reload replaces it). */
+  config(): Config;
+  /** Reads the config file again and applies it without stopping intake; an invalid file changes nothing. */
+  reload(): ReloadOutcome;
   /** A full run of every pair (or one), with fresh clients so its request count is its own. */
   reconcileNow(trigger: RunTrigger, pairId?: string): Promise<RunSummary[]>;
   /** When the nightly run fires next; undefined when not scheduled (not listening). */
@@ -111,138 +128,142 @@ function createWorker(
   });
 }
 
-/** Wires the service's parts; the caller owns the database and the process. */
-export function createService(options: ServiceOptions): Service {
-  const { config, database, logger } = options;
-  database.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
-  const intake = options.intakeDatabase
-    ? { connection: options.intakeDatabase, owned: false }
-    : openIntakeConnection(database);
-  const metrics = new Metrics();
-  const storage = new StorageHealth(logger, metrics);
-  const instanceLock = new InstanceLock(database, logger);
-  metrics.watchInbox(() => inboxStats(database));
-  const locks = new KeyedMutex();
-  const alerter = new Alerter(config.alerts.webhookUrl, logger);
-  const runtimeDeps: RuntimeDeps = {
+interface SharedParts {
+  metrics: Metrics;
+  locks: KeyedMutex;
+  alerter: Alerter;
+  /** A 401/403 reached the sync: the checks find out which key and say so, instead of a dead letter at 03:00. */
+  onRefusal: () => void;
+}
+
+/** What every pair runtime is built from, for one config (a reload builds them anew). */
+function pairRuntimeDeps(options: ServiceOptions, config: Config, parts: SharedParts): RuntimeDeps {
+  return {
     config,
     apiUrl: options.apiUrl,
-    database,
-    logger,
+    database: options.database,
+    logger: options.logger,
     limiters: new RateLimiterRegistry({ requestsPerSecond: config.clockify.requestsPerSecond }),
-    locks,
-    onRequest: metrics.recordClockifyRequest,
+    locks: parts.locks,
+    onRequest: (event) => {
+      parts.metrics.recordClockifyRequest(event);
+      if (event.status === 401 || event.status === 403) parts.onRefusal();
+    },
     ...(options.backoff ? { backoff: options.backoff } : {}),
-    alerter,
+    alerter: parts.alerter,
   };
+}
+
+function createCheckMonitor(
+  options: ServiceOptions,
+  config: Config,
+  parts: { metrics: Metrics; alerter: Alerter; limiters: RateLimiterRegistry },
+): CheckMonitor {
+  return new CheckMonitor({
+    config,
+    apiUrl: options.apiUrl,
+    database: options.database,
+    logger: options.logger,
+    alerter: parts.alerter,
+    // The checks' own 401s must not ask for more checks: their clients report requests to metrics only.
+    clientFor: createClientFactory({ apiUrl: options.apiUrl, clockify: config.clockify, limiters: parts.limiters, onRequest: parts.metrics.recordClockifyRequest }),
+    ...(options.checks?.intervalMs === undefined ? {} : { intervalMs: options.checks.intervalMs }),
+  });
+}
+
+/** The parts that do not depend on the config's pairs: connections, metrics, locks, alerts. */
+function baseParts(options: ServiceOptions) {
+  const { database, logger } = options;
+  database.sqlite.pragma(`busy_timeout = ${SERVER_BUSY_TIMEOUT_MS}`);
+  const intake = options.intakeDatabase ? { connection: options.intakeDatabase, owned: false } : openIntakeConnection(database);
+  const metrics = new Metrics();
+  metrics.watchInbox(() => inboxStats(database));
+  return {
+    intake,
+    metrics,
+    storage: new StorageHealth(logger, metrics),
+    instanceLock: new InstanceLock(database, logger),
+    locks: new KeyedMutex(),
+    alerter: new Alerter(options.config.alerts.webhookUrl, logger),
+  };
+}
+
+/** Wires the service's parts; the caller owns the database and the process. */
+export function createService(options: ServiceOptions): Service {
+  const { database, logger } = options;
+  let config = options.config;
+  const { intake, metrics, storage, instanceLock, locks, alerter } = baseParts(options);
+  let checks: CheckMonitor | undefined;
+  const runtimeDepsFor = (current: Config) =>
+    pairRuntimeDeps(options, current, { metrics, locks, alerter, onRefusal: () => checks?.onRefusal() });
+  let runtimeDeps = runtimeDepsFor(config);
   const runtimes = createPairRuntimes(runtimeDeps);
   const worker = createWorker(options, { runtimes, metrics, storage, alerter });
   const tokens = new TokenBook(config.pairs, database);
   const receiver = new WebhookReceiver({
-    database: intake.connection,
-    tokens,
-    pairs: config.pairs,
-    logger,
-    metrics,
-    storage,
+    ...{ database: intake.connection, tokens, pairs: config.pairs, logger, metrics, storage },
     onStored: () => worker.notify(),
     rejectionSummaryMs: options.http?.summaryIntervalMs,
   });
-  let schedule: Cron | undefined;
-  const statusActions = createStatusActions({
-    database,
-    config,
-    logger,
-    reconcileNow: () => reconcileNow("admin"),
-    nextScheduledRun: () => schedule?.nextRun() ?? undefined,
-    onRequeued: () => worker.notify(),
-  });
-  const app = createApp({
-    logger,
-    metrics,
-    receiver,
-    health: () => describeHealth({ database, storage, workerRunning: worker.running }),
-    admin: { actions: statusActions, adminToken: options.adminToken },
-    view: { viewToken: options.statusViewToken, public: options.statusPublic },
-    limits: options.http,
-  });
-
+  const monitor = createCheckMonitor(options, config, { metrics, alerter, limiters: runtimeDeps.limiters });
+  if (options.checks?.enabled !== false) checks = monitor;
   const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
     const fresh = createPairRuntimes(runtimeDeps);
     const chosen = [...fresh.values()].filter((runtime) => pairId === undefined || runtime.pair.id === pairId);
     return reconcileAll(chosen, { trigger, windowDays: config.reconcile.windowDays, alerter });
   };
-
-  const serving = serveWith({ options, app, worker, receiver, instanceLock, intake, reconcileNow, onSchedule: (cron) => (schedule = cron) });
-  return {
+  const reload = createReloader({
+    loadConfig: options.loadConfig,
+    logger,
+    current: () => config,
+    apply: (next, before) => {
+      config = next;
+      runtimeDeps = runtimeDepsFor(next);
+      replaceRuntimes(runtimes, createPairRuntimes(runtimeDeps));
+      tokens.usePairs(next.pairs);
+      receiver.usePairs(next.pairs);
+      alerter.useUrl(next.alerts.webhookUrl);
+      checks?.useConfig(next);
+      if (before.reconcile.cron !== next.reconcile.cron || before.reconcile.timezone !== next.reconcile.timezone) serving.reschedule();
+      worker.notify();
+    },
+  });
+  const statusActions = createStatusActions({
+    database,
+    config: () => config,
+    logger,
+    reconcileNow: () => reconcileNow("admin"),
+    nextScheduledRun: () => serving.nextRun(),
+    onRequeued: () => worker.notify(),
+    reload,
+  });
+  const app = createApp({
+    ...{ logger, metrics, receiver, limits: options.http },
+    health: () => describeHealth({ database, storage, workerRunning: worker.running, problems: checks?.problems() ?? [] }),
+    admin: { actions: statusActions, adminToken: options.adminToken },
+    view: { viewToken: options.statusViewToken, public: options.statusPublic },
+  });
+  const serving = serveWith({
+    options,
+    config: () => config,
     app,
     worker,
     receiver,
-    runtimes,
-    tokens,
-    metrics,
-    locks,
-    alerter,
-    storage,
+    instanceLock,
+    intake,
+    checks: () => checks,
+    reconcileNow,
+  });
+  return {
+    ...{ app, worker, receiver, runtimes, tokens, metrics, locks, alerter, storage },
     intakeDatabase: intake.connection,
     statusActions,
+    checks: monitor,
+    config: () => config,
+    reload,
     reconcileNow,
-    nextScheduledRun: () => schedule?.nextRun() ?? undefined,
+    nextScheduledRun: () => serving.nextRun(),
     listen: (port, host) => serving.listen(port, host),
     stop: () => serving.stop(),
-  };
-}
-
-interface ServingParts {
-  options: ServiceOptions;
-  app: Express;
-  worker: Worker;
-  receiver: WebhookReceiver;
-  instanceLock: InstanceLock;
-  intake: { connection: AppDatabase; owned: boolean };
-  reconcileNow: (trigger: RunTrigger) => Promise<RunSummary[]>;
-  onSchedule: (schedule: Cron) => void;
-}
-
-/** Starting and stopping: the lock, the worker, the nightly run and the HTTP server, in that order and back. */
-function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop"> {
-  const { options, app, worker, receiver, instanceLock, intake, reconcileNow } = parts;
-  const { config, logger } = options;
-  let server: Server | undefined;
-  let schedule: Cron | undefined;
-  return {
-    async listen(port, host) {
-      instanceLock.take();
-      worker.start();
-      // protect: a run still going when the next one is due is not started twice.
-      schedule = new Cron(config.reconcile.cron, { timezone: config.reconcile.timezone, protect: true }, async () => {
-        try {
-          await reconcileNow("schedule");
-        } catch (error) {
-          logger.error({ err: error }, "scheduled reconciliation failed");
-        }
-      });
-      parts.onSchedule(schedule);
-      logger.info({ cron: config.reconcile.cron, timezone: config.reconcile.timezone, next: schedule.nextRun() }, "nightly reconciliation scheduled");
-      server = await new Promise<Server>((resolve, reject) => {
-        const s = createHttpServer(app, httpLimits(options.http)).listen(port, host, () => resolve(s));
-        s.once("error", reject);
-      });
-      return server;
-    },
-    async stop() {
-      schedule?.stop();
-      receiver.stopAccepting();
-      const closed = server
-        ? new Promise<void>((resolve) => server?.close(() => resolve()))
-        : Promise.resolve();
-      server?.closeIdleConnections();
-      await worker.stop();
-      // Connections kept alive by a client would hold close() forever; requests in progress have ended.
-      server?.closeAllConnections();
-      await closed;
-      instanceLock.release();
-      if (intake.owned) intake.connection.close();
-    },
   };
 }

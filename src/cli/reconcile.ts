@@ -6,7 +6,7 @@ import { terminalProgress } from "../observability/progress.js";
 import type { EntryAction } from "../sync/entries/plan-entry.js";
 import { reconcileAll } from "../sync/reconcile/all.js";
 import { formatSummary, type RunSummary } from "../sync/reconcile/summary.js";
-import { runCli } from "./run.js";
+import { runCommand } from "./run.js";
 
 const flagsSchema = z.object({
   pair: z.string().optional(),
@@ -16,7 +16,7 @@ const flagsSchema = z.object({
   yes: z.boolean().optional(),
 });
 
-/** `npm run reconcile -- [--pair ID] [--since ISO] [--until ISO] [--dry-run] [--yes]` */
+/** `clockify-sync reconcile [--pair ID] [--since ISO] [--until ISO] [--dry-run] [--yes]` */
 export function reconcileCommand(): Command {
   return new Command("reconcile")
     .description("run the full sync now: projects destination → source, entries source → destination")
@@ -25,33 +25,35 @@ export function reconcileCommand(): Command {
     .option("--until <iso>", "window end (default: now)")
     .option("--dry-run", "print the plan and change nothing")
     .option("--yes", "allow a run that deletes more than the mass-delete guard permits")
-    .action(async (raw: unknown) => {
-      const parsed = flagsSchema.safeParse(raw);
-      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
-      const flags = parsed.data;
-      const since = flags.since ? new Date(flags.since) : undefined;
-      const until = flags.until ? new Date(flags.until) : undefined;
-      if (since && until && since >= until) throw new UsageError("--since must be before --until");
-      await withCommandSession({ name: "reconcile", pair: flags.pair }, async (session) => {
-        const { config } = session;
-        const summaries = await reconcileAll([...session.pairRuntimes().values()], {
-          trigger: "cli",
-          windowDays: config.reconcile.windowDays,
-          ...(since ? { since } : {}),
-          ...(until ? { until } : {}),
-          dryRun: flags.dryRun ?? false,
-          yes: flags.yes ?? false,
-          progress: terminalProgress(),
-          alerter: session.alerter,
-        });
-        for (const s of summaries) {
-          console.log(formatSummary(s));
-          if (s.dryRun) printPlan(s);
-        }
-        // Anything short of success must be visible to cron and CI.
-        process.exitCode = summaries.every((s) => s.outcome === "succeeded") ? 0 : 1;
-      });
+    .action((raw: unknown) => runCommand(() => reconcile(raw)));
+}
+
+async function reconcile(raw: unknown): Promise<void> {
+  const parsed = flagsSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join("; "));
+  const flags = parsed.data;
+  const since = flags.since ? new Date(flags.since) : undefined;
+  const until = flags.until ? new Date(flags.until) : undefined;
+  if (since && until && since >= until) throw new UsageError("--since must be before --until");
+  await withCommandSession({ name: "reconcile", pair: flags.pair }, async (session) => {
+    const { config } = session;
+    const summaries = await reconcileAll([...session.pairRuntimes().values()], {
+      trigger: "cli",
+      windowDays: config.reconcile.windowDays,
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+      dryRun: flags.dryRun ?? false,
+      yes: flags.yes ?? false,
+      progress: terminalProgress(),
+      alerter: session.alerter,
     });
+    for (const s of summaries) {
+      console.log(formatSummary(s));
+      if (s.dryRun) printPlan(s);
+    }
+    // Anything short of success must be visible to cron and CI.
+    process.exitCode = summaries.every((s) => s.outcome === "succeeded") ? 0 : 1;
+  });
 }
 
 const SHOWN = 5;
@@ -87,11 +89,4 @@ function printPlan(s: RunSummary): void {
     for (const a of actions.slice(0, SHOWN)) console.log(`    ${describeAction(a)}`);
     if (actions.length > SHOWN) console.log(`    … and ${actions.length - SHOWN} more`);
   }
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(async () => {
-    await reconcileCommand().parseAsync(process.argv);
-    return Number(process.exitCode ?? 0);
-  });
 }

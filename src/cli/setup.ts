@@ -7,13 +7,13 @@ import { SetupCancelled } from "../setup/contract.js";
 import { runSetup } from "../setup/flow.js";
 import { inquirerPrompts, isPromptExit } from "../setup/prompts.js";
 import { UsageError } from "../config/errors.js";
-import { runCli } from "./run.js";
+import { runCommand } from "./run.js";
 
 /** The config's default rate: setup runs before there is a config to read it from. */
 const SETUP_REQUESTS_PER_SECOND = 10;
 
 /**
- * `npm run setup -- [flags]`: asks what to mirror, writes the pair into the config file, then offers to
+ * `clockify-sync setup [flags]`: asks what to mirror, writes the pair into the config file, then offers to
  * register webhooks and to run the first reconciliation. Every question has a flag; without a terminal
  * on stdin, a missing answer is an error naming its flag (exit 2).
  */
@@ -38,50 +38,50 @@ export function setupCommand(): Command {
         "Without a terminal on stdin, give SRC_CLOCKIFY_API_KEY, --source-workspace, --client,\n" +
         "--destination-workspace, --webhook-url or --no-webhooks, and --yes.",
     )
-    .action(async (raw: Record<string, unknown>) => {
-      // `--no-webhooks` alone makes commander default `webhooks` to true; only an explicit flag counts.
-      const webhooks = command.getOptionValueSource("webhooks") === "cli" ? false : undefined;
-      const parsed = setupFlagsSchema.safeParse({ ...raw, webhooks });
-      if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
-      const env = process.env;
-      const runtime = readRuntimeEnv(env);
-      const result = await runSetup({
-        env,
-        flags: parsed.data,
-        prompts: inquirerPrompts(),
-        // Setup talks to a person: fail fast instead of retrying for a minute.
-        clientFactory: createClientFactory({
-          apiUrl: runtime.apiUrl,
-          clockify: { timeoutMs: 15_000, maxRetries: 2 },
-          limiters: new RateLimiterRegistry({ requestsPerSecond: SETUP_REQUESTS_PER_SECOND }),
-        }),
-        output: {
-          line: (text = "") => console.log(text),
-          warn: (text) => console.error(`warning: ${text}`),
-        },
-        configPath: runtime.configPath,
-        interactive: process.stdin.isTTY === true,
-      });
-      process.exitCode = result.exitCode;
-    });
+    .action((raw: Record<string, unknown>) => runCommand(() => setupOrExplain(command, raw)));
   return command;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(async () => {
-    try {
-      await setupCommand().parseAsync(process.argv);
-      return Number(process.exitCode ?? 0);
-    } catch (error) {
-      if (error instanceof SetupCancelled) {
-        console.error(error.message);
-        return 1;
-      }
-      if (isPromptExit(error)) {
-        console.error("setup interrupted (the config file is only written after its confirmation)");
-        return 130;
-      }
-      throw error;
+/** A cancelled setup or an interrupted prompt is not a failure to report with "error:". */
+async function setupOrExplain(command: Command, raw: Record<string, unknown>): Promise<number | void> {
+  try {
+    await setup(command, raw);
+  } catch (error) {
+    if (error instanceof SetupCancelled) {
+      console.error(error.message);
+      return 1;
     }
+    if (isPromptExit(error)) {
+      console.error("setup interrupted (the config file is only written after its confirmation)");
+      return 130;
+    }
+    throw error;
+  }
+}
+
+async function setup(command: Command, raw: Record<string, unknown>): Promise<void> {
+  // `--no-webhooks` alone makes commander default `webhooks` to true; only an explicit flag counts.
+  const webhooks = command.getOptionValueSource("webhooks") === "cli" ? false : undefined;
+  const parsed = setupFlagsSchema.safeParse({ ...raw, webhooks });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((issue) => issue.message).join("; "));
+  const env = process.env;
+  const runtime = readRuntimeEnv(env);
+  const result = await runSetup({
+    env,
+    flags: parsed.data,
+    prompts: inquirerPrompts(),
+    // Setup talks to a person: fail fast instead of retrying for a minute.
+    clientFactory: createClientFactory({
+      apiUrl: runtime.apiUrl,
+      clockify: { timeoutMs: 15_000, maxRetries: 2 },
+      limiters: new RateLimiterRegistry({ requestsPerSecond: SETUP_REQUESTS_PER_SECOND }),
+    }),
+    output: {
+      line: (text = "") => console.log(text),
+      warn: (text) => console.error(`warning: ${text}`),
+    },
+    configPath: runtime.configPath,
+    interactive: process.stdin.isTTY === true,
   });
+  process.exitCode = result.exitCode;
 }

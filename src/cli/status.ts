@@ -1,11 +1,11 @@
 import { Command } from "commander";
 import { withCommandSession } from "../command-session.js";
-import { allWarnings, collectStatus, type PairStatus, type StatusReport } from "../status/collect.js";
+import { allWarnings, collectStatus, problemText, type PairStatus, type StatusReport } from "../status/collect.js";
 import { formatDuration, formatInstant, formatRelative } from "../status/format.js";
-import { runCli } from "./run.js";
+import { runCommand } from "./run.js";
 
 /**
- * `npm run status -- [--pair ID] [--json]`: the status page's facts, read from the database and config
+ * `clockify-sync status [--pair ID] [--json]`: the status page's facts, read from the database and config
  * (the server need not run). Exit code 0 when all is well, 1 when there is any warning (a silent
  * webhook, dead letters, a failed last reconciliation), so cron or a monitor can call it; 2 for bad
  * usage or config.
@@ -15,15 +15,17 @@ export function statusCommand(): Command {
     .description("show per pair: mappings, inbox, last reconciliation, last webhooks, warnings")
     .option("--pair <id>", "only this pair")
     .option("--json", "machine-readable output (times as ISO strings), with recent activity and dead letters")
-    .action(async (options: { pair?: string; json?: boolean }) => {
-      let report = await withCommandSession({ name: "status", pair: options.pair }, (session) =>
-        collectStatus(session.database(), session.selected, Date.now()),
-      );
-      if (options.pair !== undefined) report = onlyPair(report, options.pair);
-      const warnings = allWarnings(report);
-      console.log(options.json ? JSON.stringify(report, isoTimes, 2) : formatReport(report, warnings));
-      process.exitCode = warnings.length > 0 ? 1 : 0;
-    });
+    .action((options: { pair?: string; json?: boolean }) => runCommand(() => status(options)));
+}
+
+async function status(options: { pair?: string; json?: boolean }): Promise<void> {
+  let report = await withCommandSession({ name: "status", pair: options.pair }, (session) =>
+    collectStatus(session.database(), session.selected, Date.now()),
+  );
+  if (options.pair !== undefined) report = onlyPair(report, options.pair);
+  const warnings = allWarnings(report);
+  console.log(options.json ? JSON.stringify(report, isoTimes, 2) : formatReport(report, warnings));
+  process.exitCode = warnings.length > 0 ? 1 : 0;
 }
 
 function onlyPair(report: StatusReport, pairId: string): StatusReport {
@@ -82,18 +84,17 @@ function formatPair(p: PairStatus, now: number): string[] {
 
 export function formatReport(report: StatusReport, warnings: string[] = allWarnings(report)): string {
   const now = report.generatedAt;
-  const blocks = [`clockify-sync status at ${formatInstant(now)}`, ...report.pairs.map((p) => formatPair(p, now).join("\n"))];
+  const blocks = [`clockify-sync status at ${formatInstant(now)}`];
+  // The checks' problems come before the pairs: they are what a person must fix first.
+  if (report.problems.length > 0) {
+    const lines = report.problems.map((p) => `  ! ${problemText(p)} (since ${formatRelative(p.failingSince, now)})`);
+    blocks.push([`problems found by the checks (details: clockify-sync doctor)`, ...lines].join("\n"));
+  }
+  blocks.push(...report.pairs.map((p) => formatPair(p, now).join("\n")));
   blocks.push(
     warnings.length === 0
       ? "no warnings"
       : `${warnings.length} warning(s); recent activity and dead letters: npm run status -- --json, or the status page`,
   );
   return blocks.join("\n\n");
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(async () => {
-    await statusCommand().parseAsync(process.argv);
-    return Number(process.exitCode ?? 0);
-  });
 }

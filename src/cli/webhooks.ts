@@ -8,7 +8,7 @@ import { registerWebhooks } from "../webhooks/registration/register.js";
 import { removeWebhooks, type RemovalReport } from "../webhooks/registration/remove.js";
 import type { RegistrationReport } from "../webhooks/registration/report.js";
 import { checkWebhookUrl } from "../webhooks/registration/url.js";
-import { runCli } from "./run.js";
+import { runCommand } from "./run.js";
 
 const URL_REQUIRED = "--url is required: the service's public URL ending in /webhooks/clockify";
 const urlFlag = z
@@ -42,7 +42,7 @@ function withRegistrations<T>(pair: string | undefined, body: (options: Registra
 }
 
 /**
- * `npm run webhooks -- register --url https://host/webhooks/clockify [--pair ID] | list [--pair ID] |
+ * `clockify-sync webhooks register --url https://host/webhooks/clockify [--pair ID] | list [--pair ID] |
  * remove [--pair ID] [--url URL]`. Prints per workspace what was registered, found, left out and why;
  * never a token (only their hashes are stored, and the report carries none).
  */
@@ -54,42 +54,48 @@ export function webhooksCommand(): Command {
     .option("--url <url>", "the service's public URL, ending in /webhooks/clockify")
     .option("--pair <id>", "only this pair's workspaces")
     .option("--json", "machine-readable output")
-    .action(async (raw: unknown) => {
-      const flags = parseFlags(registerFlags, raw);
-      const url = flags.url;
-      const checked = checkWebhookUrl(url);
-      if (!("error" in checked) && checked.warning !== null) console.error(`warning: ${checked.warning}`);
-      const report = await withRegistrations(flags.pair, (s) => registerWebhooks({ ...s, url }));
-      if (flags.json) console.log(JSON.stringify(report, null, 2));
-      else printRegistration(report);
-      process.exitCode = report.ok ? 0 : 1;
-    });
+    .action((raw: unknown) => runCommand(() => register(raw)));
   program
     .command("list")
     .description("this service's webhooks per workspace, checked against Clockify")
     .option("--pair <id>", "only this pair's workspaces")
     .option("--json", "machine-readable output")
-    .action(async (raw: unknown) => {
-      const flags = parseFlags(listFlags, raw);
-      const listing = await withRegistrations(flags.pair, (s) => listRegistrations(s));
-      if (flags.json) console.log(JSON.stringify(listing, null, 2));
-      else printListing(listing);
-      process.exitCode = listing.workspaces.every((w) => w.error === null) ? 0 : 1;
-    });
+    .action((raw: unknown) => runCommand(() => list(raw)));
   program
     .command("remove")
     .description("delete the webhooks this service registered (in Clockify and in its table)")
     .option("--pair <id>", "only this pair's workspaces, and only webhooks no other pair needs")
     .option("--url <url>", "only webhooks registered for this URL (e.g. the old one after a move)")
     .option("--json", "machine-readable output")
-    .action(async (raw: unknown) => {
-      const flags = parseFlags(removeFlags, raw);
-      const report = await withRegistrations(flags.pair, (s) => removeWebhooks({ ...s, ...(flags.url === undefined ? {} : { url: flags.url }) }));
-      if (flags.json) console.log(JSON.stringify(report, null, 2));
-      else printRemoval(report);
-      process.exitCode = report.ok ? 0 : 1;
-    });
+    .action((raw: unknown) => runCommand(() => remove(raw)));
   return program;
+}
+
+async function register(raw: unknown): Promise<void> {
+  const flags = parseFlags(registerFlags, raw);
+  const url = flags.url;
+  const checked = checkWebhookUrl(url);
+  if (!("error" in checked) && checked.warning !== null) console.error(`warning: ${checked.warning}`);
+  const report = await withRegistrations(flags.pair, (s) => registerWebhooks({ ...s, url }));
+  if (flags.json) console.log(JSON.stringify(report, null, 2));
+  else printRegistration(report);
+  process.exitCode = report.ok ? 0 : 1;
+}
+
+async function list(raw: unknown): Promise<void> {
+  const flags = parseFlags(listFlags, raw);
+  const listing = await withRegistrations(flags.pair, (s) => listRegistrations(s));
+  if (flags.json) console.log(JSON.stringify(listing, null, 2));
+  else printListing(listing);
+  process.exitCode = listing.workspaces.every((w) => w.error === null) ? 0 : 1;
+}
+
+async function remove(raw: unknown): Promise<void> {
+  const flags = parseFlags(removeFlags, raw);
+  const report = await withRegistrations(flags.pair, (s) => removeWebhooks({ ...s, ...(flags.url === undefined ? {} : { url: flags.url }) }));
+  if (flags.json) console.log(JSON.stringify(report, null, 2));
+  else printRemoval(report);
+  process.exitCode = report.ok ? 0 : 1;
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -184,11 +190,4 @@ function printRemoval(report: RemovalReport): void {
   const kept = report.workspaces.reduce((n, w) => n + w.kept.length, 0);
   const failed = report.workspaces.reduce((n, w) => n + w.failed.length, 0);
   console.log(`${removed} removed, ${kept} kept, ${failed} failed`);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  runCli(async () => {
-    await webhooksCommand().parseAsync(process.argv);
-    return Number(process.exitCode ?? 0);
-  });
 }

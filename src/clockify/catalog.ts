@@ -34,6 +34,16 @@ export function listClients(http: Transport, workspaceId: string, filter: { name
   );
 }
 
+export function getClient(http: Transport, workspaceId: string, clientId: string): Promise<Client> {
+  return http.call({
+    method: "GET",
+    // The spec names the parameter `id`; `clientId` here lets a refusal name source.clientId.
+    route: "/workspaces/{workspaceId}/clients/{clientId}",
+    params: { workspaceId, clientId },
+    schema: clientSchema,
+  });
+}
+
 export function listProjects(http: Transport, workspaceId: string, filter: ProjectFilter): Promise<Project[]> {
   return collect(
     listPages(http, {

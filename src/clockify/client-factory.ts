@@ -1,5 +1,6 @@
 import type { BackoffOptions } from "./backoff.js";
 import { ClockifyClient } from "./client.js";
+import type { FailureSite } from "./explain.js";
 import type { RateLimiterRegistry } from "./rate-limiter.js";
 import type { RequestEvent } from "./transport.js";
 
@@ -15,10 +16,13 @@ export interface ClientFactoryOptions {
   backoff?: Partial<Pick<BackoffOptions, "baseDelayMs" | "maxDelayMs">>;
 }
 
-/** Makes a client per API key with the config's timeout and retry settings and the key's shared limiter. */
-export function createClientFactory(options: ClientFactoryOptions): (apiKey: string) => ClockifyClient {
+/**
+ * Makes a client per API key with the config's timeout and retry settings and the key's shared limiter.
+ * A pair's clients pass their `site`, so every failure they throw names the pair, side and config field.
+ */
+export function createClientFactory(options: ClientFactoryOptions): (apiKey: string, site?: FailureSite) => ClockifyClient {
   const { apiUrl, clockify, limiters, onRequest, backoff } = options;
-  return (apiKey) =>
+  return (apiKey, site) =>
     new ClockifyClient({
       baseUrl: apiUrl,
       apiKey,
@@ -26,5 +30,6 @@ export function createClientFactory(options: ClientFactoryOptions): (apiKey: str
       timeoutMs: clockify.timeoutMs,
       backoff: { maxRetries: clockify.maxRetries, ...backoff },
       ...(onRequest ? { onRequest } : {}),
+      ...(site ? { site } : {}),
     });
 }

@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import * as account from "./account.js";
 import { defaultBackoff, type BackoffOptions } from "./backoff.js";
 import * as catalog from "./catalog.js";
+import type { FailureSite } from "./explain.js";
 import type { ProjectFilter } from "./catalog.js";
 import { RateLimiter } from "./rate-limiter.js";
 import type {
@@ -23,6 +24,8 @@ import * as entries from "./time-entries.js";
 import type { TimeEntryFilter } from "./time-entries.js";
 import { Transport, type RequestEvent } from "./transport.js";
 import * as webhooks from "./webhooks.js";
+import * as rules from "./workspace-rules.js";
+import type { CustomField, WorkspaceDetail } from "./workspace-rules.js";
 
 const DEFAULT_API_URL = "https://api.clockify.me/api/v1";
 
@@ -38,6 +41,8 @@ export interface ClockifyClientOptions {
   dispatcher?: Dispatcher;
   onRequest?: (event: RequestEvent) => void;
   random?: () => number;
+  /** The pair and side this client serves: its errors then say so, and what to do (see explain.ts). */
+  site?: FailureSite;
 }
 
 /**
@@ -59,6 +64,7 @@ export class ClockifyClient {
       backoff: { ...defaultBackoff, ...options.backoff },
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       ...(options.random ? { random: options.random } : {}),
+      ...(options.site ? { site: options.site } : {}),
       onRequest: (event) => {
         this.requests++;
         onRequest?.(event);
@@ -77,6 +83,20 @@ export class ClockifyClient {
     return account.getCurrentUser(this.http);
   }
 
+  /** One workspace with its members, features and the settings that refuse entries. */
+  getWorkspace(workspaceId: string): Promise<WorkspaceDetail> {
+    return rules.getWorkspace(this.http, workspaceId);
+  }
+
+  listCustomFields(workspaceId: string): Promise<CustomField[]> {
+    return rules.listCustomFields(this.http, workspaceId);
+  }
+
+  /** Workspaces where this key may act for others (owner or admin). */
+  managedWorkspaceIds(): Promise<Set<string>> {
+    return rules.managedWorkspaceIds(this.http);
+  }
+
   listWorkspaces(): Promise<Workspace[]> {
     return account.listWorkspaces(this.http);
   }
@@ -89,6 +109,11 @@ export class ClockifyClient {
 
   listClients(workspaceId: string, filter: { name?: string; archived?: boolean } = {}): Promise<Client[]> {
     return catalog.listClients(this.http, workspaceId, filter);
+  }
+
+  /** Fails with 400 code 501 when the client is not in the workspace (API-NOTES §10). */
+  getClient(workspaceId: string, clientId: string): Promise<Client> {
+    return catalog.getClient(this.http, workspaceId, clientId);
   }
 
   listProjects(workspaceId: string, filter: ProjectFilter = {}): Promise<Project[]> {

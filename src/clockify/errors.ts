@@ -1,3 +1,5 @@
+import { describeFailure, type FailureSite } from "./explain.js";
+
 /** Why a call failed, in the terms the sync decides on (retry, dead-letter, treat as gone). */
 export type ClockifyErrorKind =
   | "not_found"
@@ -11,10 +13,18 @@ export type ClockifyErrorKind =
 
 /**
  * A failed Clockify call. The message carries method, route template and Clockify's own message, never
- * the API key or a concrete URL with query values, so it is safe to log.
+ * the API key or a concrete URL with query values, so it is safe to log. A pair's clients locate their
+ * errors (see locate): the message then says which pair, side and config field, and what to do.
  */
 export class ClockifyError extends Error {
   override readonly name = "ClockifyError";
+  /** The ids the call named: its path parameters and the `…Id` fields of its body (no key, no query). */
+  readonly ids: Readonly<Record<string, string>>;
+  /** Clockify's answer alone, as the message reads before the error is located. */
+  readonly answer: string;
+  /** Whose call this was; set once by the pair's client. Ids only, never a key. */
+  site: FailureSite | undefined;
+
   constructor(
     readonly kind: ClockifyErrorKind,
     readonly method: string,
@@ -24,14 +34,23 @@ export class ClockifyError extends Error {
     /** Clockify's `code` from the error body, when it sent one. */
     readonly code: number | undefined,
     readonly detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; ids?: Record<string, string> },
   ) {
-    super(
+    const answer =
       `Clockify ${method} ${route} failed: ${status === 0 ? "no response" : `HTTP ${status}`}` +
-        `${code === undefined ? "" : ` code ${code}`}: ${detail}`,
-      options,
-    );
+      `${code === undefined ? "" : ` code ${code}`}: ${detail}`;
+    super(answer, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.answer = answer;
+    this.ids = { ...options?.ids };
     this.mayHaveExecuted = status === 0 || status >= 500;
+  }
+
+  /** Names the pair and side the call was made for; from then on the message is the explanation. */
+  locate(site: FailureSite): this {
+    if (this.site) return this;
+    this.site = site;
+    this.message = describeFailure(this, site);
+    return this;
   }
 
   /**

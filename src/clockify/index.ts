@@ -5,6 +5,8 @@ export { clockifyTime } from "./time-entries.js";
 export type { TimeEntryFilter } from "./time-entries.js";
 export { ClockifyError, isNotFoundAnswer } from "./errors.js";
 export type { ClockifyErrorKind } from "./errors.js";
+export { describeFailure, explainFailure, pairIdsOf, siteOf } from "./explain.js";
+export type { Explanation, FailureFacts, FailureSite, PairIds, Side } from "./explain.js";
 export { collect, MAX_PAGE_SIZE, paginate } from "./pagination.js";
 export { RateLimiter, RateLimiterRegistry } from "./rate-limiter.js";
 export type { RequestEvent } from "./transport.js";

@@ -2,6 +2,7 @@ import { Agent, request, type Dispatcher } from "undici";
 import type { z } from "zod";
 import { backoffDelay, parseRetryAfter, type BackoffOptions } from "./backoff.js";
 import { ClockifyError, classifyStatus } from "./errors.js";
+import type { FailureSite } from "./explain.js";
 import type { Page } from "./pagination.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { JsonArraySplitter } from "./json-array-stream.js";
@@ -28,6 +29,8 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
   onRequest?: (event: RequestEvent) => void;
   random?: () => number;
+  /** The pair and side this key serves: every error thrown is located there (ClockifyError.locate). */
+  site?: FailureSite;
 }
 
 export interface Call<T> {
@@ -136,7 +139,7 @@ export class Transport {
         const retryAfter = res.headers["retry-after"];
         retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
       } catch (cause) {
-        if (cause instanceof ClockifyError) throw cause;
+        if (cause instanceof ClockifyError) throw this.located(cause);
         this.options.onRequest?.({
           method: call.method,
           route: call.route,
@@ -146,6 +149,7 @@ export class Transport {
         });
         error = new ClockifyError("network", call.method, call.route, 0, undefined, describeNetworkError(cause), {
           cause,
+          ids: idsOf(call),
         });
       }
       uncertain ||= error.mayHaveExecuted;
@@ -155,7 +159,7 @@ export class Transport {
       const repeatable = IDEMPOTENT.has(call.method) || !error.mayHaveExecuted;
       if (!error.transient || attempt >= maxRetries || !repeatable) {
         error.mayHaveExecuted = uncertain;
-        throw error;
+        throw this.located(error);
       }
       const delay = Math.max(
         retryAfterMs ?? 0,
@@ -163,6 +167,10 @@ export class Transport {
       );
       await sleep(delay);
     }
+  }
+
+  private located(error: ClockifyError): ClockifyError {
+    return this.options.site ? error.locate(this.options.site) : error;
   }
 
   private url(call: Route): string {
@@ -196,7 +204,7 @@ export class Transport {
   }
 
   private badResponse(call: Route, status: number, message: string): ClockifyError {
-    return new ClockifyError("bad_response", call.method, call.route, status, undefined, message);
+    return new ClockifyError("bad_response", call.method, call.route, status, undefined, message, { ids: idsOf(call) });
   }
 
   private httpError(call: Route, status: number, text: string): ClockifyError {
@@ -211,8 +219,24 @@ export class Transport {
     } catch {
       // not JSON: keep the start of the raw text
     }
-    return new ClockifyError(classifyStatus(status), call.method, call.route, status, code, message);
+    return new ClockifyError(classifyStatus(status), call.method, call.route, status, code, message, { ids: idsOf(call) });
   }
+}
+
+/**
+ * The ids a call names, for saying which configured id a refusal was about: the path parameters, the
+ * body's top-level `…Id` strings (a project's `clientId`) and a single `clients` filter.
+ */
+function idsOf(call: Route): Record<string, string> {
+  const ids: Record<string, string> = { ...call.params };
+  if (typeof call.body === "object" && call.body !== null) {
+    for (const [key, value] of Object.entries(call.body)) {
+      if (key.endsWith("Id") && typeof value === "string" && value !== "" && !(key in ids)) ids[key] = value;
+    }
+  }
+  const clients = call.query?.clients;
+  if (Array.isArray(clients) && clients.length === 1 && clients[0] !== undefined) ids.clientId ??= clients[0];
+  return ids;
 }
 
 function describeNetworkError(cause: unknown): string {

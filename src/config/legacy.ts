@@ -1,39 +1,21 @@
 import { describeValue } from "./describe-value.js";
 import { describeJsonSyntaxError } from "./json-syntax.js";
+import { LEGACY_FIELD_OF, LEGACY_KEYS, OPTIONAL_MODERN_KEYS, pairShape } from "./legacy-shape.js";
 import type { Path, Problem } from "./problem.js";
+import { unknownKeyProblem } from "./suggest.js";
 
 /**
  * The original Python tool kept each pair as a flat secret; such pairs are still accepted and are
- * rewritten to the modern shape before validation.
+ * rewritten to the modern shape before validation. Which pairs count as legacy: legacy-shape.ts.
  */
-const LEGACY_KEYS: ReadonlySet<string> = new Set([
-  "time_entry_source_workspace_id",
-  "time_entry_source_client_id",
-  "time_entry_destination_workspace_id",
-  "user_id",
-  "token",
-  "project_options",
-  "dest_token",
-  "dest_user_id",
-]);
-const MODERN_ONLY_KEYS: ReadonlySet<string> = new Set([
-  "source",
-  "destination",
-  "projectOptions",
-  "createMissingDestinationProjects",
-  "webhookSecrets",
-]);
 
 /** Where each modern field of a rewritten pair came from, to report problems by the key the user wrote. */
-const LEGACY_NAME_OF: Readonly<Record<string, string>> = {
-  "source.apiKey": "token",
-  "source.workspaceId": "time_entry_source_workspace_id",
-  "source.userId": "user_id",
-  "source.clientId": "time_entry_source_client_id",
-  "destination.apiKey": "dest_token",
-  "destination.workspaceId": "time_entry_destination_workspace_id",
-  "destination.userId": "dest_user_id",
-};
+const LEGACY_NAME_OF: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(LEGACY_FIELD_OF).map(([legacy, field]) => [field, legacy]),
+);
+
+/** What an unknown key in a legacy pair is compared with for a "did you mean". */
+const LEGACY_PAIR_KEYS: readonly string[] = [...LEGACY_KEYS, ...OPTIONAL_MODERN_KEYS];
 
 type JsonObject = Record<string, unknown>;
 
@@ -47,49 +29,48 @@ export interface LegacyConversion {
   isInUnconvertedPair(path: Path): boolean;
 }
 
-function isLegacyPair(pair: JsonObject): boolean {
-  return Object.keys(pair).some((key) => LEGACY_KEYS.has(key));
-}
-
 export function convertLegacyPairs(tree: unknown): LegacyConversion {
   const problems: Problem[] = [];
-  const converted = new Set<number>();
+  /** Converted pairs by index; true when its projectOptions were written in the modern shape. */
+  const converted = new Map<number, boolean>();
   const unconverted = new Set<number>();
   const pairs = isObject(tree) && Array.isArray(tree["pairs"]) ? tree["pairs"] : undefined;
   const rewritten = pairs?.map((pair: unknown, index) => {
-    if (!isObject(pair) || !isLegacyPair(pair)) return pair;
+    if (!isObject(pair)) return pair;
     const path = ["pairs", index];
-    const modernKeys = Object.keys(pair).filter((key) => MODERN_ONLY_KEYS.has(key));
-    if (modernKeys.length > 0) {
-      const legacyKeys = Object.keys(pair).filter((key) => LEGACY_KEYS.has(key));
-      problems.push({
-        path,
-        message:
-          `mixes legacy keys (${legacyKeys.join(", ")}) with modern keys (${modernKeys.join(", ")}); ` +
-          "write the pair in one shape",
-      });
+    const shape = pairShape(pair, path);
+    if (shape.kind === "modern") return pair;
+    if (shape.kind === "refused") {
+      problems.push(...shape.problems);
       unconverted.add(index);
       return pair;
     }
-    converted.add(index);
+    converted.set(index, shape.modernOptions);
     return convertPair(pair, path, problems);
   });
 
   return {
     tree: rewritten === undefined || !isObject(tree) ? tree : { ...tree, pairs: rewritten },
     problems,
-    writtenPath: (path) =>
-      isPairPath(path, converted) ? [...path.slice(0, 2), ...legacyPath(path.slice(2))] : path,
+    writtenPath: (path) => {
+      const index = path[1];
+      const modernOptions = path[0] === "pairs" && typeof index === "number" ? converted.get(index) : undefined;
+      return modernOptions === undefined ? path : [...path.slice(0, 2), ...legacyPath(path.slice(2), modernOptions)];
+    },
     isInUnconvertedPair: (path) => isPairPath(path, unconverted),
   };
 }
 
 function convertPair(pair: JsonObject, path: Path, problems: Problem[]): JsonObject {
   for (const key of Object.keys(pair)) {
-    if (key === "id" || LEGACY_KEYS.has(key)) continue;
-    problems.push({ path, message: `unknown key ${JSON.stringify(key)}` });
+    if (LEGACY_PAIR_KEYS.includes(key)) continue;
+    problems.push(unknownKeyProblem(path, key, LEGACY_PAIR_KEYS));
   }
-  const projectOptions = parseProjectOptions(pair["project_options"], [...path, "project_options"], problems);
+  const projectOptions =
+    pair["projectOptions"] !== undefined
+      ? pair["projectOptions"]
+      : parseProjectOptions(pair["project_options"], [...path, "project_options"], problems);
+  const { webhookSecrets, createMissingDestinationProjects } = pair;
   return {
     id: pair["id"],
     source: {
@@ -104,6 +85,8 @@ function convertPair(pair: JsonObject, path: Path, problems: Problem[]): JsonObj
       userId: unlessEmpty(pair["dest_user_id"]),
     },
     ...(projectOptions === undefined ? {} : { projectOptions }),
+    ...(webhookSecrets === undefined ? {} : { webhookSecrets }),
+    ...(createMissingDestinationProjects === undefined ? {} : { createMissingDestinationProjects }),
   };
 }
 
@@ -140,9 +123,9 @@ function parseProjectOptions(value: unknown, path: Path, problems: Problem[]): u
   return parsed;
 }
 
-function legacyPath(inPair: Path): Path {
+function legacyPath(inPair: Path, modernOptions: boolean): Path {
   const [first, second, ...rest] = inPair;
-  if (first === "projectOptions") return ["project_options", ...inPair.slice(1)];
+  if (first === "projectOptions") return modernOptions ? inPair : ["project_options", ...inPair.slice(1)];
   const legacyName = LEGACY_NAME_OF[`${String(first)}.${String(second)}`];
   return legacyName === undefined ? inPair : [legacyName, ...rest];
 }

@@ -32,7 +32,10 @@ function unreadableReason(path: string, error: unknown): string {
   const code = error instanceof Error && "code" in error ? error.code : undefined;
   switch (code) {
     case "ENOENT":
-      return `config file ${path} not found; set CLOCKIFY_SYNC_CONFIG or create it`;
+      return (
+        `config file ${path} not found; create it with \`npm run setup\` (or \`clockify-sync setup\`), ` +
+        "or set CLOCKIFY_SYNC_CONFIG to the path of an existing one"
+      );
     case "EISDIR":
       return `config file ${path} is a directory, not a file`;
     case "EACCES":

@@ -5,6 +5,8 @@ export type Path = readonly PathSegment[];
 export interface Problem {
   path: Path;
   message: string;
+  /** For an unknown key close to a known one: the field it probably meant. */
+  meant?: Path;
 }
 
 const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;

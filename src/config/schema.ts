@@ -42,16 +42,21 @@ const projectOptionsSchema = strictObject({
   note: anyText().optional(),
 });
 
-const pairSchema = strictObject({
+const sourceSchema = strictObject({ apiKey: text(), workspaceId: text(), userId: text(), clientId: text() });
+const destinationSchema = strictObject({ apiKey: text().optional(), workspaceId: text(), userId: text().optional() });
+
+const pairObjectSchema = strictObject({
   id: z
     .string({ error: "expected a pair id of 1-64 characters from A-Z a-z 0-9 _ . -" })
     .regex(PAIR_ID_PATTERN, { error: "expected a pair id of 1-64 characters from A-Z a-z 0-9 _ . -" }),
-  source: strictObject({ apiKey: text(), workspaceId: text(), userId: text(), clientId: text() }),
-  destination: strictObject({ apiKey: text().optional(), workspaceId: text(), userId: text().optional() }),
+  source: sourceSchema,
+  destination: destinationSchema,
   projectOptions: projectOptionsSchema.default(() => ({})),
   createMissingDestinationProjects: bool().default(true),
   webhookSecrets: z.array(text(), { error: "expected an array of strings" }).default(() => []),
-}).transform(
+});
+
+const pairSchema = pairObjectSchema.transform(
   (pair): PairConfig => ({
     ...pair,
     // One Clockify account often owns both workspaces, so the source's key and user are the default.
@@ -63,6 +68,21 @@ const pairSchema = strictObject({
   }),
 );
 
+const reconcileSchema = strictObject({
+  cron: cronExpression().default("0 3 * * *"),
+  timezone: ianaTimezone().default("UTC"),
+  windowDays: integerBetween(1, 366).default(30),
+});
+const alertsSchema = strictObject({
+  webhookUrl: httpUrl().optional(),
+  silenceHours: positiveNumber().default(24),
+});
+const clockifySchema = strictObject({
+  requestsPerSecond: positiveNumber(50).default(10),
+  timeoutMs: integerBetween(1, MAX_TIMER_MS).default(30_000),
+  maxRetries: integerBetween(0, 10).default(5),
+});
+
 /**
  * The modern config file shape. Cross-pair rules (unique ids, distinct workspaces) and the legacy pair
  * shape are handled by parseConfig around this schema.
@@ -71,18 +91,22 @@ export const configSchema = strictObject({
   pairs: z
     .array(pairSchema, { error: "expected an array of pairs" })
     .min(1, { error: "expected at least one pair" }),
-  reconcile: strictObject({
-    cron: cronExpression().default("0 3 * * *"),
-    timezone: ianaTimezone().default("UTC"),
-    windowDays: integerBetween(1, 366).default(30),
-  }).prefault({}),
-  alerts: strictObject({
-    webhookUrl: httpUrl().optional(),
-    silenceHours: positiveNumber().default(24),
-  }).prefault({}),
-  clockify: strictObject({
-    requestsPerSecond: positiveNumber(50).default(10),
-    timeoutMs: integerBetween(1, MAX_TIMER_MS).default(30_000),
-    maxRetries: integerBetween(0, 10).default(5),
-  }).prefault({}),
+  reconcile: reconcileSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
+  clockify: clockifySchema.prefault({}),
 }) satisfies z.ZodType<Config, unknown>;
+
+/**
+ * The keys each object of the file may have, by path with `*` for an array index: what an unknown key
+ * is compared with for a "did you mean". Taken from the schemas above so the two cannot drift apart.
+ */
+export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  "": Object.keys(configSchema.shape),
+  "pairs.*": Object.keys(pairObjectSchema.shape),
+  "pairs.*.source": Object.keys(sourceSchema.shape),
+  "pairs.*.destination": Object.keys(destinationSchema.shape),
+  "pairs.*.projectOptions": Object.keys(projectOptionsSchema.shape),
+  reconcile: Object.keys(reconcileSchema.shape),
+  alerts: Object.keys(alertsSchema.shape),
+  clockify: Object.keys(clockifySchema.shape),
+};

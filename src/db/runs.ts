@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { reconcileRuns, type ReconcileRun, type RunOutcome, type RunTrigger } from "./schema.js";
 import { now as clockNow } from "../clock.js";
@@ -48,4 +48,16 @@ export function finishReconcileRun(
     .where(eq(reconcileRuns.id, runId))
     .returning()
     .get();
+}
+
+/**
+ * Runs of a pair still marked "running" whose process is gone (the caller knows: it took over their
+ * lease) become "aborted", so status and doctor stop calling them running.
+ */
+export function abortOrphanedRuns({ db }: AppDatabase, pairId: string, reason: string, now: number = clockNow()): number {
+  return db
+    .update(reconcileRuns)
+    .set({ outcome: "aborted", finishedAt: now, error: reason })
+    .where(and(eq(reconcileRuns.pairId, pairId), eq(reconcileRuns.outcome, "running")))
+    .run().changes;
 }

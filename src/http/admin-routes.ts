@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import type { Logger } from "../observability/logger.js";
 import type { StatusActions } from "../status/actions.js";
 import { TokenSet, type AuthAttempts } from "./auth-attempts.js";
-import { esc, flashMessage, renderStatusPage, STATUS_PAGE_CSP, type FlashCode } from "./status-page.js";
+import { esc, flashMessage, reloadedMessage, renderStatusPage, STATUS_PAGE_CSP, type FlashCode } from "./status-page.js";
 
 export interface AdminRouteDeps {
   actions: StatusActions;
@@ -23,6 +23,27 @@ function securityHeaders(res: Response): void {
   });
 }
 
+/**
+ * The page's script sends `Accept: application/json` and gets `{ ok, message, reason? }` back; a plain
+ * form gets HTML. Only that exact header counts, so a browser's ordinary form POST never sees JSON.
+ */
+function wantsJson(req: Request): boolean {
+  return req.get("accept") === "application/json";
+}
+
+/** Why an action was refused, for the script: "wrong-token" makes it forget the token it holds. */
+type RefusalReason = "wrong-token" | "disabled" | "bad-request" | "refused" | "failed";
+
+function answerJson(res: Response, status: number, body: { ok: boolean; message: string; reason?: RefusalReason }): void {
+  res.set({ "cache-control": "no-store", "x-content-type-options": "nosniff" }).status(status).json(body);
+}
+
+/** A refusal or failure, as JSON for the script or as a small page for a plain form. */
+function refuse(req: Request, res: Response, status: number, reason: RefusalReason, title: string, message: string): void {
+  if (wantsJson(req)) answerJson(res, status, { ok: false, message: `${title}: ${message}`, reason });
+  else smallPage(res, status, title, message);
+}
+
 function smallPage(res: Response, status: number, title: string, message: string): void {
   securityHeaders(res);
   res
@@ -35,7 +56,16 @@ function smallPage(res: Response, status: number, title: string, message: string
     );
 }
 
-function redirectWithFlash(res: Response, code: FlashCode, count?: number): void {
+const RECONCILE_STARTED_IN_PAGE =
+  "Reconciliation started. It runs in the background; press Refresh to see its outcome under \u201clast reconciliation\u201d when it is done.";
+
+/** A done action: the script gets the flash's text as JSON; a plain form is redirected to see it. */
+function done(req: Request, res: Response, code: FlashCode, count?: number, message?: string): void {
+  if (wantsJson(req)) {
+    const text = message ?? flashMessage(code, count === undefined ? undefined : String(count)) ?? "Done.";
+    answerJson(res, 200, { ok: true, message: text });
+    return;
+  }
   const query = new URLSearchParams({ flash: code, ...(count === undefined ? {} : { n: String(count) }) });
   res.redirect(303, `/?${query.toString()}`);
 }
@@ -44,7 +74,7 @@ function redirectWithFlash(res: Response, code: FlashCode, count?: number): void
  * `GET /`: the status page (who may read it is viewAccess's business). `POST /admin/...`: its buttons,
  * each a form carrying the admin token, compared by TokenSet. A POST without the right token changes
  * nothing and answers 403; after `burst` wrong ones an address gets 429 until its bucket refills. A done
- * action redirects (303) back to `/`.
+ * action redirects (303) back to `/`, or, to the page's script, answers JSON (see wantsJson).
  */
 export function adminRouter({ actions, adminToken, logger, attempts }: AdminRouteDeps): Router {
   const router = express.Router();
@@ -82,44 +112,56 @@ export function adminRouter({ actions, adminToken, logger, attempts }: AdminRout
   const requireToken: RequestHandler = (req, res, next) => {
     if (expected.empty) {
       attempts.noted(req, "admin-disabled");
-      smallPage(res, 403, "Admin actions are disabled", "ADMIN_TOKEN is not set on the server. Nothing was changed.");
+      refuse(req, res, 403, "disabled", "Admin actions are disabled", "ADMIN_TOKEN is not set on the server. Nothing was changed.");
       return;
     }
     if (!expected.matches(presentedToken(req))) {
       attempts.failed(req, "admin");
-      smallPage(res, 403, "Wrong admin token", "The admin token was missing or wrong. Nothing was changed.");
+      refuse(req, res, 403, "wrong-token", "Wrong admin token", "The admin token was missing or wrong. Nothing was changed.");
       return;
     }
     next();
   };
 
-  router.post("/admin/reconcile", throttle, form, requireToken, (_req, res) => {
-    const started = actions.startReconcile();
-    redirectWithFlash(res, started === "started" ? "reconcile-started" : "reconcile-running");
+  router.post("/admin/reconcile", throttle, form, requireToken, (req, res) => {
+    if (actions.startReconcile() === "already-running") return done(req, res, "reconcile-running");
+    // The script keeps the page (and the token): its people press Refresh rather than reload.
+    done(req, res, "reconcile-started", undefined, wantsJson(req) ? RECONCILE_STARTED_IN_PAGE : undefined);
   });
 
-  router.post("/admin/deadletters/retry-all", throttle, form, requireToken, (_req, res) => {
-    redirectWithFlash(res, "retried", actions.retryDeadLetters());
+  // A refused reload's message is the config's error: it cannot ride in a flash query, so a plain form
+  // gets a page with it, and the old config keeps running.
+  router.post("/admin/reload", throttle, form, requireToken, (req, res) => {
+    const outcome = actions.reloadConfig();
+    if (outcome.ok) {
+      done(req, res, "reloaded", outcome.pairs.length, reloadedMessage(outcome.pairs.length, outcome.pairs));
+      return;
+    }
+    refuse(req, res, 409, "refused", "Config not reloaded", `${outcome.message}. The config in effect keeps running.`);
+  });
+
+  router.post("/admin/deadletters/retry-all", throttle, form, requireToken, (req, res) => {
+    done(req, res, "retried", actions.retryDeadLetters());
   });
 
   router.post("/admin/deadletters/:id/retry", throttle, form, requireToken, (req, res) => {
     const id = String(req.params["id"]);
     if (!/^\d{1,15}$/.test(id)) {
-      smallPage(res, 400, "Not a dead letter id", "Dead letter ids are numbers. Nothing was changed.");
+      refuse(req, res, 400, "bad-request", "Not a dead letter id", "Dead letter ids are numbers. Nothing was changed.");
       return;
     }
-    redirectWithFlash(res, "retried", actions.retryDeadLetters([Number(id)]));
+    done(req, res, "retried", actions.retryDeadLetters([Number(id)]));
   });
 
   // Form bodies that could not be read (too large, bad encoding) end here, as do actions that threw.
   const onError: ErrorRequestHandler = (error: { status?: number; type?: unknown }, req, res, next) => {
     if (res.headersSent) return next(error);
     if (typeof error.type === "string" && error.status && error.status >= 400 && error.status < 500) {
-      smallPage(res, error.status, "Unreadable request", "The form could not be read. Nothing was changed.");
+      refuse(req, res, error.status, "bad-request", "Unreadable request", "The form could not be read. Nothing was changed.");
       return;
     }
     logger.error({ err: error, path: req.path }, "admin action failed");
-    smallPage(res, 500, "The action failed", "See the service log.");
+    refuse(req, res, 500, "failed", "The action failed", "See the service log.");
   };
   router.use("/admin", onError);
   return router;

@@ -1,62 +1,40 @@
 import { sha256 } from "../hash.js";
 import type { StatusView } from "../status/actions.js";
-import { allWarnings, type PairStatus, type ReconcileStatus, type StatusReport } from "../status/collect.js";
-import { formatDuration, formatInstant, formatRelative } from "../status/format.js";
+import { pairWarnings, type PairStatus, type ReconcileStatus } from "../status/collect.js";
+import { formatInstant } from "../status/format.js";
+import { adminForm, duration, esc, when } from "./status-page-html.js";
+import { renderActivity, renderDeadLetters, renderProblems } from "./status-page-lists.js";
+import { STATUS_PAGE_SCRIPT } from "./status-page-script.js";
+import { STATUS_PAGE_STYLE } from "./status-page-style.js";
+
+export { esc } from "./status-page-html.js";
 
 /**
- * The status page: one server-rendered HTML document, no script. Every value from the database or the
- * config goes through `esc`, so an entity id or error message can never become markup.
+ * The status page: one server-rendered HTML document. Every value from the database or the config goes
+ * through `esc`, so an entity id, a description or an error message can never become markup. Its one
+ * script (admin buttons only) and its one stylesheet are allowed by hash; nothing else may run or load.
  */
 
 export interface StatusPageInput {
   view: StatusView;
-  /** Without an admin token the page is read-only: no forms at all. */
+  /** Without an admin token the page is read-only: no forms, no script. */
   adminEnabled: boolean;
   /** A message chosen by the server (see flashMessage), shown once after an action. */
   flash?: string | undefined;
 }
 
-const STYLE = `
-:root { color-scheme: light dark; --muted: #6b7280; --line: #d1d5db; --warn: #b45309; --bad: #b91c1c; --ok: #15803d; }
-* { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0 auto; padding: 12px; max-width: 1100px; }
-h1 { font-size: 1.35rem; margin: 0 0 4px; }
-h2 { font-size: 1.1rem; margin: 24px 0 8px; }
-.muted { color: var(--muted); }
-code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, monospace; overflow-wrap: anywhere; }
-.flash { padding: 8px 12px; border: 1px solid var(--ok); border-radius: 6px; }
-.warnings li { color: var(--warn); margin-bottom: 6px; }
-.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; border: 1px solid var(--line); border-radius: 6px; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
-tr:last-child > th, tr:last-child > td { border-bottom: 0; }
-table.list th, table.list td { white-space: nowrap; }
-table.list td.wrap { white-space: normal; min-width: 16em; overflow-wrap: anywhere; }
-table.facts th { font-weight: 500; width: 40%; }
-.outcome-succeeded { color: var(--ok); }
-.outcome-failed, .outcome-aborted { color: var(--bad); }
-form.action { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
-form.inline { display: flex; gap: 4px; margin: 0; }
-input[type=password] { font: inherit; padding: 6px 8px; min-width: 0; width: 12em; }
-button { font: inherit; padding: 6px 12px; cursor: pointer; }
-`;
-
-/** Content-Security-Policy for the page: no script at all, only this exact stylesheet, forms to here. */
+/** Content-Security-Policy for the page: only this script and stylesheet, fetches and forms to here. */
 export const STATUS_PAGE_CSP = [
   "default-src 'none'",
-  `style-src 'sha256-${sha256(STYLE, "base64")}'`,
+  `script-src 'sha256-${sha256(STATUS_PAGE_SCRIPT, "base64")}'`,
+  `style-src 'sha256-${sha256(STATUS_PAGE_STYLE, "base64")}'`,
+  "connect-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
 ].join("; ");
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-export function esc(value: string | number | null | undefined): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
-
-export type FlashCode = "reconcile-started" | "reconcile-running" | "retried";
+export type FlashCode = "reconcile-started" | "reconcile-running" | "retried" | "reloaded";
 
 /** The only texts a flash can show: the query names one of them, it never carries the text itself. */
 export function flashMessage(code: unknown, count: unknown): string | undefined {
@@ -71,29 +49,16 @@ export function flashMessage(code: unknown, count: unknown): string | undefined 
       return n === 0
         ? "Nothing was retried: no such dead letter (perhaps it was retried already)."
         : `${n} dead letter(s) queued again; the worker picks them up at once.`;
+    case "reloaded":
+      return n === undefined ? undefined : reloadedMessage(n);
     default:
       return undefined;
   }
 }
 
-function when(ms: number | null | undefined, now: number, never = "never"): string {
-  if (ms === null || ms === undefined) return `<span class="muted">${esc(never)}</span>`;
-  return `${esc(formatInstant(ms))} <span class="muted">(${esc(formatRelative(ms, now))})</span>`;
-}
-
-function duration(ms: number | null): string {
-  return ms === null ? "" : formatDuration(ms);
-}
-
-function age(seconds: number | null): string {
-  return seconds === null ? `<span class="muted">nothing waiting</span>` : esc(duration(seconds * 1000));
-}
-
-function tokenField(): string {
-  return (
-    `<input type="password" name="token" required autocomplete="current-password" ` +
-    `placeholder="admin token" aria-label="Admin token">`
-  );
+export function reloadedMessage(pairs: number, names?: readonly string[]): string {
+  const list = names && names.length > 0 ? `: ${names.join(", ")}` : "";
+  return `Config reloaded; ${pairs} pair(s) running${list}.`;
 }
 
 function fact(name: string, label: string, valueHtml: string): string {
@@ -124,7 +89,9 @@ function renderPair(pair: PairStatus, now: number): string {
       ? [fact("entries-pending", "Creates in flight", esc(pair.mappedEntries.pending))]
       : []),
     fact("inbox-depth", "Inbox depth", esc(pair.inbox.depth)),
-    fact("inbox-oldest", "Oldest waiting event", age(pair.inbox.oldestPendingAgeSeconds)),
+    fact("inbox-oldest", "Oldest waiting event", pair.inbox.oldestPendingAgeSeconds === null
+      ? `<span class="muted">nothing waiting</span>`
+      : esc(duration(pair.inbox.oldestPendingAgeSeconds * 1000))),
     fact("dead-letters", "Dead letters", esc(pair.inbox.deadLetters)),
     renderRun(pair.lastReconcile, now),
     ...pair.workspaces.map((ws) =>
@@ -139,64 +106,38 @@ function renderPair(pair: PairStatus, now: number): string {
   return (
     `<section class="pair" data-pair="${esc(pair.id)}">` +
     `<h2>Pair <code>${esc(pair.id)}</code></h2>` +
-    `<div class="scroll"><table class="facts"><tbody>${rows.join("")}</tbody></table></div>` +
+    `<div class="box"><table class="facts"><tbody>${rows.join("")}</tbody></table></div>` +
     `</section>`
   );
 }
 
-function renderActivity(report: StatusReport): string {
-  if (report.recentActivity.length === 0) return `<p class="muted">No event applied lately.</p>`;
-  const rows = report.recentActivity.map(
-    (a) =>
-      `<tr><td>${when(a.appliedAt, report.generatedAt)}</td><td>${esc(a.pairId)}</td><td>${esc(a.eventType)}</td>` +
-      `<td><code>${esc(a.entityId)}</code></td><td><code>${esc(a.destinationId ?? "")}</code></td>` +
-      `<td>${esc(a.outcome ?? "")}</td><td>${esc(duration(a.latencyMs))}</td></tr>`,
-  );
+/** The buttons, and (with script) the token's state: asked at the first button, forgotten with the tab. */
+function renderActions(adminEnabled: boolean): string {
+  if (!adminEnabled) return `<p class="muted" id="read-only">Read-only: set ADMIN_TOKEN to enable the buttons.</p>`;
   return (
-    `<div class="scroll"><table class="list" id="activity"><thead><tr><th>Applied</th><th>Pair</th><th>Event</th>` +
-    `<th>Source entity</th><th>Destination</th><th>Outcome</th><th>Latency</th></tr></thead>` +
-    `<tbody>${rows.join("")}</tbody></table></div>`
+    `<div class="actions" id="actions">` +
+    adminForm("/admin/reconcile", "Reconcile now") +
+    adminForm("/admin/reload", "Reload config") +
+    `<span class="js-only"><button type="button" id="refresh">Refresh</button></span>` +
+    `<span class="js-only muted" id="token-state"><span id="token-missing">The admin token is asked at the first button.</span>` +
+    `<span id="token-held" hidden>Admin token held for this page. <button type="button" id="token-forget">Forget it</button></span></span>` +
+    `</div>`
   );
 }
 
-function renderDeadLetters(report: StatusReport, adminEnabled: boolean): string {
-  if (report.deadLettersTotal === 0) return `<p class="muted">No dead letters.</p>`;
-  const rows = report.deadLetters.map(
-    (d) =>
-      `<tr data-dead-letter="${esc(d.id)}"><td>${esc(d.id)}</td><td>${esc(d.pairId)}</td><td>${esc(d.eventType)}</td>` +
-      `<td><code>${esc(d.entityId)}</code></td><td>${esc(d.attempts)}</td><td>${when(d.receivedAt, report.generatedAt)}</td>` +
-      `<td class="wrap">${esc(d.lastError ?? "")}</td>` +
-      (adminEnabled
-        ? `<td><form class="inline" method="post" action="/admin/deadletters/${esc(d.id)}/retry">${tokenField()}` +
-          `<button type="submit">Retry</button></form></td>`
-        : "") +
-      `</tr>`,
-  );
-  const more =
-    report.deadLettersTotal > report.deadLetters.length
-      ? `<p class="muted">Showing the oldest ${report.deadLetters.length} of ${report.deadLettersTotal}; npm run deadletter -- list shows all.</p>`
-      : "";
-  const retryAll = adminEnabled
-    ? `<form class="action" method="post" action="/admin/deadletters/retry-all">${tokenField()}` +
-      `<button type="submit">Retry all ${esc(report.deadLettersTotal)}</button></form>`
-    : "";
-  return (
-    `<div class="scroll"><table class="list" id="dead-letters"><thead><tr><th>#</th><th>Pair</th><th>Event</th>` +
-    `<th>Entity</th><th>Attempts</th><th>Received</th><th>Last error</th>${adminEnabled ? "<th></th>" : ""}</tr></thead>` +
-    `<tbody>${rows.join("")}</tbody></table></div>${more}${retryAll}`
-  );
-}
+const TOKEN_DIALOG =
+  `<dialog id="token-dialog" aria-labelledby="token-dialog-title"><form method="dialog">` +
+  `<label for="token-input" id="token-dialog-title">Admin token (kept only while this page is open)</label>` +
+  `<input type="password" id="token-input" required autocomplete="current-password">` +
+  `<div class="buttons"><button value="use">Use token</button><button value="cancel" formnovalidate>Cancel</button></div>` +
+  `</form></dialog>`;
 
 export function renderStatusPage({ view, adminEnabled, flash }: StatusPageInput): string {
   const { report } = view;
   const now = report.generatedAt;
-  const warnings = allWarnings(report);
+  const warnings = pairWarnings(report);
   const next =
     view.nextScheduledRunAt === undefined ? "" : ` · next nightly reconciliation ${when(view.nextScheduledRunAt, now)}`;
-  const actions = adminEnabled
-    ? `<form class="action" method="post" action="/admin/reconcile">${tokenField()}` +
-      `<button type="submit">Reconcile now</button></form>`
-    : `<p class="muted" id="read-only">Read-only: set ADMIN_TOKEN to enable the buttons.</p>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -204,28 +145,35 @@ export function renderStatusPage({ view, adminEnabled, flash }: StatusPageInput)
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>clockify-sync status</title>
-<style>${STYLE}</style>
+<style>${STATUS_PAGE_STYLE}</style>
 </head>
 <body>
 <header>
 <h1>clockify-sync</h1>
-<p class="muted">As of ${when(now, now)}${next} · silence warning after ${esc(report.silenceHours)} h</p>
+<p class="muted" id="as-of" data-live>As of ${when(now, now)}${next} · silence warning after ${esc(report.silenceHours)} h</p>
 </header>
-${flash ? `<p class="flash" role="status" id="flash">${esc(flash)}</p>` : ""}
-<section class="warnings" id="warnings">
+<section class="problems" id="problems" data-live>
+<h2>Problems</h2>
+${renderProblems(report.problems, now)}
+</section>
+<div class="notices" id="notices">${flash ? `<p role="status" id="flash">${esc(flash)}</p>` : ""}<p role="status" id="action-result" hidden></p></div>
+${renderActions(adminEnabled)}
+<section class="warnings" id="warnings" data-live>
 <h2>Warnings</h2>
 ${warnings.length === 0 ? `<p class="muted">None.</p>` : `<ul>${warnings.map((w) => `<li>${esc(w)}</li>`).join("")}</ul>`}
 </section>
-${actions}
+<div id="pairs" data-live>
 ${report.pairs.map((p) => renderPair(p, now)).join("\n")}
-<section>
+</div>
+<section id="recent-activity" data-live>
 <h2>Recent activity</h2>
 ${renderActivity(report)}
 </section>
-<section>
+<section id="dead-letter-list" data-live>
 <h2>Dead letters</h2>
 ${renderDeadLetters(report, adminEnabled)}
 </section>
+${adminEnabled ? `${TOKEN_DIALOG}\n<script>${STATUS_PAGE_SCRIPT}</script>` : ""}
 </body>
 </html>
 `;

@@ -11,14 +11,22 @@ export class Alerter {
   private readonly lastSent = new Map<string, number>();
 
   constructor(
-    private readonly webhookUrl: string | undefined,
+    private webhookUrl: string | undefined,
     private readonly logger: Logger,
     private readonly quietMs = 3_600_000,
   ) {}
 
-  /** `problem` identifies the problem for deduplication, e.g. `reconcile-failed:acme`. */
-  async alert(problem: string, text: string, now: number = clockNow()): Promise<boolean> {
-    this.logger.error({ problem }, text);
+  /** A reloaded config may name another receiver (or none). */
+  useUrl(webhookUrl: string | undefined): void {
+    this.webhookUrl = webhookUrl;
+  }
+
+  /**
+   * `problem` identifies the problem for deduplication, e.g. `reconcile-failed:acme`. Good news (a problem
+   * that cleared) is logged at info, not error.
+   */
+  async alert(problem: string, text: string, now: number = clockNow(), level: "error" | "info" = "error"): Promise<boolean> {
+    this.logger[level]({ problem }, text);
     if (!this.webhookUrl) return false;
     const last = this.lastSent.get(problem);
     if (last !== undefined && now - last < this.quietMs) return false;

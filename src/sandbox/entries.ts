@@ -23,6 +23,11 @@ export interface EntryInput {
 
 type EntryFields = Omit<EntryRecord, "id" | "workspaceId" | "userId">;
 
+export interface EntryWriteOptions extends EmitOption {
+  /** The workspace's rules for the caller (HTTP routes): throws the ApiError the API would answer. */
+  allowed?: (entry: EntryFields) => void;
+}
+
 function toMs(value: Instant, field: string): number {
   if (typeof value === "string") {
     const ms = parseInstant(value);
@@ -91,10 +96,12 @@ export function createEntry(
   ws: WorkspaceRecord,
   userId: string,
   input: EntryInput,
-  options?: EmitOption,
+  options?: EntryWriteOptions,
 ): EntryRecord {
   store.member(ws, userId);
-  const entry: EntryRecord = { id: store.ids.objectId(), workspaceId: ws.id, userId, ...resolveFields(store, ws, input) };
+  const fields = resolveFields(store, ws, input);
+  options?.allowed?.(fields);
+  const entry: EntryRecord = { id: store.ids.objectId(), workspaceId: ws.id, userId, ...fields };
   // Starting a timer stops the one already running, like the Clockify tracker does.
   if (entry.end === null) stopRunning(store, ws, userId, entry.start, options);
   ws.entries.set(entry.id, entry);
@@ -110,11 +117,14 @@ export function replaceEntry(
   ws: WorkspaceRecord,
   entryId: string,
   input: EntryInput,
-  options?: EmitOption,
+  options?: EntryWriteOptions,
 ): EntryRecord {
   const entry = store.entry(ws, entryId);
   if (input.start === undefined || input.start === null) throw badRequest("start is required");
   const fields = resolveFields(store, ws, input);
+  // A locked entry cannot be moved out of the lock, nor another moved into it.
+  options?.allowed?.(entry);
+  options?.allowed?.(fields);
   const wasRunning = entry.end === null;
   if (fields.end === null && !wasRunning) stopRunning(store, ws, entry.userId, fields.start, options);
   account(ws, entry, -1);

@@ -8,15 +8,32 @@ import type { Random } from "./random.js";
 export class IdFactory {
   private readonly machine: string;
   private counter: number;
+  /** Seconds every id carries until followClock(); undefined: the clock's. */
+  private fixedSeconds: number | undefined;
+  /** No id's time is before this, so ids made after a fixed phase still sort after it. */
+  private floorSeconds = 0;
 
-  constructor(random: Random) {
+  /**
+   * `epochSeconds` pins the time part: with the seed fixing the other bytes, a world built the same way
+   * gets the same ids on every start (a config written against the simulator keeps working).
+   */
+  constructor(random: Random, options: { epochSeconds?: number } = {}) {
     this.machine = Array.from({ length: 5 }, () => hex(random.int(0, 255), 2)).join("");
     this.counter = random.int(0, 0xffffff);
+    this.fixedSeconds = options.epochSeconds === undefined ? undefined : Math.floor(options.epochSeconds);
+  }
+
+  /** Ids from now on carry their creation time, as Clockify's do (never earlier than the pinned one). */
+  followClock(): void {
+    if (this.fixedSeconds === undefined) return;
+    this.floorSeconds = this.fixedSeconds;
+    this.fixedSeconds = undefined;
   }
 
   objectId(): string {
     this.counter = (this.counter + 1) & 0xffffff;
-    return hex(Math.floor(Date.now() / 1000), 8) + this.machine + hex(this.counter, 6);
+    const seconds = this.fixedSeconds ?? Math.max(this.floorSeconds, Math.floor(Date.now() / 1000));
+    return hex(seconds, 8) + this.machine + hex(this.counter, 6);
   }
 }
 

@@ -51,6 +51,11 @@ export interface SimulatorOptions {
   host?: string;
   /** Seeds ids and every fault decision, so runs are reproducible. */
   seed?: number;
+  /**
+   * The time part of every id made until `idsFollowClock()` (Unix seconds): with the seed, objects
+   * created the same way get the same ids on every start. Default: ids carry the clock's time.
+   */
+  idEpochSeconds?: number;
   /** Delay between webhook attempts; default 15000 (Clockify retries after ~14–70 s). */
   webhookRetryDelayMs?: number;
   /** Attempts per delivery including the first; default 5. */
@@ -72,6 +77,8 @@ export interface Simulator {
   readonly faults: Faults;
   readonly stats: Stats;
   readonly deliveries: Deliveries;
+  /** Ends the pinned-time phase (`idEpochSeconds`): later ids carry their creation time, still increasing. */
+  idsFollowClock(): void;
   close(): Promise<void>;
 }
 
@@ -80,7 +87,8 @@ const DEFAULT_SEED = 0x5eed;
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? DEFAULT_SEED;
   // Separate streams: turning one fault on must not change the dice another fault rolls.
-  const store = new Store(new IdFactory(createRandom(seed)));
+  const ids = new IdFactory(createRandom(seed), options.idEpochSeconds === undefined ? {} : { epochSeconds: options.idEpochSeconds });
+  const store = new Store(ids);
   const faults = new Faults(createRandom(seed ^ 0x1f00d), createRandom(seed ^ 0x2beef));
   const stats = new Stats();
   const deliveries = new Deliveries({
@@ -135,5 +143,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return closing;
   };
 
-  return { url, apiBaseUrl: `${url}/api/v1`, world: new World(store), faults, stats, deliveries, close };
+  const idsFollowClock = () => ids.followClock();
+  return { url, apiBaseUrl: `${url}/api/v1`, world: new World(store), faults, stats, deliveries, idsFollowClock, close };
 }

@@ -1,4 +1,5 @@
 /** Internal records of the simulated Clockify. Times are epoch milliseconds at second precision. */
+import type { CustomFieldRecord, WorkspaceRules } from "./workspace-rules.js";
 
 export type Role = "OWNER" | "ADMIN" | "MEMBER";
 export type Plan = "FREE" | "PRO";
@@ -79,6 +80,8 @@ export interface WebhookRecord {
   triggerSource: string[];
   authToken: string;
   enabled: boolean;
+  /** Clockify turns delivery off after repeated failures (API-NOTES §2); the owner turns it back on. */
+  deliveryEnabled: boolean;
 }
 
 /**
@@ -102,6 +105,8 @@ export interface WorkspaceRecord {
   entries: Map<string, EntryRecord>;
   entriesByUser: Map<string, EntryIndex>;
   webhooks: Map<string, WebhookRecord>;
+  rules: WorkspaceRules;
+  customFields: Map<string, CustomFieldRecord>;
 }
 
 /** Which ids a change concerns, so webhook trigger sources (USER_ID, PROJECT_ID…) can filter it. */

@@ -16,8 +16,8 @@ import type {
  * responses validate against the spec while clients still see "no value".
  */
 
-const DEFAULT_CURRENCY = "USD";
-const CURRENCY_ID = "5b641568b07987035750505e";
+export const DEFAULT_CURRENCY = "USD";
+export const CURRENCY_ID = "5b641568b07987035750505e";
 
 export interface TimeIntervalDto {
   start: string;
@@ -260,58 +260,6 @@ export function userDto(user: UserRecord, activeWorkspace: string): UserDto {
   };
 }
 
-/** WorkspaceDtoV1 */
-export interface WorkspaceDto {
-  id: string;
-  name: string;
-  hourlyRate: { amount: number; currency: string };
-  memberships: { userId: string; targetId: string; membershipType: string; membershipStatus: string }[];
-  workspaceSettings: Record<string, string | boolean>;
-  imageUrl: string;
-  currencies: { id: string; code: string; isDefault: boolean }[];
-}
-
-export function workspaceDto(ws: WorkspaceRecord): WorkspaceDto {
-  return {
-    id: ws.id,
-    name: ws.name,
-    hourlyRate: { amount: 0, currency: DEFAULT_CURRENCY },
-    memberships: [...ws.members.keys()].map((userId) => ({
-      userId,
-      targetId: ws.id,
-      membershipType: "WORKSPACE",
-      membershipStatus: "ACTIVE",
-    })),
-    workspaceSettings: {
-      timeRoundingInReports: false,
-      onlyAdminsSeeBillableRates: true,
-      onlyAdminsCreateProject: false,
-      onlyAdminsSeeDashboard: false,
-      defaultBillableProjects: true,
-      lockTimeEntries: "",
-      lockTimeZone: "",
-      projectPickerSpecialFilter: false,
-      forceProjects: false,
-      forceTasks: false,
-      forceTags: false,
-      forceDescription: false,
-      onlyAdminsSeeAllTimeEntries: false,
-      onlyAdminsSeePublicProjectsEntries: false,
-      trackTimeDownToSecond: true,
-      projectGroupingLabel: "client",
-      onlyAdminsCreateTag: false,
-      onlyAdminsCreateTask: false,
-      timeTrackingMode: "DEFAULT",
-      isProjectPublicByDefault: true,
-      canSeeTimeSheet: true,
-      canSeeTracker: true,
-      multiFactorEnabled: false,
-    },
-    imageUrl: "",
-    currencies: [{ id: CURRENCY_ID, code: DEFAULT_CURRENCY, isDefault: true }],
-  };
-}
-
 /** WebhookDtoV1. `webhookEvent`/`triggerSourceType` are plain strings, as on the wire. */
 export interface WebhookDto {
   id: string;
@@ -340,7 +288,9 @@ export function webhookDto(hook: WebhookRecord): WebhookDto {
     triggerSourceType: hook.triggerSourceType,
     authToken: hook.authToken,
     enabled: hook.enabled,
-    deliveryEnabled: true,
+    deliveryEnabled: hook.deliveryEnabled,
     planEnabled: true,
   };
 }
+
+export type { WorkspaceDto } from "./serialize-workspace.js";

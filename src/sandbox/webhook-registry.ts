@@ -20,7 +20,7 @@ const SOURCE_TYPES: ReadonlySet<string> = new Set(TRIGGER_SOURCE_TYPES);
 /** Observed user-webhook tokens are 32-char alphanumeric strings (API-NOTES §2). */
 export const TOKEN_LENGTH = 32;
 
-function validated(store: Store, ws: WorkspaceRecord, input: WebhookInput): Omit<WebhookRecord, "id" | "workspaceId" | "userId" | "authToken" | "enabled"> {
+function validated(store: Store, ws: WorkspaceRecord, input: WebhookInput): Omit<WebhookRecord, "id" | "workspaceId" | "userId" | "authToken" | "enabled" | "deliveryEnabled"> {
   let url: URL;
   try {
     url = new URL(input.url);
@@ -75,6 +75,7 @@ export function createWebhook(store: Store, ws: WorkspaceRecord, userId: string,
     userId,
     authToken: alphanumericSecret(TOKEN_LENGTH),
     enabled: true,
+    deliveryEnabled: true,
     ...fields,
   };
   ws.webhooks.set(hook.id, hook);
@@ -103,7 +104,7 @@ export function regenerateToken(store: Store, ws: WorkspaceRecord, webhookId: st
 export function listeningWebhooks(ws: WorkspaceRecord, event: WorldEvent): WebhookRecord[] {
   const out: WebhookRecord[] = [];
   for (const hook of ws.webhooks.values()) {
-    if (hook.enabled && hook.event === event.event && triggers(hook, ws.id, event.scope)) out.push(hook);
+    if (hook.enabled && hook.deliveryEnabled && hook.event === event.event && triggers(hook, ws.id, event.scope)) out.push(hook);
   }
   return out;
 }

@@ -3,6 +3,7 @@ import { createEntry, deleteEntry, replaceEntry, stopTimer } from "./entries.js"
 import { badRequest } from "./errors.js";
 import { alphanumericSecret } from "./ids.js";
 import { isValidTimeZone } from "./time.js";
+import { defaultRules, type CustomFieldRecord, type WorkspaceRules } from "./workspace-rules.js";
 import { createWebhook } from "./webhook-registry.js";
 import {
   clientDto,
@@ -83,6 +84,8 @@ export class World {
       entries: new Map(),
       entriesByUser: new Map(),
       webhooks: new Map(),
+      rules: defaultRules(),
+      customFields: new Map(),
     };
     this.store.workspaces.set(ws.id, ws);
     return { id: ws.id, name: ws.name, plan: ws.plan };
@@ -95,6 +98,25 @@ export class World {
 
   setPlan(workspaceId: string, plan: Plan): void {
     this.store.workspace(workspaceId).plan = plan;
+  }
+
+  /** Changes the workspace settings that refuse entries (required fields, lock date, add time for others). */
+  setRules(workspaceId: string, rules: Partial<WorkspaceRules>): void {
+    const ws = this.store.workspace(workspaceId);
+    ws.rules = { ...ws.rules, ...rules };
+  }
+
+  addCustomField(workspaceId: string, input: Omit<CustomFieldRecord, "id" | "status" | "defaultValue"> & Partial<CustomFieldRecord>): CustomFieldRecord {
+    const field: CustomFieldRecord = { status: "VISIBLE", defaultValue: null, ...input, id: this.store.ids.objectId() };
+    this.store.workspace(workspaceId).customFields.set(field.id, field);
+    return { ...field };
+  }
+
+  /** What Clockify does to a webhook after failed deliveries (deliveryEnabled) or an owner's switch (enabled). */
+  setWebhookState(workspaceId: string, webhookId: string, state: { enabled?: boolean; deliveryEnabled?: boolean }): void {
+    const hook = this.store.workspace(workspaceId).webhooks.get(webhookId);
+    if (!hook) throw new Error(`no webhook ${webhookId} in workspace ${workspaceId}`);
+    Object.assign(hook, state);
   }
 
   addClient(workspaceId: string, input: ClientInput, options?: EmitOption): ClientDto {

@@ -17,6 +17,7 @@ import { ConfigError } from "../config/errors.js";
 import { describeJsonSyntaxError } from "../config/json-syntax.js";
 import { parseConfig } from "../config/parse.js";
 import type { Config } from "../config/schema.js";
+import { isWholeFileLegacy, wrapWholeFileLegacy } from "../config/whole-file.js";
 
 type JsonObject = Record<string, unknown>;
 
@@ -27,6 +28,8 @@ export interface RawConfigFile {
   tree: JsonObject;
   /** Permission bits of the existing file. */
   mode?: number;
+  /** The file was the original tool's secret on its own; `tree` has it wrapped as a pair, as setup writes it back. */
+  wrappedLegacy?: boolean;
 }
 
 /** The pair as setup writes it: secrets as `${NAME}` references or literal values. */
@@ -60,12 +63,35 @@ export function readRawConfig(path: string): RawConfigFile {
   if (tree["pairs"] !== undefined && !Array.isArray(tree["pairs"])) {
     throw new ConfigError(`config file ${path}: "pairs" must be an array; setup does not overwrite it`);
   }
-  return { path, exists: true, tree, mode: statSync(path).mode & 0o777 };
+  const mode = statSync(path).mode & 0o777;
+  if (isWholeFileLegacy(tree)) return { path, exists: true, tree: wrapWholeFileLegacy(tree).tree as JsonObject, mode, wrappedLegacy: true };
+  return { path, exists: true, tree, mode };
 }
 
 /** Ids of the pairs in the file, in file order (entries without a string id are skipped). */
 export function pairIds(file: RawConfigFile): string[] {
   return pairsOf(file.tree).flatMap((pair) => (isObject(pair) && typeof pair["id"] === "string" ? [pair["id"]] : []));
+}
+
+/** Each pair of the file by id, with what it mirrors as far as the file says (ids only, never a key). */
+export function pairSummaries(file: RawConfigFile): Map<string, string | undefined> {
+  const summaries = new Map<string, string | undefined>();
+  for (const pair of pairsOf(file.tree)) {
+    if (isObject(pair) && typeof pair["id"] === "string") summaries.set(pair["id"], summarize(pair));
+  }
+  return summaries;
+}
+
+function summarize(pair: JsonObject): string | undefined {
+  const source = isObject(pair["source"]) ? pair["source"] : {};
+  const destination = isObject(pair["destination"]) ? pair["destination"] : {};
+  const field = (value: unknown) => (typeof value === "string" && !value.includes("${") ? value : undefined);
+  const client = field(source["clientId"] ?? pair["time_entry_source_client_id"]);
+  const user = field(source["userId"] ?? pair["user_id"]);
+  const from = field(source["workspaceId"] ?? pair["time_entry_source_workspace_id"]);
+  const to = field(destination["workspaceId"] ?? pair["time_entry_destination_workspace_id"]);
+  const parts = [client && `client ${client}`, user && `user ${user}`, from && to && `workspace ${from} → ${to}`].filter(Boolean);
+  return parts.length === 0 ? undefined : parts.join(", ");
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ClockifyClient } from "../clockify/client.js";
 import type { RuntimeEnv } from "../config/env.js";
+import type { CheckResult } from "../doctor/model.js";
 import type { Logger } from "../observability/logger.js";
 import type { Progress } from "../observability/progress.js";
 import type { RunSummary } from "../sync/reconcile/summary.js";
@@ -44,6 +45,13 @@ export interface SetupResult {
   secretInFile: boolean;
   webhooks: "registered" | "skipped" | "failed";
   reconcile: RunSummary | "skipped" | "failed";
+  /**
+   * Whether a service already running on this file must reload to see the change: "new file" when
+   * there was no file (so no service could be running with it).
+   */
+  reload: "needed" | "not needed" | "new file";
+  /** Doctor's checks of the new pair, run at the end; "failed" when they could not run. */
+  checks: CheckResult[] | "failed";
   /** 0, or 1 when a step after writing the config failed. */
   exitCode: number;
 }

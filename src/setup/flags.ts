@@ -30,6 +30,8 @@ export const setupFlagsSchema = z
     webhooks: z.boolean().optional(),
     reconcile: z.boolean().optional(),
     yes: z.boolean().optional(),
+    /** Replace a pair of the same id; --yes alone never does. */
+    replace: z.boolean().optional(),
   })
   .refine((flags) => !(flags.webhooks === false && flags.webhookUrl !== undefined), {
     error: "--webhook-url and --no-webhooks contradict each other",
@@ -48,4 +50,5 @@ export const FLAG_NAMES = {
   webhookUrl: "--webhook-url",
   reconcile: "--reconcile",
   yes: "--yes",
+  replace: "--replace",
 } as const satisfies Partial<Record<keyof SetupFlags, string>>;

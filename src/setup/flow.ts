@@ -2,13 +2,14 @@ import { withCommandSession } from "../command-session.js";
 import { readRuntimeEnv } from "../config/env.js";
 import { UsageError } from "../config/errors.js";
 import { Asker } from "./asker.js";
-import { pairIds, readRawConfig } from "./config-file.js";
+import { pairSummaries, readRawConfig } from "./config-file.js";
 import type { PairChoices, SetupDeps, SetupResult, SetupRun } from "./contract.js";
 import type { SetupFlags } from "./flags.js";
 import { firstRunStep } from "./steps/first-run.js";
 import { nonEmpty, readKeys, SOURCE_KEY_VAR } from "./steps/keys.js";
 import { printOverview } from "./steps/overview.js";
-import { choosePairId } from "./steps/pair-id.js";
+import { doctorStep } from "./steps/doctor.js";
+import { choosePairId, type ExistingPairs } from "./steps/pair-id.js";
 import { printRepeat } from "./steps/repeat.js";
 import { chooseUsers } from "./steps/users.js";
 import { checkedWebhookUrl } from "./steps/webhook-url.js";
@@ -29,11 +30,14 @@ export async function runSetup(deps: SetupDeps): Promise<SetupResult> {
   // Read the file first: a broken one stops setup before any question is asked.
   const initial = readRawConfig(deps.configPath);
   run.out.line(`clockify-sync setup — config file ${deps.configPath}${initial.exists ? "" : " (will be created)"}`);
-
-  const existingIds = new Set(pairIds(initial));
-  const choices = await askWhatToMirror(run, existingIds);
+  const existing = pairSummaries(initial);
+  if (initial.wrappedLegacy) {
+    const [legacyId] = existing.keys();
+    run.out.line(`  it holds the original tool's secret on its own; setup writes it back wrapped in "pairs", as pair "${legacyId ?? ""}"`);
+  }
+  const choices = await askWhatToMirror(run, existing);
   const { pairId } = choices;
-  const otherPairs = [...existingIds].filter((id) => id !== pairId).length;
+  const otherPairs = [...existing.keys()].filter((id) => id !== pairId).length;
   printOverview(run, choices, { fileExists: initial.exists, otherPairs, presetWebhookUrl });
 
   const written = await writePair(run, choices);
@@ -44,6 +48,8 @@ export async function runSetup(deps: SetupDeps): Promise<SetupResult> {
     secretInFile: written.secretInFile,
     webhooks: "skipped",
     reconcile: "skipped",
+    reload: written.reload,
+    checks: "failed",
     exitCode: 0,
   };
   const sessionOptions = { name: "setup", runtime: run.runtime, config: written.validated.config, logger: deps.logger };
@@ -56,6 +62,7 @@ export async function runSetup(deps: SetupDeps): Promise<SetupResult> {
   result.exitCode = anyStepFailed(result) ? 1 : 0;
 
   printRepeat(run, written.entry, result, webhookUrl);
+  result.checks = await doctorStep(run, written.validated.config, pairId);
   return result;
 }
 
@@ -82,12 +89,12 @@ function preflight(flags: SetupFlags, env: NodeJS.ProcessEnv): void {
 }
 
 /** The questions, in the order a person thinks of them: accounts, where from, where to, whose, what to call it. */
-async function askWhatToMirror(run: SetupRun, existingIds: ReadonlySet<string>): Promise<PairChoices> {
+async function askWhatToMirror(run: SetupRun, existing: ExistingPairs): Promise<PairChoices> {
   const keys = await readKeys(run);
   const source = await chooseSource(run, keys.source);
   const destination = await chooseDestination(run, keys, source.workspace);
   const users = await chooseUsers(run, { key: keys.source, workspace: source.workspace }, destination);
-  const { pairId, replacing } = await choosePairId(run, source.client, existingIds);
+  const { pairId, replacing } = await choosePairId(run, source.client, existing);
   return {
     sourceKey: keys.source,
     destinationKey: destination.key,

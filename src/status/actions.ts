@@ -12,6 +12,11 @@ export interface StatusView {
 
 export type ReconcileStart = "started" | "already-running";
 
+/** What reading the config file again did: the pairs now running, or why the old config stays. */
+export type ReloadOutcome = { ok: true; pairs: string[] } | { ok: false; message: string };
+
+export const CANNOT_RELOAD: ReloadOutcome = { ok: false, message: "this process cannot reload its config" };
+
 /** What the status page may read and do; the HTTP layer only translates to these. */
 export interface StatusActions {
   view(): StatusView;
@@ -22,28 +27,35 @@ export interface StatusActions {
   startReconcile(): ReconcileStart;
   /** Dead letters back to the inbox; `ids` undefined means all. Returns how many were requeued. */
   retryDeadLetters(ids?: number[]): number;
+  /** Reads the config file again and applies it; an invalid file is refused and the old config keeps running. */
+  reloadConfig(): ReloadOutcome;
   /** Resolves when no run started here is going (tests, shutdown). */
   idle(): Promise<void>;
 }
 
 export interface StatusActionDeps {
   database: AppDatabase;
-  config: Config;
+  /** The config in effect; a function when a reload can replace it. */
+  config: Config | (() => Config);
   logger: Logger;
   reconcileNow: () => Promise<unknown>;
   nextScheduledRun: () => Date | undefined;
   /** Wakes the worker after a requeue so retried events go at once. */
   onRequeued?: () => void;
+  /** The service's reload; absent, the page's button is answered with CANNOT_RELOAD. */
+  reload?: () => ReloadOutcome;
   now?: () => number;
 }
 
 export function createStatusActions(deps: StatusActionDeps): StatusActions {
   const now = deps.now ?? Date.now;
+  const given = deps.config;
+  const config = typeof given === "function" ? given : () => given;
   let running: Promise<void> | undefined;
   return {
     view() {
       return {
-        report: collectStatus(deps.database, deps.config, now()),
+        report: collectStatus(deps.database, config(), now()),
         nextScheduledRunAt: deps.nextScheduledRun()?.getTime(),
       };
     },
@@ -65,6 +77,18 @@ export function createStatusActions(deps: StatusActionDeps): StatusActions {
       const requeued = requeueDeadLetters(deps.database, ids, now());
       if (requeued > 0) deps.onRequeued?.();
       return requeued;
+    },
+    reloadConfig() {
+      if (!deps.reload) return CANNOT_RELOAD;
+      try {
+        const outcome = deps.reload();
+        deps.logger.info({ ok: outcome.ok }, "config reload asked from the status page");
+        return outcome;
+      } catch (error) {
+        // The reload is meant to answer, not throw; if it does, the page still gets a sentence.
+        deps.logger.error({ err: error }, "config reload from the status page failed");
+        return { ok: false, message: "the reload failed unexpectedly; see the service log" };
+      }
     },
     async idle() {
       await running;

@@ -4,6 +4,9 @@ import type { AppDatabase } from "../db/connection.js";
 import { inboxStats, listDeadLetters, recentlyApplied } from "../db/inbox.js";
 import { listProjectConflicts } from "../db/project-map.js";
 import type { ReconcileRun, RunOutcome, RunTrigger, WebhookSide } from "../db/schema.js";
+import { listCheckProblems } from "../db/checks.js";
+import type { CheckProblem } from "../doctor/model.js";
+import { activityDetails, type ActivityDetails } from "./activity.js";
 import { describeProjectConflict } from "../sync/projects/plan.js";
 import {
   countEntryMappingsByState,
@@ -65,7 +68,8 @@ export interface PairStatus {
   warnings: string[];
 }
 
-export interface ActivityItem {
+/** One applied event: its ids and raw outcome, and (ActivityDetails) the same in words. */
+export interface ActivityItem extends ActivityDetails {
   id: number;
   pairId: string;
   eventType: string;
@@ -91,6 +95,10 @@ export interface DeadLetterItem {
 export interface StatusReport {
   generatedAt: number;
   silenceHours: number;
+  /** config.reconcile.timezone: the zone people read entry times in. */
+  timeZone: string;
+  /** What the doctor checks found wrong, last time they ran, for the configured pairs; errors first. */
+  problems: CheckProblem[];
   pairs: PairStatus[];
   /** The last applied inbox events, newest first. */
   recentActivity: ActivityItem[];
@@ -119,8 +127,11 @@ export function collectStatus(database: AppDatabase, config: Config, now: number
   return {
     generatedAt: now,
     silenceHours,
+    timeZone: config.reconcile.timezone,
+    problems: listCheckProblems(database, config.pairs.map((p) => p.id)),
     pairs,
     recentActivity: recentlyApplied(database, RECENT_ACTIVITY_SHOWN).map((row) => ({
+      ...activityDetails(row),
       id: row.id,
       pairId: row.pairId,
       eventType: row.eventType,
@@ -265,6 +276,19 @@ function reconcileStatus(run: ReconcileRun): ReconcileStatus {
 }
 
 /** Every pair's warnings, each once (a workspace shared by two pairs would repeat its silence). */
-export function allWarnings(report: StatusReport): string[] {
+export function pairWarnings(report: StatusReport): string[] {
   return [...new Set(report.pairs.flatMap((p) => p.warnings))];
+}
+
+/** "error · pair acme · source.key: ..." */
+export function problemText(problem: CheckProblem): string {
+  return `${problem.level} · pair ${problem.pairId} · ${problem.check}: ${problem.message}`;
+}
+
+/**
+ * The checks' problems, then the pairs' warnings: anything here makes `npm run status` exit 1. (The page
+ * shows the two apart, problems first.)
+ */
+export function allWarnings(report: StatusReport): string[] {
+  return [...report.problems.map(problemText), ...pairWarnings(report)];
 }

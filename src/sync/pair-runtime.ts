@@ -1,11 +1,13 @@
 import { createClientFactory } from "../clockify/client-factory.js";
 import type { ClockifyClient } from "../clockify/client.js";
+import { siteOf } from "../clockify/explain.js";
 import type { RateLimiterRegistry } from "../clockify/rate-limiter.js";
 import type { RequestEvent } from "../clockify/transport.js";
 import type { Config, PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
 import type { Alerter } from "../observability/alerts.js";
 import type { Logger } from "../observability/logger.js";
+import { monotonic } from "../clock.js";
 import { WorkspaceCatalog } from "./workspace-catalog.js";
 import type { KeyedMutex } from "./keyed-mutex.js";
 
@@ -20,6 +22,14 @@ export interface PairRuntime {
   readonly logger: Logger;
   /** Id of the destination API key's owner: entries for anyone else need the create-for-user route. */
   destinationKeyOwner(): Promise<string>;
+  /**
+   * Resolves once source.clientId is known to be a client of source.workspaceId (seen within the last
+   * few minutes, or read now); rejects with Clockify's refusal, which names the field and the fix. Every
+   * write to the source waits on it, so a foreign or mistyped client id never gets as far as a POST.
+   */
+  confirmSourceClient(): Promise<void>;
+  /** A read that happened anyway showed the client in the source workspace (a project of it listed there). */
+  sourceClientSeen(): void;
   /** Tells a person (the alert receiver when one is configured, the log always). */
   alert(problem: string, text: string): Promise<void>;
 }
@@ -39,6 +49,9 @@ export interface RuntimeDeps {
   alerter?: Alerter;
 }
 
+/** How long a confirmed source client is trusted: a client removed meanwhile is refused by the write itself. */
+const CLIENT_SEEN_MS = 10 * 60_000;
+
 export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> {
   const { config } = deps;
   const client = createClientFactory({
@@ -50,12 +63,14 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
   });
   const runtimes = new Map<string, PairRuntime>();
   for (const pair of config.pairs) {
-    const destination = client(pair.destination.apiKey);
+    const source = client(pair.source.apiKey, siteOf(pair, "source"));
+    const destination = client(pair.destination.apiKey, siteOf(pair, "destination"));
     let owner: Promise<string> | undefined;
+    let clientSeenAt = Number.NEGATIVE_INFINITY;
     const logger = deps.logger.child({ pair: pair.id });
     runtimes.set(pair.id, {
       pair,
-      source: client(pair.source.apiKey),
+      source,
       destination,
       destinationCatalog: new WorkspaceCatalog(destination, pair.destination.workspaceId),
       database: deps.database,
@@ -70,6 +85,14 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
           },
         );
         return owner;
+      },
+      async confirmSourceClient() {
+        if (monotonic() - clientSeenAt < CLIENT_SEEN_MS) return;
+        await source.getClient(pair.source.workspaceId, pair.source.clientId);
+        clientSeenAt = monotonic();
+      },
+      sourceClientSeen() {
+        clientSeenAt = monotonic();
       },
       async alert(problem, text) {
         if (deps.alerter) await deps.alerter.alert(problem, text);

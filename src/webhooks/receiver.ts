@@ -46,13 +46,21 @@ export class WebhookReceiver {
   /** Anyone can send a rejected delivery, so a line per rejection would let anyone fill the log. */
   private readonly rejections: SummaryLog;
 
+  private pairs: readonly PairConfig[];
+
   constructor(private readonly deps: ReceiverDeps) {
+    this.pairs = deps.pairs;
     this.rejections = new SummaryLog({
       logger: deps.logger,
       message: "webhook rejected",
       summary: (count, sources, window) => `webhooks rejected: ${count} deliveries from ${sources} address(es) in ${window}`,
       intervalMs: deps.rejectionSummaryMs,
     });
+  }
+
+  /** A reloaded config: deliveries fan out to its pairs from the next one on (with tokens.usePairs). */
+  usePairs(pairs: readonly PairConfig[]): void {
+    this.pairs = pairs;
   }
 
   /** Shutdown: from now on deliveries get 503 and Clockify redelivers them later. */
@@ -105,7 +113,7 @@ export class WebhookReceiver {
   private async decide(delivery: Delivery, event: string): Promise<ReceiveResult> {
     const { metrics, logger } = this.deps;
     const label = eventLabel(delivery.eventType);
-    const decision = interpretDelivery(delivery, { pairs: this.deps.pairs, identify: (t) => this.deps.tokens.identify(t) });
+    const decision = interpretDelivery(delivery, { pairs: this.pairs, identify: (t) => this.deps.tokens.identify(t) });
     switch (decision.kind) {
       case "reject":
         return this.refused(decision.status, decision.error, delivery);

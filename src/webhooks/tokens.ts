@@ -30,7 +30,7 @@ export class TokenBook {
   private loadedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly pairs: readonly PairConfig[],
+    private pairs: readonly PairConfig[],
     private readonly database: AppDatabase,
     /** A registration made by the CLI shows up here at most this much later (a miss reloads). */
     private readonly reloadAfterMs = 1000,
@@ -38,7 +38,14 @@ export class TokenBook {
     this.reload();
   }
 
+  /** A reloaded config: secrets of removed pairs, and registrations in workspaces no pair uses, stop working at once. */
+  usePairs(pairs: readonly PairConfig[]): void {
+    this.pairs = pairs;
+    this.reload();
+  }
+
   reload(): void {
+    const configured = new Set(this.pairs.flatMap((p) => [p.source.workspaceId, p.destination.workspaceId]));
     const byDigest = new Map<string, KnownToken>();
     const add = (digest: Buffer, workspaces: Iterable<string>, event: string | null) => {
       const key = digest.toString("hex");
@@ -55,6 +62,8 @@ export class TokenBook {
       }
     }
     for (const row of listRegisteredTokenHashes(this.database)) {
+      // A workspace no pair mirrors any more: its webhooks' deliveries are refused like a stranger's.
+      if (!configured.has(row.workspaceId)) continue;
       add(Buffer.from(row.tokenSha256, "hex"), [row.workspaceId], row.eventType);
     }
     this.known = [...byDigest.values()];

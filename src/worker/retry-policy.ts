@@ -28,6 +28,6 @@ export function isPermanent(error: unknown): boolean {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.slice(0, 500);
-  return String(error).slice(0, 500);
+  if (error instanceof Error) return error.message.slice(0, 1000);
+  return String(error).slice(0, 1000);
 }

@@ -39,7 +39,7 @@ afterEach(async () => {
 
 async function cli(...args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/deadletter.ts", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "deadletter", ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_PATH: dbPath },
     });

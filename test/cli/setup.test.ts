@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,7 @@ import { ClockifyClient } from "../../src/clockify/client.js";
 import { UsageError } from "../../src/config/errors.js";
 import { loadConfig } from "../../src/config/index.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
+import { formatChecklist } from "../../src/doctor/run.js";
 import { listWebhooksForWorkspace } from "../../src/db/webhooks.js";
 import type { Progress } from "../../src/observability/progress.js";
 import type { SetupFlags } from "../../src/setup/flags.js";
@@ -229,7 +230,8 @@ describe("npm run setup, interactive", () => {
           webhookSecrets: ["${HAND_MADE_SECRET}"],
         },
       ],
-      clockify: { requestsPerSecond: 0.5 },
+      // Not the default, to show it is kept; fast enough for the checks setup ends with.
+      clockify: { requestsPerSecond: 20 },
     };
     writeFileSync(configPath, JSON.stringify(original, null, 4));
 
@@ -239,8 +241,8 @@ describe("npm run setup, interactive", () => {
       pick("Customer"),
       pick("Bob Builder"), // another source user
       accept,
-      accept, // "customer-co" exists…
-      true, // …replace it
+      "customer-co", // typed, though the offered default is a free id…
+      true, // …so replace it
       true, // write
       true, // register webhooks…
       "https://sync.example.com", // …which needs the whole file, and OTHER_KEY is not set here
@@ -254,6 +256,7 @@ describe("npm run setup, interactive", () => {
     );
     expect(w.sim.world.listWebhooks(w.source.workspaceId)).toEqual([]);
     expect(prompts.asked.find((q) => q.message.includes("already has a pair"))?.default).toBe(false);
+    expect(prompts.asked.find((q) => q.message.startsWith("Pair id"))?.default).toBe("customer-co-2");
 
     const raw = rawConfig();
     expect(Object.keys(raw)).toEqual(["reconcile", "pairs", "clockify"]);
@@ -273,13 +276,14 @@ describe("npm run setup, interactive", () => {
     expect(config.pairs.map((p) => p.id)).toEqual(["other", "customer-co"]);
   });
 
-  it("declining to replace asks for another id and keeps the existing pair", async () => {
+  it("declining to replace a typed existing id asks for another (a free one offered) and keeps the existing pair", async () => {
     writeFileSync(
       configPath,
       JSON.stringify({ pairs: [{ id: "customer-co", source: { apiKey: "k", workspaceId: "a", userId: "u", clientId: "c" }, destination: { workspaceId: "b" } }] }),
     );
-    const prompts = new ScriptedPrompts([pick("Agency"), pick("Customer Co"), pick("Customer"), accept, accept, accept, false, "customer-co-2", true, false, false]);
+    const prompts = new ScriptedPrompts([pick("Agency"), pick("Customer Co"), pick("Customer"), accept, accept, "customer-co", false, accept, true, false, false]);
     await runSetup(deps(prompts));
+    expect(prompts.asked.find((q) => q.message === "Another pair id")?.default).toBe("customer-co-2");
     expect(rawConfig().pairs.map((p) => p["id"])).toEqual(["customer-co", "customer-co-2"]);
   });
 
@@ -459,6 +463,187 @@ describe("npm run setup, unattended", () => {
   });
 });
 
+describe("npm run setup next to an existing pair of the same id", () => {
+  /** The first member's pair, as an earlier setup wrote it. */
+  function firstMembersFile(): string {
+    const pair = {
+      id: "customer-co",
+      source: { apiKey: "${SRC_CLOCKIFY_API_KEY}", workspaceId: w.source.workspaceId, userId: w.user.id, clientId: w.source.clientId },
+      destination: { workspaceId: w.destination.workspaceId },
+    };
+    const text = `${JSON.stringify({ pairs: [pair] }, null, 2)}\n`;
+    writeFileSync(configPath, text);
+    return text;
+  }
+  /** A teammate's unattended setup of the same client. */
+  const teammate = (extra: SetupFlags = {}): SetupFlags => ({
+    sourceWorkspace: "Agency",
+    client: "Customer Co",
+    destinationWorkspace: "Customer",
+    sourceUser: bob.email,
+    destinationUser: w.user.id,
+    webhooks: false,
+    reconcile: false,
+    yes: true,
+    ...extra,
+  });
+  const refusal = () =>
+    `${configPath} already has a pair "customer-co" (client ${w.source.clientId}, user ${w.user.id}, ` +
+    `workspace ${w.source.workspaceId} → ${w.destination.workspaceId}); --yes never replaces a pair. ` +
+    "To replace it, add --replace; to add this one beside it, choose another id: --pair customer-co-2. Nothing was written";
+
+  it("--yes never replaces it: setup stops naming the pair and the two ways on, the file unchanged", async () => {
+    const before = firstMembersFile();
+    const run = runSetup(deps(new ScriptedPrompts([]), teammate({ pair: "customer-co" }), { interactive: false }));
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(run).rejects.toThrow(refusal());
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+  });
+
+  it("--yes at a terminal does not replace it either, and asks nothing about it", async () => {
+    const before = firstMembersFile();
+    const prompts = new ScriptedPrompts([]);
+    await expect(runSetup(deps(prompts, teammate({ pair: "customer-co" })))).rejects.toThrow(refusal());
+    expect(prompts.asked).toEqual([]);
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+  });
+
+  it("the default id avoids it: the teammate's pair is added as customer-co-2", async () => {
+    firstMembersFile();
+    const result = await runSetup(deps(new ScriptedPrompts([]), teammate(), { interactive: false }));
+    expect(result).toMatchObject({ pairId: "customer-co-2", replaced: false, exitCode: 0 });
+    expect(lines).toContain('✔ pair id: customer-co-2 (from the client\'s name; "customer-co" is taken; --pair to choose)');
+    const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" });
+    expect(config.pairs.map((p) => [p.id, p.source.userId])).toEqual([
+      ["customer-co", w.user.id],
+      ["customer-co-2", bob.id],
+    ]);
+  });
+
+  it("--replace replaces it", async () => {
+    firstMembersFile();
+    const result = await runSetup(deps(new ScriptedPrompts([]), teammate({ pair: "customer-co", replace: true }), { interactive: false }));
+    expect(result).toMatchObject({ pairId: "customer-co", replaced: true, exitCode: 0 });
+    expect(lines).toContain('✔ replacing pair "customer-co" (--replace)');
+    const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" });
+    expect(config.pairs.map((p) => [p.id, p.source.userId])).toEqual([["customer-co", bob.id]]);
+  });
+
+  it("a pair of that id added to the file while setup asked is not overwritten", async () => {
+    let during = "";
+    const prompts = new ScriptedPrompts([
+      pick("Agency"),
+      pick("Customer Co"),
+      pick("Customer"),
+      accept,
+      accept,
+      accept, // customer-co, free when asked
+      () => {
+        during = firstMembersFile(); // a teammate's setup wrote it meanwhile
+        return true; // write
+      },
+    ]);
+    await expect(runSetup(deps(prompts))).rejects.toThrow(/a pair "customer-co" was added to .* while setup ran; nothing was written/);
+    expect(readFileSync(configPath, "utf8")).toBe(during);
+  });
+
+  it("as a command: --yes exits 2 with the message and leaves the file as it was", async () => {
+    const before = firstMembersFile();
+    const refused = await setupCli([
+      "--source-workspace", "Agency",
+      "--client", "Customer Co",
+      "--destination-workspace", "Customer",
+      "--pair", "customer-co",
+      "--no-webhooks",
+      "--no-reconcile",
+      "--yes",
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(refusal());
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+  });
+});
+
+describe("npm run setup, after writing", () => {
+  const unattended = (extra: SetupFlags = {}): SetupFlags => ({
+    sourceWorkspace: "Agency",
+    client: "Customer Co",
+    destinationWorkspace: "Customer",
+    pair: "acme",
+    webhooks: false,
+    reconcile: false,
+    yes: true,
+    ...extra,
+  });
+  const reloadLine =
+    "The config file changed: a service already running must reload it; a running service picks this up on SIGHUP: " +
+    "kill -HUP <pid> / docker kill -s HUP clockify-sync, or the status page's Reload button.";
+
+  it("ends with doctor's checklist of the new pair; a new file needs no reload, only a start", async () => {
+    const result = await runSetup(deps(new ScriptedPrompts([]), unattended(), { interactive: false }));
+    expect(result.reload).toBe("new file");
+    expect(lines).toContain("Next: start the service with `npm start` (or `npm run dev`).");
+    expect(lines).not.toContain(reloadLine);
+    if (result.checks === "failed") throw new Error(`the checks did not run: ${warnings.join("\n")}`);
+    expect(result.checks.length).toBeGreaterThan(0);
+    expect(new Set(result.checks.map((check) => check.pairId))).toEqual(new Set(["acme"]));
+    const heading = lines.indexOf('Checks of pair "acme" (again any time: npm run doctor -- --pair acme):');
+    expect(heading).toBeGreaterThan(lines.indexOf("Next: start the service with `npm start` (or `npm run dev`)."));
+    expect(lines.slice(heading + 1)).toEqual([formatChecklist(result.checks)]);
+  });
+
+  it("a changed file: says a running service must reload, and how", async () => {
+    writeFileSync(
+      configPath,
+      JSON.stringify({ pairs: [{ id: "other", source: { apiKey: "${OTHER}", workspaceId: "a", userId: "u", clientId: "c" }, destination: { workspaceId: "b" } }] }),
+    );
+    const result = await runSetup(deps(new ScriptedPrompts([]), unattended(), { interactive: false }));
+    expect(result.reload).toBe("needed");
+    expect(lines).toContain(reloadLine);
+  });
+
+  it("the same pair written again: the file is unchanged and no reload is needed", async () => {
+    await runSetup(deps(new ScriptedPrompts([]), unattended(), { interactive: false }));
+    lines = [];
+    const again = await runSetup(deps(new ScriptedPrompts([]), unattended({ replace: true }), { interactive: false }));
+    expect(again).toMatchObject({ replaced: true, reload: "not needed" });
+    expect(lines).toContain("The config file is unchanged: a running service need not reload.");
+    expect(lines).not.toContain(reloadLine);
+  });
+
+  it("warns when another pair keeps a literal key in a file others can read", async () => {
+    writeFileSync(
+      configPath,
+      JSON.stringify({ pairs: [{ id: "other", source: { apiKey: "literal-key-1234", workspaceId: "a", userId: "u", clientId: "c" }, destination: { workspaceId: "b" } }] }),
+    );
+    chmodSync(configPath, 0o644);
+    await runSetup(deps(new ScriptedPrompts([]), unattended(), { interactive: false }));
+    expect(statSync(configPath).mode & 0o777).toBe(0o644);
+    expect(warnings.join("\n")).toContain(
+      `config file ${configPath} holds an API key in plain text (pairs[0].source.apiKey) and is readable by group and others (mode 0644): run chmod 600 ${configPath}`,
+    );
+    expect([...lines, ...warnings].join("\n")).not.toContain("literal-key-1234");
+  });
+
+  it("a file holding the original tool's secret on its own is written back wrapped, as pair-1, beside the new pair", async () => {
+    const secret = {
+      time_entry_source_workspace_id: w.source.workspaceId,
+      time_entry_source_client_id: w.source.clientId,
+      time_entry_destination_workspace_id: w.destination.workspaceId,
+      user_id: w.user.id,
+      token: "${SRC_CLOCKIFY_API_KEY}",
+      project_options: '{"color": "#FF0000"}',
+    };
+    writeFileSync(configPath, JSON.stringify(secret));
+    const result = await runSetup(deps(new ScriptedPrompts([]), unattended(), { interactive: false }));
+    expect(result).toMatchObject({ pairId: "acme", exitCode: 0, reload: "needed" });
+    expect(lines).toContain('  it holds the original tool\'s secret on its own; setup writes it back wrapped in "pairs", as pair "pair-1"');
+    expect(rawConfig().pairs[0]).toEqual({ id: "pair-1", ...secret });
+    const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" });
+    expect(config.pairs.map((p) => p.id)).toEqual(["pair-1", "acme"]);
+  });
+});
+
 describe("npm run setup through the real terminal prompts", () => {
   it("is driven by keystrokes: arrows and Enter in lists, a masked key, y/n confirmations", async () => {
     const term = new FakeTerminal();
@@ -538,7 +723,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function setupCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/setup.ts", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "setup", ...args], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -33,7 +33,7 @@ function seed(): void {
 
 async function cli(...args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/status.ts", ...args], {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "status", ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_PATH: dbPath, CLOCKIFY_SYNC_CONFIG: configPath },
     });

@@ -67,7 +67,7 @@ async function setUp(agencyPlan: Plan = "PRO"): Promise<World> {
   };
   const dir = await mkdtemp(join(tmpdir(), "clockify-sync-webhooks-cli-"));
   const configPath = join(dir, "config.json");
-  await writeFile(configPath, JSON.stringify(raw));
+  await writeFile(configPath, JSON.stringify(raw), { mode: 0o600 });
   return {
     sim,
     dir,
@@ -89,7 +89,7 @@ async function tearDown(): Promise<void> {
 
 /** `npm run webhooks -- …` as a child process; async, so the simulator in this process keeps answering. */
 function cli(...args: string[]): Promise<CliResult> {
-  return runProjectCli("src/cli/webhooks.ts", args, {
+  return runProjectCli("webhooks", args, {
     CLOCKIFY_SYNC_CONFIG: w.configPath,
     DATABASE_PATH: w.databasePath,
     CLOCKIFY_API_URL: w.sim.apiBaseUrl,

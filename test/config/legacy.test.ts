@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
-import { DESTINATION_API_KEY, SOURCE_API_KEY, configErrorFrom, edited, legacyPair, modernPair, type Json } from "./fixtures.js";
+import { DESTINATION_API_KEY, SOURCE_API_KEY, WEBHOOK_SECRET, configErrorFrom, edited, legacyPair, modernPair, type Json } from "./fixtures.js";
 
 type Edits = ReadonlyArray<readonly [string, Json | undefined]>;
 
@@ -46,6 +46,31 @@ describe("legacy pair shape", () => {
     expect(configErrorFrom(() => parseConfig(raw, {})).message).toBe(
       "pairs[0].token: environment variable LEGACY_TOKEN is not set",
     );
+  });
+
+  it("carries this project's optional keys", () => {
+    const pair = parseLegacy([
+      ["webhookSecrets", [WEBHOOK_SECRET]],
+      ["createMissingDestinationProjects", false],
+    ]).pairs[0];
+    expect(pair).toMatchObject({ id: "legacy", webhookSecrets: [WEBHOOK_SECRET], createMissingDestinationProjects: false });
+    expect(pair?.projectOptions).toEqual({ color: "#FF0000", billable: true });
+  });
+
+  it("takes projectOptions written as an object instead of project_options", () => {
+    const pair = parseLegacy([
+      ["project_options", undefined],
+      ["projectOptions", { color: "#00FF00" }],
+    ]).pairs[0];
+    expect(pair?.projectOptions).toEqual({ color: "#00FF00" });
+  });
+
+  it("refuses a stray project_options in a pair of this project's shape, saying what to write", () => {
+    const raw = { pairs: [edited(modernPair(), [["project_options", "{}"]])] };
+    expect(configErrorFrom(() => parseConfig(raw, {})).problems).toEqual([
+      'pairs[0]: "project_options" is a key of the original tool\'s shape, but this pair uses "source", "destination"; ' +
+        'write "projectOptions" (an object, not a string) instead of "project_options"',
+    ]);
   });
 
   it("mixes with modern pairs in one file", () => {
@@ -106,17 +131,50 @@ describe("legacy pair shape", () => {
     [
       "project_options with an unknown option",
       [["project_options", '{"colour": "#FF0000"}']],
-      'pairs[0].project_options: unknown key "colour"',
+      'pairs[0].project_options: unknown key "colour"; did you mean "color"?',
     ],
     [
       "a key that is neither legacy nor modern",
       [["tokn", "x"]],
-      'pairs[0]: unknown key "tokn"',
+      'pairs[0]: unknown key "tokn"; did you mean "token"?',
     ],
     [
-      "a key of the modern shape",
+      "the source given in both shapes",
       [["source", { apiKey: "x" }]],
-      "pairs[0]: mixes legacy keys (time_entry_source_workspace_id, time_entry_source_client_id, time_entry_destination_workspace_id, user_id, token, project_options) with modern keys (source); write the pair in one shape",
+      'pairs[0]: gives the source twice, as "source" and as the original tool\'s "token", "time_entry_source_workspace_id", "user_id", "time_entry_source_client_id"; keep "source" and delete "token", "time_entry_source_workspace_id", "user_id", "time_entry_source_client_id" (or the other way round)',
+    ],
+    [
+      "the destination given in both shapes",
+      [["destination", { workspaceId: "ws-destination" }]],
+      'pairs[0]: gives the destination twice, as "destination" and as the original tool\'s "time_entry_destination_workspace_id"; keep "destination" and delete "time_entry_destination_workspace_id" (or the other way round)',
+    ],
+    [
+      "project options given in both shapes",
+      [["projectOptions", { color: "#00FF00" }]],
+      'pairs[0]: gives the project options twice, as "projectOptions" and as the original tool\'s "project_options"; keep "projectOptions" and delete "project_options" (or the other way round)',
+    ],
+    [
+      "a misspelt modern key",
+      [["webhookSecret", ["s"]]],
+      'pairs[0]: unknown key "webhookSecret"; did you mean "webhookSecrets"?',
+    ],
+    [
+      "a bad modern key",
+      [["createMissingDestinationProjects", "yes"]],
+      'pairs[0].createMissingDestinationProjects: expected true or false, got "yes"',
+    ],
+    [
+      "an empty webhook secret, by the path it was written at",
+      [["webhookSecrets", ["ok", ""]]],
+      "pairs[0].webhookSecrets[1]: expected a non-empty string, got an empty string",
+    ],
+    [
+      "modern projectOptions with a bad colour, by the modern path",
+      [
+        ["project_options", undefined],
+        ["projectOptions", { color: "red" }],
+      ],
+      'pairs[0].projectOptions.color: expected #RRGGBB, got "red"',
     ],
     [
       "the same workspace on both sides",
@@ -140,7 +198,7 @@ describe("legacy pair shape", () => {
   it("reports one mixed pair without piling up problems from its other keys", () => {
     const mixed = { id: "mixed", token: SOURCE_API_KEY, destination: { workspaceId: "ws-destination" } };
     expect(configErrorFrom(() => parseConfig({ pairs: [mixed] }, {})).problems).toEqual([
-      "pairs[0]: mixes legacy keys (token) with modern keys (destination); write the pair in one shape",
+      'pairs[0]: gives "destination" in this project\'s shape and "token" in the original tool\'s; write the pair in one shape: source.apiKey instead of "token"',
     ]);
   });
 

@@ -38,7 +38,8 @@ describe("loadConfig", () => {
   it("says how to fix a missing file", () => {
     const path = join(dir, "missing.json");
     expect(configErrorFrom(() => loadConfig(path, {})).message).toBe(
-      `config file ${path} not found; set CLOCKIFY_SYNC_CONFIG or create it`,
+      `config file ${path} not found; create it with \`npm run setup\` (or \`clockify-sync setup\`), ` +
+        "or set CLOCKIFY_SYNC_CONFIG to the path of an existing one",
     );
   });
 

@@ -132,7 +132,7 @@ describe("parseConfig rejects", () => {
     ["an empty pairs list", [["pairs", []]], "pairs: expected at least one pair, got an empty array"],
     ["pairs that is not a list", [["pairs", { id: "x" }]], "pairs: expected an array of pairs, got an object"],
     ["a pair that is not an object", [["pairs.0", "acme"]], 'pairs[0]: expected an object, got "acme"'],
-    ["an unknown top-level key", [["pair", []]], 'config: unknown key "pair"'],
+    ["an unknown top-level key", [["pair", []]], 'config: unknown key "pair"; did you mean "pairs"?'],
     // Pair fields
     ["a missing id", [["pairs.0.id", undefined]], "pairs[0].id: required"],
     [
@@ -209,11 +209,20 @@ describe("parseConfig rejects", () => {
       "pairs[0].webhookSecrets[1]: expected a non-empty string, got an empty string",
     ],
     // Unknown keys at every level
-    ["a misspelt destination", [["pairs.0.destinaton", { workspaceId: "x" }]], 'pairs[0]: unknown key "destinaton"'],
-    ["an unknown source key", [["pairs.0.source.apikey", "x"]], 'pairs[0].source: unknown key "apikey"'],
+    ["a misspelt destination", [["pairs.0.destinaton", { workspaceId: "x" }]], 'pairs[0]: unknown key "destinaton"; did you mean "destination"?'],
+    ["an unknown source key", [["pairs.0.source.apikey", "x"]], 'pairs[0].source: unknown key "apikey"; did you mean "apiKey"?'],
     ["an unknown destination key", [["pairs.0.destination.clientId", "x"]], 'pairs[0].destination: unknown key "clientId"'],
-    ["an unknown project option", [["pairs.0.projectOptions", { public: true }]], 'pairs[0].projectOptions: unknown key "public"'],
-    ["an unknown reconcile key", [["reconcile", { windowdays: 3 }]], 'reconcile: unknown key "windowdays"'],
+    [
+      "a destination workspace id in the wrong case",
+      [
+        ["pairs.0.destination.workspaceid", "x"],
+        ["pairs.0.destination.workspaceId", undefined],
+      ],
+      'pairs[0].destination: unknown key "workspaceid"; did you mean "workspaceId"?',
+    ],
+    ["webhookSecret without the s", [["pairs.0.webhookSecret", []]], 'pairs[0]: unknown key "webhookSecret"; did you mean "webhookSecrets"?'],
+    ["an unknown project option", [["pairs.0.projectOptions", { public: true }]], 'pairs[0].projectOptions: unknown key "public"; did you mean "isPublic"?'],
+    ["an unknown reconcile key", [["reconcile", { windowdays: 3 }]], 'reconcile: unknown key "windowdays"; did you mean "windowDays"?'],
     ["an unknown alerts key", [["alerts", { url: "https://x.example" }]], 'alerts: unknown key "url"'],
     ["an unknown clockify key", [["clockify", { rps: 3 }]], 'clockify: unknown key "rps"'],
     // Pair rules

@@ -37,6 +37,11 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
   await c.listWorkspaces();
   await c.listUsers(ws);
   await c.listClients(ws);
+  await c.getClient(ws, source.clientId);
+  await c.getWorkspace(ws);
+  await c.managedWorkspaceIds();
+  env.sim.world.addCustomField(ws, { name: "Cost centre", required: false });
+  await c.listCustomFields(ws);
   const project = await c.createProject(ws, {
     name: "Contract project",
     clientId: source.clientId,

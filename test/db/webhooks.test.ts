@@ -9,6 +9,7 @@ import {
   listWebhooksForWorkspace,
   type WebhookRegistrationInput,
 } from "../../src/db/webhooks.js";
+import { parseConfig } from "../../src/config/index.js";
 import { TokenBook } from "../../src/webhooks/tokens.js";
 import { useTempDatabases } from "./temp-database.js";
 
@@ -57,7 +58,9 @@ describe("webhooks", () => {
   it("recognises a registration by the presented token, never by its stored hash", () => {
     const app = temp.open();
     insertWebhookRegistration(app, registration);
-    const book = new TokenBook([], app);
+    // Registrations count for workspaces some pair mirrors; this one's source is ws-src.
+    const pairs = parseConfig({ pairs: [{ id: "p", source: { apiKey: "k", workspaceId: "ws-src", userId: "u", clientId: "c" }, destination: { workspaceId: "ws-dst" } }] }).pairs;
+    const book = new TokenBook(pairs, app);
     expect(book.identify(TOKEN)).toEqual({ workspaces: new Set(["ws-src"]), events: new Set(["NEW_TIME_ENTRY"]) });
     expect(book.identify(`${TOKEN}x`)).toBeUndefined();
     expect(book.identify(hashWebhookToken(TOKEN))).toBeUndefined();

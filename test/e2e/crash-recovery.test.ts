@@ -38,7 +38,7 @@ describe("crash safety", () => {
 
     let child: ChildProcess | undefined;
     const start = () => {
-      child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
         cwd: root,
         env: {
           ...process.env,

@@ -81,7 +81,7 @@ async function trial(n: number, random: ReturnType<typeof createRandom>): Promis
   database.close();
 
   const start = (): Promise<void> => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
       cwd: root,
       env: {
         ...process.env,

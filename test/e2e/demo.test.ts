@@ -6,7 +6,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("npm run demo -- --once", () => {
   it("plays the day, prints each mirrored change with its latency, and exits 0 when the destination matches", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/demo.ts", "--once", "--port", "0"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "demo", "--once", "--port", "0"], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: "silent" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -41,7 +41,7 @@ describe("one service per database file", () => {
     expect(second.output()).toContain("DATABASE_PATH");
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
 
-    const cli = await runProjectCli("src/cli/deadletter.ts", ["list"], {
+    const cli = await runProjectCli("deadletter", ["list"], {
       CLOCKIFY_SYNC_CONFIG: join(first.dir, "config.json"),
       DATABASE_PATH: first.databasePath,
     });

@@ -9,13 +9,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The program every command runs through (`clockify-sync <subcommand>`), from source: tests need no build. */
+export const CLI_MAIN = "src/cli/main.ts";
+
 /**
- * Runs one of the project's CLIs as its own process, asynchronously: the simulator usually runs in the
- * test's process, and a blocking spawn would freeze it.
+ * Runs one of the project's subcommands (`reconcile`, `webhooks`, …) as its own process, asynchronously:
+ * the simulator usually runs in the test's process, and a blocking spawn would freeze it.
  */
-export function runProjectCli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+export function runProjectCli(subcommand: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, subcommand, ...args], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: "", NO_COLOR: "1", ...env },
       stdio: ["ignore", "pipe", "pipe"],

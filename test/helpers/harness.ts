@@ -56,6 +56,8 @@ export function serviceOver(
     apiUrl,
     database: store.database,
     logger: store.logger,
+    // The background checks would add requests to every test's Clockify counts; tests of them switch them on.
+    checks: { enabled: false },
     ...settings,
     backoff: { baseDelayMs: 5, maxDelayMs: 50, ...settings.backoff },
   });

@@ -58,7 +58,19 @@ interface OperationDoc {
 export function loadPatchedSpec(): OpenApiDoc {
   const spec = JSON.parse(readFileSync(fixture("openapi.json"), "utf8")) as Json;
   const patch = JSON.parse(readFileSync(fixture("openapi.knpkv-live-patch.json"), "utf8")) as PatchOp[];
-  return unwrapObjectEnums(applyJsonPatch(spec, patch)) as unknown as OpenApiDoc;
+  return listOfFeatures(unwrapObjectEnums(applyJsonPatch(spec, patch))) as unknown as OpenApiDoc;
+}
+
+/**
+ * `WorkspaceDtoV1.features` refers to `Feature` (one string), though the schema's own description reads
+ * "Represents a list of features" and its example is an array, as live workspaces answer: the property is
+ * read as an array of that enum.
+ */
+function listOfFeatures(spec: Json): Json {
+  const schemas = (spec as { components?: { schemas?: Record<string, { properties?: Record<string, Json> }> } }).components?.schemas;
+  const workspace = schemas?.WorkspaceDtoV1?.properties;
+  if (workspace?.features) workspace.features = { type: "array", items: { $ref: "#/components/schemas/Feature" } };
+  return spec;
 }
 
 /**

@@ -49,11 +49,11 @@ export async function writeServerDir(config: unknown, dir?: string): Promise<Ser
   return { dir: at, configPath, databasePath: join(at, "sync.db") };
 }
 
-/** The real server (`src/main.ts`) as its own process, on a free loopback port, with a temp database. */
+/** The real server (`clockify-sync serve`, from source) as its own process, on a free loopback port, with a temp database. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const { dir, configPath, databasePath } = await writeServerDir(options.config, options.dir);
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     cwd: ROOT,
     env: {
       ...process.env,

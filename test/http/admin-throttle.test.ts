@@ -81,7 +81,7 @@ describe("admin token guessing (brute force)", () => {
 describe("ADMIN_TOKEN length", () => {
   it("stops the server at start with one clear line when ADMIN_TOKEN is shorter than 32 characters", async () => {
     const root = fileURLToPath(new URL("../..", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
       cwd: root,
       env: { ...process.env, ADMIN_TOKEN: "short-admin-token-123", CLOCKIFY_SYNC_CONFIG: "/nonexistent/config.json" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -12,7 +12,7 @@ export interface ChildService extends ServerProcess {
   memory(): { rssMiB: number; peakMiB: number };
 }
 
-/** `node --import tsx src/main.ts` on a temp config and database, on 127.0.0.1, up and healthy. */
+/** `node --import tsx src/cli/main.ts serve` on a temp config and database, on 127.0.0.1, up and healthy. */
 export async function startChildService(env: Record<string, string> = {}): Promise<ChildService> {
   const server = await startServerProcess({
     config: {

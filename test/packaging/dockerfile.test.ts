@@ -31,7 +31,9 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "bin\/clockify-sync\.js", "serve"\]$/m);
+    // `docker exec <container> clockify-sync reconcile`: the launcher on PATH.
+    expect(dockerfile).toMatch(/ln -s \/app\/bin\/clockify-sync\.js \/usr\/local\/bin\/clockify-sync/);
     expect(dockerfile).toMatch(/DATABASE_PATH=\/data\//);
   });
 
@@ -46,6 +48,7 @@ describe("Dockerfile", () => {
     async () => {
       for (const file of ["package.json", "package-lock.json"]) await cp(join(root, file), join(app, file));
       await cp(join(root, "migrations"), join(app, "migrations"), { recursive: true });
+      await cp(join(root, "bin"), join(app, "bin"), { recursive: true });
       await run("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, timeout: 240_000 });
       await expect(stat(join(app, "node_modules", "vitest"))).rejects.toThrow();
       await run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json", "--outDir", join(app, "dist")], {
@@ -77,7 +80,10 @@ describe("Dockerfile", () => {
         LOG_LEVEL: "warn",
         SRC_KEY: "image-test-key",
       };
-      const server = spawn(process.execPath, ["dist/src/main.js"], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+      // The image's own CMD, with this Node for its `node`.
+      const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? "[]") as string[];
+      expect(cmd[0]).toBe("node");
+      const server = spawn(process.execPath, cmd.slice(1), { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       server.stdout.on("data", (d: Buffer) => (output += d.toString()));
       server.stderr.on("data", (d: Buffer) => (output += d.toString()));

@@ -31,7 +31,8 @@ const pair = {
 async function configured(apiUrl = "http://127.0.0.1:9") {
   const dir = await tempDir();
   const configPath = join(dir, "config.json");
-  await writeFile(configPath, JSON.stringify({ pairs: [pair] }));
+  // 0600: a literal key in a file others can read gets a warning on stderr, which this test keeps empty.
+  await writeFile(configPath, JSON.stringify({ pairs: [pair] }), { mode: 0o600 });
   return { CLOCKIFY_SYNC_CONFIG: configPath, DATABASE_PATH: join(dir, "sync.db"), CLOCKIFY_API_URL: apiUrl, LOG_LEVEL: "info" };
 }
 
@@ -46,7 +47,7 @@ describe("a process whose stdout reader is gone", () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`the server exits 0 within 10 s of ${signal}, after log lines were written`, async () => {
       const port = await freePort();
-      const server = watch(["src/main.ts"], { ...(await configured()), PORT: String(port), HOST: "127.0.0.1" });
+      const server = watch(["src/cli/main.ts", "serve"], { ...(await configured()), PORT: String(port), HOST: "127.0.0.1" });
       await server.saw(/"msg":"listening"/);
       expect(await rejectedWebhook(port)).toBe(401);
       await server.saw(/"msg":"webhook rejected"/);
@@ -62,7 +63,7 @@ describe("a process whose stdout reader is gone", () => {
   }
 
   it("`demo | head -3` ends by itself, quietly, once head has its lines", async () => {
-    const shell = spawn("bash", ["-c", `"${process.execPath}" --import tsx src/cli/demo.ts --port 0 | head -3; exit "\${PIPESTATUS[0]}"`], {
+    const shell = spawn("bash", ["-c", `"${process.execPath}" --import tsx src/cli/main.ts demo --port 0 | head -3; exit "\${PIPESTATUS[0]}"`], {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -81,13 +82,13 @@ describe("a process whose stdout reader is gone", () => {
   });
 
   it("the simulator exits within 10 s of SIGTERM, and by itself when it finds its reader gone", async () => {
-    const running = watch(["src/cli/simulator.ts", "--port", "0"]);
+    const running = watch(["src/cli/main.ts", "simulator", "--port", "0"]);
     await running.saw(/Ctrl-C to stop/);
     running.closeReader();
     running.child.kill("SIGTERM");
     expect(await running.endsWithin(SIGNAL_TO_EXIT_MS)).toEqual({ code: 0, signal: null });
 
-    const unread = watch(["src/cli/simulator.ts", "--port", "0"]);
+    const unread = watch(["src/cli/main.ts", "simulator", "--port", "0"]);
     unread.closeReader();
     expect(await unread.endsWithin(SIGNAL_TO_EXIT_MS)).toEqual({ code: 0, signal: null });
     expect(unread.stderr()).toBe("");
@@ -102,7 +103,7 @@ describe("a process whose stdout reader is gone", () => {
       return new Promise<void>((resolve) => silent.close(() => resolve()));
     });
     const { port } = silent.address() as { port: number };
-    const reconcile = watch(["src/cli/reconcile.ts"], await configured(`http://127.0.0.1:${port}`));
+    const reconcile = watch(["src/cli/main.ts", "reconcile"], await configured(`http://127.0.0.1:${port}`));
     reconcile.closeReader();
     for (let i = 0; i < 200 && sockets.size === 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(sockets.size, reconcile.stderr()).toBeGreaterThan(0);
@@ -112,7 +113,7 @@ describe("a process whose stdout reader is gone", () => {
   });
 
   it("status, its reader gone before it prints, ends quietly", async () => {
-    const status = watch(["src/cli/status.ts"], await configured());
+    const status = watch(["src/cli/main.ts", "status"], await configured());
     status.closeReader();
     const ended = await status.endsWithin(SIGNAL_TO_EXIT_MS);
     expect(ended).not.toBe("still running");

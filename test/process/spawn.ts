@@ -21,7 +21,10 @@ export interface Watched {
   endsWithin(ms: number): Promise<Ended | "still running">;
 }
 
-/** A script of the project in its own process, stdout and stderr on real pipes. */
+/**
+ * A script of the project in its own process, stdout and stderr on real pipes: `["src/cli/main.ts",
+ * "status"]` for a subcommand, or a fixture's path.
+ */
 export function watch(args: string[], env: Record<string, string> = {}): Watched {
   const child = spawn(process.execPath, ["--import", "tsx", ...args], {
     cwd: ROOT,

@@ -17,7 +17,7 @@ let project: ProjectDto;
 
 /** `npm run reconcile -- …` as a child process; async, so the simulator in this process keeps answering. */
 function reconcileCli(...args: string[]): Promise<CliResult> {
-  return runProjectCli("src/cli/reconcile.ts", args, {
+  return runProjectCli("reconcile", args, {
     CLOCKIFY_SYNC_CONFIG: configPath,
     DATABASE_PATH: databasePath,
     CLOCKIFY_API_URL: h.sim.apiBaseUrl,

@@ -1,7 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { createServer, type Server } from "node:http";
+import { hostname } from "node:os";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { acquireLease, reconcileLeaseKey, releaseLease } from "../../src/db/leases.js";
+import { startReconcileRun } from "../../src/db/runs.js";
 import { listRecentReconcileRuns } from "../db/stored-rows.js";
 import type { RunTrigger } from "../../src/db/schema.js";
 import { Alerter } from "../../src/observability/alerts.js";
@@ -132,6 +135,21 @@ describe("one run per pair at a time", () => {
     expect(aborted?.runId).toBeNull();
     expect(h.sim.world.listTimeEntries(h.destination.workspaceId)).toHaveLength(20);
     expect(listRecentReconcileRuns(h.database, { pairId: PAIR_ID })).toHaveLength(1);
+  });
+
+  it("takes over at once from a run whose process on this host is gone, marking that run aborted", async () => {
+    h = await startHarness();
+    seedPair(h, 2);
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
+    if (dead === undefined) throw new Error("no pid");
+    const owner = `${hostname()}:${dead}:dead00`;
+    expect(acquireLease(h.database, reconcileLeaseKey(PAIR_ID), 600_000, owner)).toBe(true);
+    const orphan = startReconcileRun(h.database, { pairId: PAIR_ID, trigger: "cli", windowStart: 0, windowEnd: 1, dryRun: false });
+    const run = await h.run();
+    expect(run.outcome).toBe("succeeded");
+    expect(run.counts.created).toBe(2);
+    const before = listRecentReconcileRuns(h.database, { pairId: PAIR_ID }).find((r) => r.id === orphan.id);
+    expect(before).toMatchObject({ outcome: "aborted", error: expect.stringContaining(`pid ${dead}) ended before the run finished`) });
   });
 
   it("aborts a run while another process holds the pair's lease, and runs once it is released", async () => {

@@ -56,8 +56,8 @@ export interface Harness extends TwoWorkspaces, Omit<TestStore, "close"> {
 }
 
 export interface HarnessOptions {
-  /** Merged into the pair's config. */
-  pair?: Record<string, unknown>;
+  /** Merged into the pair's config; a function may shape the world first and use its ids. */
+  pair?: Record<string, unknown> | ((env: TwoWorkspaces) => Record<string, unknown>);
   /** Merged into the top-level config. */
   config?: Record<string, unknown>;
 }
@@ -66,7 +66,8 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const env = await startTwoWorkspaces();
   const store = await openStore("clockify-sync-reconcile-");
-  const config = parseConfig({ pairs: [acmePair(env, options.pair)], ...options.config }, {});
+  const pair = typeof options.pair === "function" ? options.pair(env) : options.pair;
+  const config = parseConfig({ pairs: [acmePair(env, pair)], ...options.config }, {});
   const locks = new KeyedMutex();
   const limiters = new RateLimiterRegistry({ requestsPerSecond: 100_000 });
   const runtime = (): PairRuntime => {

@@ -60,6 +60,16 @@ describe("collectStatus", () => {
       receivedAt: NOW - 5 * HOUR,
       appliedAt: NOW - 5 * HOUR + 1500,
       latencyMs: 1500,
+      // The seed's bodies are stubs ({ id }) the webhook schemas refuse: nothing is made up from them.
+      eventLabel: "New entry",
+      subject: "unreadable",
+      description: null,
+      projectName: null,
+      startAt: null,
+      endAt: null,
+      durationMs: null,
+      outcomeLabel: "Copied to the destination",
+      outcomeTone: "changed",
     });
     expect(report.deadLetters).toEqual([
       {

@@ -94,6 +94,7 @@ describe("after a stream of bad requests", () => {
       inboxDepth: 0,
       oldestPendingAgeSeconds: 0,
       deadLetters: 0,
+      problems: [],
     });
 
     // Intake still authenticates, parses and routes: an entry of a user no pair mirrors goes all the way.

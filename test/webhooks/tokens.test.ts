@@ -76,9 +76,18 @@ describe("TokenBook", () => {
   });
 
   it("merges a registered token that equals a config secret", () => {
-    register(SECRET_A, "ws-elsewhere");
+    register(SECRET_A, "ws-b-src");
     const book = new TokenBook(pairs, database);
-    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src", "ws-elsewhere"]);
+    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src", "ws-b-src"]);
+  });
+
+  it("leaves out registrations in workspaces no pair uses, and drops a removed pair's at usePairs", () => {
+    register(REGISTERED, "ws-elsewhere");
+    const book = new TokenBook(pairs, database);
+    expect(book.identify(REGISTERED)).toBeUndefined();
+    expect(book.identify(SECRET_A)).toBeDefined();
+    book.usePairs(pairs.filter((p) => !p.webhookSecrets.includes(SECRET_A)));
+    expect(book.identify(SECRET_A)).toBeUndefined();
   });
 
   it.each([

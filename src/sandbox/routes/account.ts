@@ -1,4 +1,6 @@
-import { userDto, workspaceDto } from "../serialize.js";
+import { userDto } from "../serialize.js";
+import { workspaceDto } from "../serialize-workspace.js";
+import { customFieldDto } from "../workspace-rules.js";
 import { accountRoute, ok, workspaceRoute } from "./define.js";
 import { list, paginate, paging, text } from "./query.js";
 import type { Role } from "../model.js";
@@ -26,6 +28,12 @@ export const accountRoutes: Route[] = [
   }),
 
   workspaceRoute("GET", "/v1/workspaces/{workspaceId}", ({ ws }) => ok(workspaceDto(ws))),
+
+  workspaceRoute("GET", "/v1/workspaces/{workspaceId}/custom-fields", ({ ws, query }) => {
+    const status = text(query, "status");
+    const fields = [...ws.customFields.values()].filter((f) => status === undefined || f.status === status);
+    return ok(fields.map((f) => customFieldDto(ws, f)));
+  }),
 
   workspaceRoute("GET", "/v1/workspaces/{workspaceId}/users", ({ store, ws, query }) => {
     const name = text(query, "name")?.toLowerCase();

@@ -1,5 +1,6 @@
-import { createEntry, deleteEntry, listEntries, replaceEntry, stopTimer } from "../entries.js";
+import { createEntry, deleteEntry, listEntries, replaceEntry, stopTimer, type EntryWriteOptions } from "../entries.js";
 import { accessDenied } from "../errors.js";
+import { assertEntryAllowed, assertMayAddTimeFor, assertNotLocked } from "../workspace-rules.js";
 import { createEntryBody, parseBody, stopTimerBody, updateEntryBody } from "../request-schemas.js";
 import { hydratedTimeEntryDto, timeEntryDto } from "../serialize.js";
 import { created, ok, workspaceRoute } from "./define.js";
@@ -20,6 +21,11 @@ function assertMayActFor(ctx: WorkspaceContext, userId: string, what: string): v
   if (userId !== ctx.user.id && !isManager(ctx.role)) {
     throw accessDenied(`only workspace owners and admins can ${what} of other users`);
   }
+}
+
+/** HTTP writes emit webhooks and obey the workspace's rules for the caller's role. */
+function ruled(ctx: WorkspaceContext): EntryWriteOptions {
+  return { emit: true, allowed: (entry) => assertEntryAllowed(ctx.ws, ctx.role, entry) };
 }
 
 function entryOf(ctx: WorkspaceContext): EntryRecord {
@@ -53,9 +59,9 @@ export const timeEntryRoutes: Route[] = [
     );
   }),
 
-  workspaceRoute("POST", ENTRIES, ({ store, ws, user, body }) => {
-    const input = parseBody(createEntryBody, body);
-    return created(timeEntryDto(createEntry(store, ws, user.id, input, { emit: true })));
+  workspaceRoute("POST", ENTRIES, (ctx) => {
+    const input = parseBody(createEntryBody, ctx.body);
+    return created(timeEntryDto(createEntry(ctx.store, ctx.ws, ctx.user.id, input, ruled(ctx))));
   }),
 
   workspaceRoute("POST", USER_ENTRIES, (ctx) => {
@@ -63,7 +69,8 @@ export const timeEntryRoutes: Route[] = [
     const userId = ctx.params.userId ?? "";
     // Adding time for another user needs owner/admin; a member may still name themself here.
     assertMayActFor(ctx, userId, "add time entries");
-    return created(timeEntryDto(createEntry(ctx.store, ctx.ws, userId, input, { emit: true })));
+    assertMayAddTimeFor(ctx.ws, ctx.user.id, userId);
+    return created(timeEntryDto(createEntry(ctx.store, ctx.ws, userId, input, ruled(ctx))));
   }),
 
   workspaceRoute("PATCH", USER_ENTRIES, (ctx) => {
@@ -83,12 +90,13 @@ export const timeEntryRoutes: Route[] = [
     const entry = entryOf(ctx);
     assertMayActFor(ctx, entry.userId, "edit time entries");
     const input = parseBody(updateEntryBody, ctx.body);
-    return ok(timeEntryDto(replaceEntry(ctx.store, ctx.ws, entry.id, input, { emit: true })));
+    return ok(timeEntryDto(replaceEntry(ctx.store, ctx.ws, entry.id, input, ruled(ctx))));
   }),
 
   workspaceRoute("DELETE", ENTRY, (ctx) => {
     const entry = entryOf(ctx);
     assertMayActFor(ctx, entry.userId, "delete time entries");
+    assertNotLocked(ctx.ws, ctx.role, entry.start);
     deleteEntry(ctx.store, ctx.ws, entry.id, { emit: true });
     return { status: 204 };
   }),

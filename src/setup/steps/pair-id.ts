@@ -1,3 +1,5 @@
+import { UsageError } from "../../config/errors.js";
+import { slugPairId, unusedPairId } from "../../config/pair-id.js";
 import { PAIR_ID_PATTERN } from "../../config/schema.js";
 import type { Named } from "../choices.js";
 import type { SetupRun } from "../contract.js";
@@ -8,47 +10,67 @@ export function checkPairId(id: string): true | string {
   return PAIR_ID_PATTERN.test(id) ? true : `a pair id is ${PAIR_ID_RULE}`;
 }
 
-/** A pair id made from a client name: "Customer Co." → "customer-co". */
-export function slugPairId(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9_.-]+/g, "-")
-    .replace(/^[-.]+|[-.]+$/g, "")
-    .slice(0, 64)
-    .replace(/[-.]+$/g, "");
-  return PAIR_ID_PATTERN.test(slug) ? slug : "pair";
-}
-
 export interface PairIdAnswer {
   pairId: string;
   /** The config file has a pair of that id and the user chose to replace it. */
   replacing: boolean;
 }
 
-/** --pair, or asked (suggested from the client's name); an id the file has already is replaced only when confirmed. */
-export async function choosePairId(run: SetupRun, client: Named, existingIds: ReadonlySet<string>): Promise<PairIdAnswer> {
+/** The pairs already in the config file: id → what it mirrors, for messages. */
+export type ExistingPairs = ReadonlyMap<string, string | undefined>;
+
+/**
+ * --pair, or asked, suggested from the client's name and never one the file has (`acme`, `acme-2`, …).
+ * An id the file has is replaced only with --replace or a confirmation (default no); --yes alone never
+ * replaces, since that is how a teammate's unattended setup overwrote the first member's pair.
+ */
+export async function choosePairId(run: SetupRun, client: Named, existing: ExistingPairs): Promise<PairIdAnswer> {
   const { ask, out } = run;
+  const taken = new Set(existing.keys());
   let pairId = run.flags.pair;
   if (pairId === undefined) {
-    const suggested = slugPairId(client.label);
+    const base = slugPairId(client.label, "pair");
+    const suggested = unusedPairId(base, taken);
     pairId = run.interactive
       ? await ask.input("--pair", { message: "Pair id (your name for this mirror)", default: suggested, validate: checkPairId })
       : suggested;
-    if (!run.interactive) out.line(`✔ pair id: ${pairId} (from the client's name; --pair to choose)`);
+    const why = suggested === base ? "from the client's name" : `from the client's name; "${base}" is taken`;
+    if (!run.interactive) out.line(`✔ pair id: ${pairId} (${why}; --pair to choose)`);
   }
-  let replacing = false;
-  while (existingIds.has(pairId)) {
-    replacing = await ask.confirm({
+  if (!existing.has(pairId)) return { pairId, replacing: false };
+  if (run.flags.replace === true) {
+    out.line(`✔ replacing pair "${pairId}" (--replace)`);
+    return { pairId, replacing: true };
+  }
+  if (run.flags.yes === true || !run.interactive) throw new UsageError(refusal(run, pairId, existing));
+  return confirmReplace(run, pairId, taken);
+}
+
+async function confirmReplace(run: SetupRun, first: string, taken: ReadonlySet<string>): Promise<PairIdAnswer> {
+  const { ask } = run;
+  let pairId = first;
+  while (taken.has(pairId)) {
+    const replacing = await ask.confirm({
       message: `${run.deps.configPath} already has a pair "${pairId}". Replace it? (its projectOptions and webhookSecrets are kept)`,
       default: false,
     });
-    if (replacing) break;
+    if (replacing) return { pairId, replacing };
     pairId = await ask.input("--pair", {
       message: "Another pair id",
-      validate: (value) => (existingIds.has(value) ? `"${value}" is taken too` : checkPairId(value)),
+      default: unusedPairId(pairId, taken),
+      validate: (value) => (taken.has(value) ? `"${value}" is taken too` : checkPairId(value)),
     });
   }
-  return { pairId, replacing };
+  return { pairId, replacing: false };
+}
+
+/** Why --yes stopped: which pair is in the way and the two ways on. */
+function refusal(run: SetupRun, pairId: string, existing: ExistingPairs): string {
+  const what = existing.get(pairId);
+  const other = unusedPairId(pairId, new Set(existing.keys()));
+  return (
+    `${run.deps.configPath} already has a pair "${pairId}"${what === undefined ? "" : ` (${what})`}; ` +
+    `${run.flags.yes === true ? "--yes" : "setup without a terminal"} never replaces a pair. ` +
+    `To replace it, add --replace; to add this one beside it, choose another id: --pair ${other}. Nothing was written`
+  );
 }

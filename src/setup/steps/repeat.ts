@@ -6,7 +6,26 @@ export function printRepeat(run: SetupRun, entry: PairEntry, result: SetupResult
   run.out.line();
   run.out.line("To repeat this setup without questions:");
   run.out.line(`  ${unattendedCommand(entry, result, webhookUrl)}`);
-  run.out.line("Next: start the service with `npm start` (or `npm run dev`).");
+  for (const line of nextSteps(result.reload)) run.out.line(line);
+}
+
+/** The hint a running service needs to see a changed file. */
+export const RELOAD_HINT =
+  "a running service picks this up on SIGHUP: kill -HUP <pid> / docker kill -s HUP clockify-sync, or the status page's Reload button";
+
+/** What to do next, and whether a service already running on this file must reload. */
+export function nextSteps(reload: SetupResult["reload"]): string[] {
+  switch (reload) {
+    case "new file":
+      return ["Next: start the service with `npm start` (or `npm run dev`)."];
+    case "not needed":
+      return ["The config file is unchanged: a running service need not reload."];
+    case "needed":
+      return [
+        "Next: start the service with `npm start` (or `npm run dev`).",
+        `The config file changed: a service already running must reload it; ${RELOAD_HINT}.`,
+      ];
+  }
 }
 
 function unattendedCommand(entry: PairEntry, result: SetupResult, webhookUrl: string | undefined): string {

@@ -1,5 +1,7 @@
-import { readRawConfig, upsertPair, validateTree, writeConfigAtomically, type PairEntry, type Validated } from "../config-file.js";
-import { SetupCancelled, type PairChoices, type SetupRun } from "../contract.js";
+import { configFileWarnings, keepKeysOutAdvice } from "../../config/file-warnings.js";
+import { isDeepStrictEqual } from "node:util";
+import { pairIds, readRawConfig, upsertPair, validateTree, writeConfigAtomically, type PairEntry, type Validated } from "../config-file.js";
+import { SetupCancelled, SetupError, type PairChoices, type SetupResult, type SetupRun } from "../contract.js";
 import { DESTINATION_KEY_VAR, keyReference, SOURCE_KEY_VAR } from "./keys.js";
 
 export interface WrittenPair {
@@ -9,6 +11,7 @@ export interface WrittenPair {
   /** An API key was written into the file as a literal value. */
   secretInFile: boolean;
   validated: Validated;
+  reload: SetupResult["reload"];
 }
 
 export function pairEntry(choices: PairChoices): PairEntry {
@@ -39,6 +42,9 @@ export async function writePair(run: SetupRun, choices: PairChoices): Promise<Wr
   const entry = pairEntry(choices);
   // Read again: only this pair changes, whatever happened to the file while questions were answered.
   const current = readRawConfig(deps.configPath);
+  if (!choices.replacing && pairIds(current).includes(pairId)) {
+    throw new SetupError(`a pair "${pairId}" was added to ${deps.configPath} while setup ran; nothing was written. Run setup again`);
+  }
   const { tree, replaced, pair } = upsertPair(current.tree, entry);
   const validated = validateTree(tree, pair, deps.env);
   const secretInFile = sourceKey.envName === undefined || (destinationKey !== sourceKey && destinationKey.envName === undefined);
@@ -47,13 +53,13 @@ export async function writePair(run: SetupRun, choices: PairChoices): Promise<Wr
   if (secretInFile) {
     const typed = [sourceKey, destinationKey].filter((k) => k.envName === undefined);
     const names = typed.map((k) => (k === sourceKey ? SOURCE_KEY_VAR : DESTINATION_KEY_VAR));
-    out.warn(
-      `${deps.configPath} now holds an API key in plain text (file mode set to 0600). To keep it out of the ` +
-        `file, export ${[...new Set(names)].join(" and ")} and run setup again: it then writes "\${NAME}" references.`,
-    );
+    out.warn(`${deps.configPath} now holds an API key in plain text (file mode set to 0600); ${keepKeysOutAdvice([...new Set(names)])}`);
   }
+  // Other pairs may hold literal keys in a file others can read; setup keeps the file's mode, so it says so.
+  for (const warning of configFileWarnings(deps.configPath, tree)) out.warn(warning);
   if (validated.unsetVariables.length > 0) {
     out.warn(`the config file refers to variables not set here: ${validated.unsetVariables.join(", ")}; the service needs them`);
   }
-  return { entry, replaced, secretInFile, validated };
+  const unchanged = current.exists && !current.wrappedLegacy && isDeepStrictEqual(current.tree, tree);
+  return { entry, replaced, secretInFile, validated, reload: !current.exists ? "new file" : unchanged ? "not needed" : "needed" };
 }

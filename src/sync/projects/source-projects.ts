@@ -86,6 +86,9 @@ async function writeSourceProject(
     }
     case "create": {
       // A mapping to a source project that is gone (deleted, moved to another client) is stale.
+      // A client id of another workspace (or a mistyped one) is refused here, with the field named,
+      // rather than by the POST.
+      await runtime.confirmSourceClient();
       const stale = findProjectMappingByDestinationId(database, pair.id, destination.id);
       if (stale) deleteProjectMapping(database, pair.id, stale.sourceProjectId);
       const created = await runtime.source.createProject(pair.source.workspaceId, {

@@ -25,10 +25,10 @@ export async function reconcileAll(runtimes: PairRuntime[], options: ReconcileAl
   for (const runtime of runtimes) {
     const summary = await reconcilePair(runtime, { ...options, since, until });
     summaries.push(summary);
-    runtime.logger.info(
-      { runId: summary.runId, outcome: summary.outcome, counts: summary.counts, requests: summary.requests, durationMs: summary.durationMs },
-      "reconciliation finished",
-    );
+    const { runId, outcome, counts, requests, durationMs, error } = summary;
+    const fields = { runId, outcome, counts, requests, durationMs, ...(error === undefined ? {} : { error }) };
+    const level = outcome === "succeeded" ? "info" : outcome === "aborted" ? "warn" : "error";
+    runtime.logger[level](fields, "reconciliation finished");
     if (summary.outcome !== "succeeded" && options.alerter) {
       await options.alerter.alert(
         `reconcile-${summary.outcome}:${runtime.pair.id}`,

@@ -9,7 +9,7 @@ import type { RunCountsSummary } from "./summary.js";
 /**
  * Carries out a run's entry actions, `concurrency` at a time (the rate limiter bounds the request rate
  * anyway), each under the entry's lock and checked again against the map: the webhook worker may have
- * got there since the listing.
+ * got there since the listing. Answers the first failure's message (for the run's error line), if any.
  */
 export async function applyActions(
   runtime: PairRuntime,
@@ -18,8 +18,9 @@ export async function applyActions(
   concurrency: number,
   counts: RunCountsSummary,
   progress: Progress,
-): Promise<void> {
+): Promise<string | undefined> {
   let next = 0;
+  let firstFailure: string | undefined;
   const lane = async () => {
     while (next < actions.length) {
       const action = actions[next++];
@@ -28,15 +29,15 @@ export async function applyActions(
         counts[countedAs(await applyChecked(runtime, action, listedAt))]++;
       } catch (error) {
         counts.failed++;
-        runtime.logger.error(
-          { sourceEntryId: action.sourceId, action: action.kind, err: error instanceof Error ? error.message : String(error) },
-          "reconcile change failed",
-        );
+        const message = error instanceof Error ? error.message : String(error);
+        firstFailure ??= message;
+        runtime.logger.error({ sourceEntryId: action.sourceId, action: action.kind, err: message }, "reconcile change failed");
       }
       progress.advance();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  return firstFailure;
 }
 
 function applyChecked(runtime: PairRuntime, action: EntryAction, listedAt: number): Promise<Outcome> {

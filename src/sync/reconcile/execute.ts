@@ -61,12 +61,14 @@ export async function execute(
   const deletes = plan.actions.filter((a) => a.kind === "delete");
   const concurrency = options.concurrency ?? 4;
   progress.phase("applying", writes.length + (guardTripped ? 0 : deletes.length));
-  await applyActions(runtime, writes, listedAt, concurrency, counts, progress);
+  let firstFailure = await applyActions(runtime, writes, listedAt, concurrency, counts, progress);
   if (guardTripped) return finish("aborted", { ...reported, error: guardError });
-  await applyActions(runtime, deletes, listedAt, concurrency, counts, progress);
+  firstFailure ??= await applyActions(runtime, deletes, listedAt, concurrency, counts, progress);
+  // The first of each kind in full: one refusal usually stands for all (a key without the right, a lock).
+  const [firstProject] = projectFailures;
   const problemsSeen = [
-    ...(counts.failed > 0 ? [`${counts.failed} change(s) failed; see the log`] : []),
-    ...(projectFailures.length > 0 ? [`${projectFailures.length} project(s) failed; their entries wait`] : []),
+    ...(counts.failed > 0 ? [`${counts.failed} change(s) failed (see the log), the first: ${firstFailure ?? "unknown"}`] : []),
+    ...(firstProject ? [`${projectFailures.length} project(s) failed and their entries wait, the first ("${firstProject.project}"): ${firstProject.error}`] : []),
   ];
   return finish(problemsSeen.length > 0 ? "failed" : "succeeded", {
     ...reported,

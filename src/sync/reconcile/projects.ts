@@ -18,7 +18,8 @@ export interface ProjectStep {
 /**
  * Projects, destination → source: the same planner as the webhook path, over every destination project.
  * Each change is applied on its own: a project that cannot be written is a failure of that project,
- * never a reason to leave the pair's entries unreconciled.
+ * never a reason to leave the pair's entries unreconciled. Before anything is written both workspaces
+ * have answered a read and the source client is confirmed: a misconfigured pair stops here, whole.
  */
 export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean): Promise<ProjectStep> {
   const { pair, database } = runtime;
@@ -26,6 +27,10 @@ export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean): 
   runtime.destinationCatalog.prime(destinationProjects);
   const listed = await runtime.source.listProjects(pair.source.workspaceId, { clientIds: [pair.source.clientId] });
   const sourceProjects = listed.filter((p) => p.clientId === pair.source.clientId);
+  // A project of the client listed in the workspace proves the client is there; an empty list does not
+  // (a foreign client id lists nothing too), and then one read of the client tells.
+  if (sourceProjects.length > 0) runtime.sourceClientSeen();
+  else await runtime.confirmSourceClient();
   const changes = planProjectChanges(destinationProjects, sourceProjects, listProjectMappings(database, pair.id));
   const failures: ProjectFailure[] = [];
   if (dryRun) return { changes, failures, destinationProjects };

@@ -1,4 +1,6 @@
-import { acquireLease, reconcileLeaseKey, releaseLease } from "../../db/leases.js";
+import { acquireLease, PROCESS_OWNER, readLease, reconcileLeaseKey, releaseLease } from "../../db/leases.js";
+import { abortOrphanedRuns } from "../../db/runs.js";
+import { describeHolder, leaseHolderIsGone } from "../../process/lease-holder.js";
 import { finishReconcileRun, startReconcileRun } from "../../db/runs.js";
 import type { AppDatabase } from "../../db/connection.js";
 import type { ReconcileRun } from "../../db/schema.js";
@@ -46,6 +48,7 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
   // process: that takes the in-process set.
   let here = runningHere.get(database);
   if (!here) runningHere.set(database, (here = new Set()));
+  takeOverFromGoneHolder(runtime, leaseKey);
   if (here.has(pair.id) || !acquireLease(database, leaseKey, LEASE_MS)) {
     return summary("aborted", null, { error: "another reconciliation of this pair is running" });
   }
@@ -91,4 +94,18 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
     error: result.error ?? null,
   });
   return result;
+}
+
+/**
+ * A run killed mid-way (SIGKILL, a closed laptop) leaves its lease for LEASE_MS: when its process is of
+ * this host and gone, the lease is taken over at once and its run row marked aborted, instead of
+ * answering "another reconciliation of this pair is running" for minutes.
+ */
+function takeOverFromGoneHolder(runtime: PairRuntime, leaseKey: string): void {
+  const { database, pair, logger } = runtime;
+  const current = readLease(database, leaseKey);
+  if (!current || current.owner === PROCESS_OWNER || !leaseHolderIsGone(current.owner, new Set([PROCESS_OWNER]))) return;
+  releaseLease(database, leaseKey, current.owner);
+  const aborted = abortOrphanedRuns(database, pair.id, `the process running it (${describeHolder(current.owner)}) ended before the run finished`);
+  logger.warn({ pair: pair.id, previous: describeHolder(current.owner), aborted }, "took over the reconciliation lease of a process that is gone");
 }

@@ -1,0 +1,86 @@
+import type { PairConfig } from "../config/schema.js";
+import type { WorkspaceDetail } from "../clockify/workspace-rules.js";
+import type { PairFacts, SideFacts } from "./facts.js";
+import { answered, couldNotCheck, keyIsManager } from "./judge-keys.js";
+import type { JudgeContext } from "./judge.js";
+import type { CheckResult } from "./model.js";
+
+const DAY_MS = 86_400_000;
+
+/** The destination workspace's settings that would refuse copies: required fields, a lock, custom fields. */
+export function judgeDestinationRules(
+  pair: PairConfig,
+  facts: SideFacts & { customFields: PairFacts["destination"]["customFields"] },
+  workspace: WorkspaceDetail,
+  context: JudgeContext,
+): CheckResult[] {
+  return [judgeRequiredFields(pair, workspace), judgeLock(pair, facts, workspace, context), judgeCustomFields(pair, facts.customFields)];
+}
+
+function judgeRequiredFields(pair: PairConfig, workspace: WorkspaceDetail): CheckResult {
+  const check = "destination.required";
+  const settings = workspace.workspaceSettings;
+  // A copy always has a project (the twin of the source's), so forceProjects refuses nothing.
+  const required = [
+    settings?.forceTasks ? "a task" : null,
+    settings?.forceTags ? "a tag" : null,
+    settings?.forceDescription ? "a description" : null,
+  ].filter((r): r is string => r !== null);
+  if (required.length === 0) return { pairId: pair.id, check, level: "ok", message: `"${workspace.name}" requires no task, tag or description` };
+  return {
+    pairId: pair.id,
+    check,
+    level: "warning",
+    message:
+      `the destination workspace "${workspace.name}" requires ${required.join(", ")} on every entry: copies of source entries without ` +
+      `${required.length > 1 ? "them" : "it"} are refused and become dead letters. Fix in Clockify (Workspace settings → Permissions, ` +
+      `"Required fields"), or give every source entry of the client ${required.join(", ")}`,
+  };
+}
+
+function judgeLock(pair: PairConfig, facts: SideFacts, workspace: WorkspaceDetail, context: JudgeContext): CheckResult {
+  const check = "destination.lock";
+  const raw = workspace.workspaceSettings?.lockTimeEntries;
+  const lockedBefore = raw ? Date.parse(raw) : NaN;
+  if (Number.isNaN(lockedBefore)) return { pairId: pair.id, check, level: "ok", message: `"${workspace.name}" locks no time entries` };
+  const date = new Date(lockedBefore).toISOString().slice(0, 10);
+  if (keyIsManager(facts.key, workspace.id) === true) {
+    return { pairId: pair.id, check, level: "ok", message: `"${workspace.name}" locks entries before ${date}; destination.apiKey is an owner's or admin's, which Clockify lets through` };
+  }
+  const windowStart = context.now - context.windowDays * DAY_MS;
+  const inWindow = lockedBefore > windowStart;
+  return {
+    pairId: pair.id,
+    check,
+    level: inWindow ? "warning" : "ok",
+    message:
+      `"${workspace.name}" locks time entries before ${date}: copies, edits and deletions of entries older than that are refused` +
+      (inWindow
+        ? ` (inside the ${context.windowDays}-day reconcile window). Ask an admin to move the lock date, or use an admin's key in destination.apiKey`
+        : `; the reconcile window (${context.windowDays} days) starts after it`),
+  };
+}
+
+function judgeCustomFields(pair: PairConfig, fields: PairFacts["destination"]["customFields"]): CheckResult {
+  const check = "destination.custom-fields";
+  if (fields === null) return couldNotCheck(pair.id, check, "custom fields", "the workspace was not read");
+  // Custom fields are a paid feature; a workspace without it (or a key that may not list them) refuses nothing here.
+  if (!fields.ok) return { pairId: pair.id, check, level: "ok", message: `custom fields not listed (${answered(fields.error)}); copies send none` };
+  const blocking = fields.value.filter(
+    (f) =>
+      f.required === true &&
+      f.status !== "INACTIVE" &&
+      (f.entityType ?? "TIMEENTRY") === "TIMEENTRY" &&
+      (f.workspaceDefaultValue === undefined || f.workspaceDefaultValue === null || f.workspaceDefaultValue === ""),
+  );
+  if (blocking.length === 0) return { pairId: pair.id, check, level: "ok", message: "no required custom field without a default" };
+  const names = blocking.map((f) => `"${f.name ?? f.id}"`).join(", ");
+  return {
+    pairId: pair.id,
+    check,
+    level: "error",
+    message:
+      `the destination workspace requires the custom field(s) ${names} on every entry and gives no default; every copy is refused. ` +
+      "Fix in Clockify: give the field a workspace default value, or make it optional",
+  };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { ClockifyError } from "../../src/clockify/errors.js";
+import { parseConfig } from "../../src/config/index.js";
+import type { PairFacts } from "../../src/doctor/facts.js";
+import { judgePair } from "../../src/doctor/judge.js";
+import type { ReconcileRun } from "../../src/db/schema.js";
+
+const NOW = Date.parse("2026-12-03T12:00:00Z");
+const CONTEXT = { now: NOW, silenceHours: 24, windowDays: 30 };
+const ADA = { id: "u-ada", name: "Ada", email: "ada@example.com" };
+
+
+const pairOf = (overrides: { sourceUser?: string; destinationUser?: string; destinationKey?: string; webhookSecrets?: string[] } = {}) => {
+  const pair = parseConfig({
+    pairs: [
+      {
+        id: "acme",
+        source: { apiKey: "key-src", workspaceId: "ws-src", userId: overrides.sourceUser ?? "u-ada", clientId: "c-1" },
+        destination: { workspaceId: "ws-dst", apiKey: overrides.destinationKey ?? "key-dst", ...(overrides.destinationUser ? { userId: overrides.destinationUser } : {}) },
+        webhookSecrets: overrides.webhookSecrets ?? [],
+      },
+    ],
+  }).pairs[0];
+  if (!pair) throw new Error("no pair");
+  return pair;
+};
+
+const refused = (status: number, code?: number) =>
+  new ClockifyError(status === 401 ? "unauthorized" : status === 403 ? "forbidden" : "invalid", "GET", "/x", status, code, status === 401 ? "Full authentication is required" : "Access Denied");
+const ok = <T>(value: T) => ({ ok: true as const, value });
+const failed = (error: unknown) => ({ ok: false as const, error });
+const workspace = (id: string, name: string, extra: Record<string, unknown> = {}) =>
+  ok({ id, name, features: ["ADD_TIME_FOR_OTHERS"], memberships: [{ userId: "u-ada", membershipType: "WORKSPACE", membershipStatus: "ACTIVE" }, { userId: "u-grace", membershipType: "WORKSPACE", membershipStatus: "ACTIVE" }], workspaceSettings: null, ...extra });
+const key = (user = ADA, managed = ["ws-src", "ws-dst"]) => ({ user: ok(user), managed: ok(new Set(managed)), visible: ok([{ id: "ws-src", name: "Agency", featureSubscriptionType: null }]) });
+
+function facts(overrides: Partial<{ source: Partial<PairFacts["source"]>; destination: Partial<PairFacts["destination"]>; lastRun: ReconcileRun }> = {}): PairFacts {
+  return {
+    source: { key: key(), workspace: workspace("ws-src", "Agency"), clients: ok([{ id: "c-1", name: "Customer Co", archived: false }]), ...overrides.source } as PairFacts["source"],
+    destination: { key: key(), workspace: workspace("ws-dst", "Customer"), customFields: ok([]), ...overrides.destination } as PairFacts["destination"],
+    webhooks: [],
+    lastRun: overrides.lastRun,
+  };
+}
+
+const run = (outcome: ReconcileRun["outcome"], extra: Partial<ReconcileRun> = {}): ReconcileRun => ({
+  id: 1, pairId: "acme", trigger: "schedule", windowStart: 0, windowEnd: 0, dryRun: false, startedAt: NOW - 3_600_000, finishedAt: NOW,
+  outcome, created: 0, updated: 0, deleted: 0, adopted: 0, unchanged: 0, failed: 0, requests: 0, error: null, ...extra,
+});
+
+const cases: { name: string; pair?: Parameters<typeof pairOf>[0]; facts: PairFacts; expect: Record<string, string | RegExp> }[] = [
+  { name: "all well", facts: facts(), expect: {} },
+  { name: "a refused source key: one error, the workspace checks left out", facts: facts({ source: { key: { user: failed(refused(401)), managed: failed(refused(401)), visible: failed(refused(401)) }, workspace: null, clients: null } }), expect: { "source.key": /^error source key refused: Clockify answered HTTP 401.*Fix source\.apiKey/ } },
+  { name: "a network failure is a warning, not an error", facts: facts({ source: { key: { user: failed(new ClockifyError("network", "GET", "/user", 0, undefined, "ECONNREFUSED")), managed: failed(null), visible: failed(null) }, workspace: null, clients: null } }), expect: { "source.key": /^warning could not check source\.apiKey: no answer from Clockify/ } },
+  { name: "an unreachable destination workspace lists what the key can see", facts: facts({ destination: { workspace: failed(refused(403, 501)), customFields: null } }), expect: { "destination.workspace": /^error .*HTTP 403 code 501.*Fix destination\.workspaceId.*"Agency" ws-src/ } },
+  { name: "a client not in the source workspace", facts: facts({ source: { clients: ok([{ id: "c-2", name: "Other", archived: false }]) } }), expect: { "source.client": /^error source client not found: source\.clientId c-1 .*"Other" c-2/ } },
+  { name: "a source user who is not a member", pair: { sourceUser: "u-nobody" }, facts: facts(), expect: { "source.user": /^error source\.userId u-nobody is not a member of the source workspace "Agency"/, "destination.user": /^error destination\.userId u-nobody is not a member/ } },
+  { name: "a member's key reading another member's entries", pair: { sourceUser: "u-grace" }, facts: facts({ source: { key: key(ADA, ["ws-dst"]) } }), expect: { "source.user": /^error source\.apiKey is Ada.*cannot read the entries of source\.userId u-grace/ } },
+  { name: "copies for another member without the feature", pair: { destinationUser: "u-grace" }, facts: facts({ destination: { workspace: workspace("ws-dst", "Customer", { features: [] }) } }), expect: { "destination.user": /^error the destination workspace "Customer" does not allow adding time for others/ } },
+  { name: "required task and description", facts: facts({ destination: { workspace: workspace("ws-dst", "Customer", { workspaceSettings: { forceTasks: true, forceTags: false, forceDescription: true, forceProjects: true, lockTimeEntries: "" } }) } }), expect: { "destination.required": /^warning .*requires a task, a description on every entry/ } },
+  { name: "a lock inside the window, member key", facts: facts({ destination: { key: key(ADA, ["ws-src"]), workspace: workspace("ws-dst", "Customer", { workspaceSettings: { forceTasks: false, forceTags: false, forceDescription: false, forceProjects: false, lockTimeEntries: "2026-11-20T00:00:00Z" } }) } }), expect: { "destination.lock": /^warning "Customer" locks time entries before 2026-11-20.*inside the 30-day/ } },
+  { name: "a lock with an admin's key is let through", facts: facts({ destination: { workspace: workspace("ws-dst", "Customer", { workspaceSettings: { forceTasks: false, forceTags: false, forceDescription: false, forceProjects: false, lockTimeEntries: "2026-11-20T00:00:00Z" } }) } }), expect: {} },
+  { name: "a required custom field without default", facts: facts({ destination: { customFields: ok([{ id: "f1", name: "Cost centre", required: true, status: "VISIBLE", entityType: "TIMEENTRY", workspaceDefaultValue: null }]) } }), expect: { "destination.custom-fields": /^error .*"Cost centre"/ } },
+  { name: "a required custom field with a default refuses nothing", facts: facts({ destination: { customFields: ok([{ id: "f1", name: "Cost centre", required: true, status: "VISIBLE", entityType: "TIMEENTRY", workspaceDefaultValue: "CC-1" }]) } }), expect: {} },
+  { name: "a failed last run", facts: facts({ lastRun: run("failed", { error: "source client not found" }) }), expect: { reconcile: /^error the last reconciliation, 2026-12-03 11:00 UTC \(schedule\), failed: source client not found.*reconcile --pair acme/ } },
+  { name: "a run that left entries failed", facts: facts({ lastRun: run("succeeded", { failed: 2 }) }), expect: { reconcile: /^warning .*left 2 entries failed/ } },
+];
+
+describe("judgePair", () => {
+  it.each(cases)("$name", ({ pair, facts: given, expect: expected }) => {
+    const results = judgePair(pairOf(pair), given, CONTEXT);
+    const problems = Object.fromEntries(results.filter((r) => r.level !== "ok").map((r) => [r.check, `${r.level} ${r.message}`]));
+    expect(Object.keys(problems).sort()).toEqual(Object.keys(expected).sort());
+    for (const [check, pattern] of Object.entries(expected)) expect(problems[check]).toMatch(pattern);
+    expect(JSON.stringify(results)).not.toMatch(/key-src|key-dst/);
+  });
+});
