@@ -31,6 +31,7 @@ export function setupCommand(): Command {
     .addOption(new Option("--reconcile", "run the first reconciliation without asking"))
     .addOption(new Option("--no-reconcile", "do not run the first reconciliation"))
     .option("--yes", "answer yes to every confirmation")
+    .option("--replace", "replace a pair of the same id in the config file (--yes alone never does)")
     .addHelpText(
       "after",
       "\nAPI keys come from SRC_CLOCKIFY_API_KEY and DEST_CLOCKIFY_API_KEY (optional), or are asked for.\n" +

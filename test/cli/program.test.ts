@@ -1,23 +1,11 @@
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { program, SUBCOMMAND_NAMES } from "../../src/cli/main.js";
-import { CLI_MAIN, type CliResult } from "../helpers/cli.js";
+import { runClockifySync, type CliResult } from "../helpers/cli.js";
 import { ROOT, STACK } from "../process/spawn.js";
 
-/** `clockify-sync …` from source, with exactly these arguments (runProjectCli always names a subcommand). */
-function clockifySync(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CLI_MAIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const clockifySync = (...args: string[]): Promise<CliResult> => runClockifySync(args);
 
 describe("clockify-sync, the one program", () => {
   it("has the issue's subcommands, each described", async () => {

@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClockifyClient } from "../../src/clockify/client.js";
 import { UsageError } from "../../src/config/errors.js";
@@ -25,9 +23,9 @@ import {
   type SelectQuestion,
 } from "../../src/setup/prompts.js";
 import { discardingLogger } from "../helpers/logs.js";
+import { runClockifySync, type CliResult } from "../helpers/cli.js";
 import { startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 // ---- a scripted stand-in for the terminal ----
 
@@ -721,25 +719,6 @@ class FakeTerminal {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function setupCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "setup", ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...environment(),
-        CLOCKIFY_SYNC_CONFIG: configPath,
-        LOG_LEVEL: "",
-        NO_COLOR: "1",
-      },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    child.stdin.end();
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function setupCli(args: string[]): Promise<CliResult> {
+  return runClockifySync(["setup", ...args], { ...environment(), CLOCKIFY_SYNC_CONFIG: configPath, LOG_LEVEL: "", NO_COLOR: "1" }, { stdin: "closed" });
 }

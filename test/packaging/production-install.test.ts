@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import type { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { program } from "../../src/cli/main.js";
+import { freePort } from "../helpers/net.js";
 
 // A production install made for real, as the README's non-Docker route makes one: the build output with
 // package.json, the lock file, bin/ and migrations/, and only the production dependencies. `npm ci
@@ -140,4 +141,66 @@ describe("a production install (build output, npm prune --omit=dev)", () => {
       child.kill("SIGKILL");
     }
   });
+
+  it(
+    "starts with the Dockerfile's CMD, passes its HEALTHCHECK and stops on SIGTERM with 0",
+    async () => {
+      const dockerfile = await readFile(join(root, "Dockerfile"), "utf8");
+      const config = join(app, "config.json");
+      await writeFile(
+        config,
+        JSON.stringify({
+          pairs: [
+            {
+              id: "image",
+              source: { apiKey: "${SRC_KEY}", workspaceId: "ws-a", userId: "u", clientId: "c" },
+              destination: { workspaceId: "ws-b" },
+            },
+          ],
+        }),
+      );
+      const port = await freePort();
+      const env = {
+        PATH: process.env.PATH ?? "",
+        NODE_ENV: "production",
+        CLOCKIFY_SYNC_CONFIG: config,
+        DATABASE_PATH: join(app, "data", "clockify-sync.db"),
+        CLOCKIFY_API_URL: "http://127.0.0.1:9/api/v1",
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        SRC_KEY: "image-test-key",
+      };
+      // The image's own CMD, with this Node for its `node`.
+      const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? "[]") as string[];
+      expect(cmd[0]).toBe("node");
+      const server = spawn(process.execPath, cmd.slice(1), { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      server.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      server.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+      try {
+        // Join continuation lines, then take the HEALTHCHECK's own command.
+        const joined = dockerfile.replace(/\\\n\s*/g, " ");
+        const check = /^HEALTHCHECK .*? CMD (.+)$/m.exec(joined)?.[1]?.trim();
+        const script = /^node -e "(.*)"$/.exec(check ?? "")?.[1] ?? "";
+        expect(script).toContain("/healthz");
+        let healthy = false;
+        for (let i = 0; i < 100 && !healthy; i++) {
+          healthy = await run(process.execPath, ["-e", script], { env }).then(
+            () => true,
+            () => false,
+          );
+          if (!healthy) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(healthy, output).toBe(true);
+        server.kill("SIGTERM");
+        expect(await exited, output).toBe(0);
+        await expect(stat(env.DATABASE_PATH)).resolves.toBeTruthy();
+      } finally {
+        server.kill("SIGKILL");
+      }
+    },
+    60_000,
+  );
 });
