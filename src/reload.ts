@@ -45,7 +45,13 @@ export function createReloader(targets: ReloadTargets): () => ReloadOutcome {
       return { ok: false, message };
     }
     const before = targets.current();
-    targets.apply(next, before);
+    try {
+      targets.apply(next, before);
+    } catch (error) {
+      // apply swaps what lives in memory first; what failed after that is retried by its own next run.
+      targets.logger.error({ err: error }, "config reload applied with an error; the new config is in effect");
+      return { ok: false, message: `the new config is in effect, but part of the reload failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
     targets.logger.info(describeReload(before, next), "config reloaded");
     return { ok: true, pairs: next.pairs.map((p) => p.id) };
   };

@@ -22,6 +22,7 @@ import { TokenBook } from "./webhooks/tokens.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
 import { describeHealth } from "./observability/health.js";
 import { createClientFactory } from "./clockify/client-factory.js";
+import type { ClockifyClient } from "./clockify/client.js";
 import { CheckMonitor } from "./doctor/monitor.js";
 import { createReloader, replaceRuntimes } from "./reload.js";
 import { serveWith } from "./serving.js";
@@ -147,7 +148,8 @@ function pairRuntimeDeps(options: ServiceOptions, config: Config, parts: SharedP
     locks: parts.locks,
     onRequest: (event) => {
       parts.metrics.recordClockifyRequest(event);
-      if (event.status === 401 || event.status === 403) parts.onRefusal();
+      // A lock (1003) or an approval (4005) refuses one entry, not the key: no check run for those.
+      if (event.status === 401 || (event.status === 403 && event.code !== 1003 && event.code !== 4005)) parts.onRefusal();
     },
     ...(options.backoff ? { backoff: options.backoff } : {}),
     alerter: parts.alerter,
@@ -157,7 +159,7 @@ function pairRuntimeDeps(options: ServiceOptions, config: Config, parts: SharedP
 function createCheckMonitor(
   options: ServiceOptions,
   config: Config,
-  parts: { metrics: Metrics; alerter: Alerter; limiters: RateLimiterRegistry },
+  parts: { metrics: Metrics; alerter: Alerter; clientFor: (apiKey: string) => ClockifyClient },
 ): CheckMonitor {
   return new CheckMonitor({
     config,
@@ -165,10 +167,17 @@ function createCheckMonitor(
     database: options.database,
     logger: options.logger,
     alerter: parts.alerter,
-    // The checks' own 401s must not ask for more checks: their clients report requests to metrics only.
-    clientFor: createClientFactory({ apiUrl: options.apiUrl, clockify: config.clockify, limiters: parts.limiters, onRequest: parts.metrics.recordClockifyRequest }),
+    clientFor: parts.clientFor,
     ...(options.checks?.intervalMs === undefined ? {} : { intervalMs: options.checks.intervalMs }),
   });
+}
+
+/**
+ * The checks' clients, made from the config in effect and sharing the sync's limiters, so together they
+ * keep to each key's rate. Their own 401s must not ask for more checks: they report to metrics only.
+ */
+function checkClients(options: ServiceOptions, deps: RuntimeDeps, metrics: Metrics): (apiKey: string) => ClockifyClient {
+  return createClientFactory({ apiUrl: options.apiUrl, clockify: deps.config.clockify, limiters: deps.limiters, onRequest: metrics.recordClockifyRequest });
 }
 
 /** The parts that do not depend on the config's pairs: connections, metrics, locks, alerts. */
@@ -205,7 +214,8 @@ export function createService(options: ServiceOptions): Service {
     onStored: () => worker.notify(),
     rejectionSummaryMs: options.http?.summaryIntervalMs,
   });
-  const monitor = createCheckMonitor(options, config, { metrics, alerter, limiters: runtimeDeps.limiters });
+  let checkClientFor = checkClients(options, runtimeDeps, metrics);
+  const monitor = createCheckMonitor(options, config, { metrics, alerter, clientFor: (apiKey) => checkClientFor(apiKey) });
   if (options.checks?.enabled !== false) checks = monitor;
   const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
     const fresh = createPairRuntimes(runtimeDeps);
@@ -219,6 +229,7 @@ export function createService(options: ServiceOptions): Service {
     apply: (next, before) => {
       config = next;
       runtimeDeps = runtimeDepsFor(next);
+      checkClientFor = checkClients(options, runtimeDeps, metrics);
       replaceRuntimes(runtimes, createPairRuntimes(runtimeDeps));
       tokens.usePairs(next.pairs);
       receiver.usePairs(next.pairs);

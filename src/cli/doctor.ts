@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { z } from "zod";
 import { withCommandSession } from "../command-session.js";
 import { UsageError } from "../config/errors.js";
-import { recordCheckResults } from "../db/checks.js";
+import { listCheckResults, recordCheckResults } from "../db/checks.js";
+import { keepWhatWasNotChecked } from "../doctor/transitions.js";
 import { formatChecklist, runDoctorChecks } from "../doctor/run.js";
 import { runCommand } from "./run.js";
 
@@ -33,8 +34,10 @@ async function doctor(raw: unknown): Promise<void> {
       database,
       logger: session.logger,
     });
+    // What could not be checked now (Clockify unreachable) keeps its stored verdict, as in the service.
     for (const pair of session.selected.pairs) {
-      recordCheckResults(database, pair.id, results.filter((r) => r.pairId === pair.id));
+      const kept = keepWhatWasNotChecked(listCheckResults(database, pair.id), results.filter((r) => r.pairId === pair.id));
+      recordCheckResults(database, pair.id, kept);
     }
     console.log(flags.json ? JSON.stringify({ results }, null, 2) : formatChecklist(results));
     process.exitCode = results.some((r) => r.level === "error") ? 1 : 0;

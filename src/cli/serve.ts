@@ -27,6 +27,23 @@ export function serveCommand(): Command {
     .action(() => runCommand(serve, { graceful: true, stdoutClosed: "keep running" }));
 }
 
+/** What a SIGHUP reloads: set once the service listens, cleared when it starts stopping. */
+const reloadOnHangup: { service: Service | undefined; logger: Logger | undefined } = { service: undefined, logger: undefined };
+
+function onHangup(): void {
+  const { service, logger } = reloadOnHangup;
+  if (!service) {
+    logger?.info("SIGHUP ignored: the service is starting or stopping");
+    return;
+  }
+  logger?.info("SIGHUP: reloading the config");
+  try {
+    service.reload();
+  } catch (error) {
+    logger?.error({ err: error }, "config reload failed; the service goes on");
+  }
+}
+
 interface Running {
   service: Service;
   database: AppDatabase;
@@ -35,6 +52,10 @@ interface Running {
 
 /** Wires config, database, worker and HTTP server, serves until stopped, then winds down. */
 async function serve(stop: AbortSignal): Promise<number> {
+  // Node ends the process on SIGHUP by default; here it means "read the config again". From the first
+  // moment, so a SIGHUP while starting or stopping is not a kill: it is ignored then.
+  process.on("SIGHUP", onHangup);
+  stop.addEventListener("abort", () => (reloadOnHangup.service = undefined), { once: true });
   const running = await start().catch((error: unknown) => {
     console.error(`clockify-sync: ${startFailure(error)}`);
     return undefined;
@@ -98,10 +119,7 @@ async function start(): Promise<Running> {
     throw error;
   }
   logger.info({ host: env.host, port: env.port }, "listening");
-  // Node ends the process on SIGHUP by default; here it means "read the config again" (the outcome is logged).
-  process.on("SIGHUP", () => {
-    logger.info("SIGHUP: reloading the config");
-    service.reload();
-  });
+  reloadOnHangup.service = service;
+  reloadOnHangup.logger = logger;
   return { service, database, logger };
 }

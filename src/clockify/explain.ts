@@ -194,6 +194,13 @@ function forbidden(error: FailureFacts, names: Names): Finding {
       field: names.sideKeyField,
     };
   }
+  if (error.method === "GET" && error.route.includes("/user/{userId}/time-entries")) {
+    return {
+      problem: `reading the entries of ${names.label("userId", "user")} in ${workspace} was refused to ${names.keyPhrase}`,
+      fix: `another member's entries need an owner's or admin's key in ${names.sideKeyField}; or set ${side}.userId to the key's own user.`,
+      field: names.sideKeyField,
+    };
+  }
   if (!error.route.startsWith("/workspaces/{workspaceId}")) return keyRejected(names);
   if (error.method === "GET" || error.detail.trim() === "Access Denied") return unreachable(names);
   return {

@@ -16,6 +16,8 @@ export interface RequestEvent {
   method: HttpMethod;
   route: string;
   status: number;
+  /** Clockify's `code` from an error body, when it sent one. */
+  code?: number;
   attempt: number;
   durationMs: number;
 }
@@ -120,11 +122,12 @@ export class Transport {
           body: call.body === undefined ? undefined : JSON.stringify(call.body),
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
-        const answered = () =>
+        const answered = (code?: number) =>
           this.options.onRequest?.({
             method: call.method,
             route: call.route,
             status: res.statusCode,
+            ...(code === undefined ? {} : { code }),
             attempt,
             durationMs: performance.now() - started,
           });
@@ -134,8 +137,8 @@ export class Transport {
           return { data, headers: res.headers };
         }
         const text = await res.body.text();
-        answered();
         error = this.httpError(call, res.statusCode, text);
+        answered(error.code);
         const retryAfter = res.headers["retry-after"];
         retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
       } catch (cause) {

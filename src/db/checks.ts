@@ -1,33 +1,21 @@
 import { and, eq, ne, notInArray } from "drizzle-orm";
 import { now as clockNow } from "../clock.js";
-import type { CheckProblem, CheckResult, CheckTransitions } from "../doctor/model.js";
+import type { CheckProblem, CheckResult } from "../doctor/model.js";
 import type { AppDatabase } from "./connection.js";
 import { checkResults } from "./schema.js";
 
 /**
- * Replaces a pair's stored check results with a fresh run's, in one transaction, and says which problems
- * appeared (not failing before, or failing at another level) and which cleared. Checks of the pair that
- * the run did not produce are dropped: a check that could not run because an earlier one failed is not
- * a stale "ok".
+ * Replaces a pair's stored check results with `results`, in one transaction, keeping since when each
+ * failing check fails. Checks of the pair not in `results` are dropped (the caller keeps what a run could
+ * not check: doctor/transitions.ts).
  */
-export function recordCheckResults(
-  { db }: AppDatabase,
-  pairId: string,
-  results: readonly CheckResult[],
-  now: number = clockNow(),
-): CheckTransitions {
-  return db.transaction((tx) => {
-    const before = new Map(
-      tx.select().from(checkResults).where(eq(checkResults.pairId, pairId)).all().map((row) => [row.check, row]),
-    );
-    const transitions: CheckTransitions = { appeared: [], cleared: [] };
+export function recordCheckResults({ db }: AppDatabase, pairId: string, results: readonly CheckResult[], now: number = clockNow()): void {
+  db.transaction((tx) => {
+    const before = new Map(tx.select().from(checkResults).where(eq(checkResults.pairId, pairId)).all().map((row) => [row.check, row]));
     for (const result of results) {
       const previous = before.get(result.check);
       const failing = result.level !== "ok";
-      const wasFailing = previous !== undefined && previous.level !== "ok";
-      if (failing && (!wasFailing || previous.level !== result.level)) transitions.appeared.push(result);
-      if (!failing && wasFailing) transitions.cleared.push(result);
-      const failingSince = failing ? (wasFailing ? (previous.failingSince ?? now) : now) : null;
+      const failingSince = failing ? (previous && previous.level !== "ok" ? (previous.failingSince ?? now) : now) : null;
       tx.insert(checkResults)
         .values({ pairId, check: result.check, level: result.level, message: result.message, checkedAt: now, failingSince })
         .onConflictDoUpdate({
@@ -37,17 +25,19 @@ export function recordCheckResults(
         .run();
     }
     const produced = results.map((r) => r.check);
-    for (const [check, row] of before) {
-      if (!produced.includes(check) && row.level !== "ok") {
-        transitions.cleared.push({ pairId, check, level: "ok", message: `${row.message} (no longer checked)` });
-      }
-    }
-    const stale = produced.length === 0
-      ? eq(checkResults.pairId, pairId)
-      : and(eq(checkResults.pairId, pairId), notInArray(checkResults.check, produced));
+    const stale = produced.length === 0 ? eq(checkResults.pairId, pairId) : and(eq(checkResults.pairId, pairId), notInArray(checkResults.check, produced));
     tx.delete(checkResults).where(stale).run();
-    return transitions;
   });
+}
+
+/** A pair's stored results, as the last run left them. */
+export function listCheckResults({ db }: AppDatabase, pairId: string): CheckResult[] {
+  return db
+    .select()
+    .from(checkResults)
+    .where(eq(checkResults.pairId, pairId))
+    .all()
+    .map((row) => ({ pairId: row.pairId, check: row.check, level: row.level, message: row.message }));
 }
 
 /** Every stored check that is not ok, errors first, then by pair. */

@@ -29,8 +29,9 @@ export function acquireLease(
   });
 }
 
-export function releaseLease({ db }: AppDatabase, key: string, owner: string = PROCESS_OWNER): void {
-  db.delete(leases).where(and(eq(leases.key, key), eq(leases.owner, owner))).run();
+/** Releases the lease if `owner` holds it; true when it did (false: someone else holds it, or nobody). */
+export function releaseLease({ db }: AppDatabase, key: string, owner: string = PROCESS_OWNER): boolean {
+  return db.delete(leases).where(and(eq(leases.key, key), eq(leases.owner, owner))).run().changes > 0;
 }
 
 /** Pairs another process is reconciling right now. */

@@ -24,15 +24,20 @@ export function isKeyRejected(error: unknown): boolean {
 
 /** A read that failed for a passing reason (network, 5xx, 429): a warning that the next run repeats. */
 export function couldNotCheck(pairId: string, check: string, what: string, error: unknown): CheckResult {
-  return { pairId, check, level: "warning", message: `could not check ${what}: ${answered(error)}; the check runs again within the hour` };
+  return { pairId, check, level: "warning", message: `could not check ${what}: ${answered(error)}; the check runs again within the hour`, inconclusive: true };
 }
 
 export const who = (user: User) => `${user.name ?? "?"}${user.email ? ` <${user.email}>` : ""} (user id ${user.id})`;
 
+/** The config field that holds the side's key: without destination.apiKey the destination uses source.apiKey. */
+export function keyField(pair: PairConfig, side: Side): string {
+  return side === "destination" && pair.destination.apiKey === pair.source.apiKey ? "source.apiKey" : `${side}.apiKey`;
+}
+
 /** The key's owner, or why the key is refused. */
 export function judgeKey(pair: PairConfig, side: Side, key: KeyFacts): CheckResult {
   const check = `${side}.key`;
-  const field = `${side}.apiKey`;
+  const field = keyField(pair, side);
   if (key.user.ok) return { pairId: pair.id, check, level: "ok", message: `${field} belongs to ${who(key.user.value)}` };
   if (isKeyRejected(key.user.error)) {
     return {
@@ -66,7 +71,7 @@ export function judgeWorkspace(pair: PairConfig, side: Side, facts: SideFacts, w
     check,
     level: "error",
     message:
-      `${side} workspace not reachable: ${side}.workspaceId ${workspaceId} with ${side}.apiKey of ${owner}: ${answered(workspace.error)}. ` +
+      `${side} workspace not reachable: ${side}.workspaceId ${workspaceId} with ${keyField(pair, side)} of ${owner}: ${answered(workspace.error)}. ` +
       `Fix ${side}.workspaceId (or use a key of a member of that workspace)${visibleList(facts.key.visible)}`,
   };
 }

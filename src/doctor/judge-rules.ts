@@ -1,7 +1,7 @@
 import type { PairConfig } from "../config/schema.js";
 import type { WorkspaceDetail } from "../clockify/workspace-rules.js";
 import type { PairFacts, SideFacts } from "./facts.js";
-import { answered, couldNotCheck, keyIsManager } from "./judge-keys.js";
+import { answered, couldNotCheck, keyField, keyIsManager } from "./judge-keys.js";
 import type { JudgeContext } from "./judge.js";
 import type { CheckResult } from "./model.js";
 
@@ -45,7 +45,7 @@ function judgeLock(pair: PairConfig, facts: SideFacts, workspace: WorkspaceDetai
   if (Number.isNaN(lockedBefore)) return { pairId: pair.id, check, level: "ok", message: `"${workspace.name}" locks no time entries` };
   const date = new Date(lockedBefore).toISOString().slice(0, 10);
   if (keyIsManager(facts.key, workspace.id) === true) {
-    return { pairId: pair.id, check, level: "ok", message: `"${workspace.name}" locks entries before ${date}; destination.apiKey is an owner's or admin's, which Clockify lets through` };
+    return { pairId: pair.id, check, level: "ok", message: `"${workspace.name}" locks entries before ${date}; ${keyField(pair, "destination")} is an owner's or admin's key, which Clockify lets through` };
   }
   const windowStart = context.now - context.windowDays * DAY_MS;
   const inWindow = lockedBefore > windowStart;

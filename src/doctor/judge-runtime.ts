@@ -60,6 +60,11 @@ export function judgeReconcile(pair: PairConfig, run: ReconcileRun | undefined):
     case "running":
       return ok(`a reconciliation started ${when} is running`);
     case "failed":
+      // Entries that failed one by one (a lock, a required tag) are their own dead letters; the pair still
+      // mirrors everything else. Only a run that failed as a whole says the pair cannot.
+      if (run.failed > 0) {
+        return { pairId: pair.id, check, level: "warning", message: `the last reconciliation, ${when}, left ${run.failed} change(s) failed: ${run.error ?? "see the log"}; see \`clockify-sync status\` and \`clockify-sync deadletter list\`` };
+      }
       return { pairId: pair.id, check, level: "error", message: `the last reconciliation, ${when}, failed: ${run.error ?? "no reason stored"}. Fix that, then run \`${again}\`` };
     case "aborted":
       return { pairId: pair.id, check, level: "warning", message: `the last reconciliation, ${when}, was stopped before it finished; run \`${again}\`` };

@@ -1,7 +1,7 @@
 import type { PairConfig } from "../config/schema.js";
 import type { WorkspaceDetail } from "../clockify/workspace-rules.js";
 import type { PairFacts, Side, SideFacts } from "./facts.js";
-import { answered, couldNotCheck, isRefusal, judgeKey, judgeWorkspace, keyIsManager, who } from "./judge-keys.js";
+import { answered, couldNotCheck, isRefusal, judgeKey, judgeWorkspace, keyField, keyIsManager, who } from "./judge-keys.js";
 import { judgeDestinationRules } from "./judge-rules.js";
 import { judgeReconcile, judgeWebhooks } from "./judge-runtime.js";
 import type { CheckResult } from "./model.js";
@@ -90,7 +90,8 @@ function judgeUser(pair: PairConfig, side: Side, facts: SideFacts, workspace: Wo
   const manager = keyIsManager(facts.key, workspace.id);
   const act = side === "source" ? "read the entries of" : "add time for";
   if (manager === false) {
-    return fail(`${side}.apiKey is ${owner}'s, not an owner's or admin's of "${workspace.name}", so it cannot ${act} ${side}.userId ${userId}. Use an admin's key in ${side}.apiKey, or that user's own key`);
+    const field = keyField(pair, side);
+    return fail(`${field} belongs to ${owner}, who is not an owner or admin of "${workspace.name}", so it cannot ${act} ${side}.userId ${userId}. Put an owner's or admin's key in ${side}.apiKey, or that user's own key`);
   }
   if (side === "destination" && workspace.features && !workspace.features.includes("ADD_TIME_FOR_OTHERS")) {
     return fail(

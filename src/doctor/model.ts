@@ -12,6 +12,8 @@ export interface CheckResult {
   check: string;
   level: CheckLevel;
   message: string;
+  /** Set on "could not check" warnings: Clockify did not answer, so the check's last verdict still stands. */
+  inconclusive?: true;
 }
 
 /** A check that is not ok, with when it started failing. */

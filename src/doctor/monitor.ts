@@ -7,6 +7,7 @@ import type { Alerter } from "../observability/alerts.js";
 import type { Logger } from "../observability/logger.js";
 import type { CheckResult, CheckTransitions } from "./model.js";
 import { runDoctorChecks } from "./run.js";
+import { checkTransitions, keepWhatWasNotChecked } from "./transitions.js";
 
 export interface CheckMonitorOptions {
   config: Config;
@@ -62,7 +63,12 @@ export class CheckMonitor {
     this.config = config;
     const ids = config.pairs.map((p) => p.id);
     this.results = this.results.filter((r) => ids.includes(r.pairId));
-    forgetChecksOfOtherPairs(this.options.database, ids);
+    try {
+      forgetChecksOfOtherPairs(this.options.database, ids);
+    } catch (error) {
+      // A lock held elsewhere: the next run drops them.
+      this.options.logger.warn({ err: error }, "could not drop the check results of removed pairs now");
+    }
     void this.runNow();
   }
 
@@ -100,21 +106,34 @@ export class CheckMonitor {
   private async runOnce(): Promise<void> {
     const { database, logger } = this.options;
     const config = this.config;
-    let results: CheckResult[];
+    let fresh: CheckResult[];
     try {
-      results = await runDoctorChecks(config, { apiUrl: this.options.apiUrl, database, logger, clientFor: this.options.clientFor });
+      fresh = await runDoctorChecks(config, { apiUrl: this.options.apiUrl, database, logger, clientFor: this.options.clientFor });
     } catch (error) {
-      logger.error({ err: error }, "the checks could not run (a bug, please report it)");
+      // After stop the database may be closed under a run in flight: nothing to report.
+      if (!this.stopped) logger.error({ err: error }, "the checks could not run (a bug, please report it)");
       return;
     }
     if (this.stopped || config !== this.config) return;
-    this.results = results;
+    const next: CheckResult[] = [];
     for (const pair of config.pairs) {
+      const previous = this.results.filter((r) => r.pairId === pair.id);
+      const results = keepWhatWasNotChecked(previous, fresh.filter((r) => r.pairId === pair.id));
+      // The alerts compare with what this service saw last, not with the stored rows: a `doctor` run
+      // from the command line stores its results too, and must not swallow the service's alert.
+      this.announce(checkTransitions(previous, results));
+      next.push(...results);
       try {
-        this.announce(recordCheckResults(database, pair.id, results.filter((r) => r.pairId === pair.id)));
+        recordCheckResults(database, pair.id, results);
       } catch (error) {
         logger.warn({ err: error, pair: pair.id }, "check results could not be stored; /healthz still has them");
       }
+    }
+    this.results = next;
+    try {
+      forgetChecksOfOtherPairs(database, config.pairs.map((p) => p.id));
+    } catch (error) {
+      logger.warn({ err: error }, "could not drop the check results of removed pairs");
     }
     const problems = this.problems();
     logger.info({ errors: problems.filter((p) => p.level === "error").length, warnings: problems.filter((p) => p.level === "warning").length }, "checks done");

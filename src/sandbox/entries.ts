@@ -26,6 +26,8 @@ type EntryFields = Omit<EntryRecord, "id" | "workspaceId" | "userId">;
 export interface EntryWriteOptions extends EmitOption {
   /** The workspace's rules for the caller (HTTP routes): throws the ApiError the API would answer. */
   allowed?: (entry: EntryFields) => void;
+  /** The lock for the caller: throws when an entry starting then may not be changed. */
+  unlocked?: (start: number) => void;
 }
 
 function toMs(value: Instant, field: string): number {
@@ -122,8 +124,9 @@ export function replaceEntry(
   const entry = store.entry(ws, entryId);
   if (input.start === undefined || input.start === null) throw badRequest("start is required");
   const fields = resolveFields(store, ws, input);
-  // A locked entry cannot be moved out of the lock, nor another moved into it.
-  options?.allowed?.(entry);
+  // A locked entry cannot be moved out of the lock, nor another moved into it; the required fields are
+  // judged on the state sent (a full replacement), not on the one replaced.
+  options?.unlocked?.(entry.start);
   options?.allowed?.(fields);
   const wasRunning = entry.end === null;
   if (fields.end === null && !wasRunning) stopRunning(store, ws, entry.userId, fields.start, options);

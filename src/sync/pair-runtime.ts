@@ -1,3 +1,4 @@
+import { ClockifyError } from "../clockify/errors.js";
 import { createClientFactory } from "../clockify/client-factory.js";
 import type { ClockifyClient } from "../clockify/client.js";
 import { siteOf } from "../clockify/explain.js";
@@ -88,7 +89,14 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
       },
       async confirmSourceClient() {
         if (monotonic() - clientSeenAt < CLIENT_SEEN_MS) return;
-        await source.getClient(pair.source.workspaceId, pair.source.clientId);
+        try {
+          await source.getClient(pair.source.workspaceId, pair.source.clientId);
+        } catch (error) {
+          // Whether a member's key may read a client is undocumented: a 403 here proves nothing about the
+          // client, so the write goes ahead (a foreign client still answers 400 code 501, a not-found).
+          if (error instanceof ClockifyError && error.kind === "forbidden") return;
+          throw error;
+        }
         clientSeenAt = monotonic();
       },
       sourceClientSeen() {

@@ -575,7 +575,7 @@ describe("npm run setup, after writing", () => {
   });
   const reloadLine =
     "The config file changed: a service already running must reload it; a running service picks this up on SIGHUP: " +
-    "kill -HUP <pid> / docker kill -s HUP clockify-sync, or the status page's Reload button.";
+    'systemctl reload clockify-sync / kill -HUP $(pgrep -f "clockify-sync.js serve") / docker kill -s HUP clockify-sync, or the status page\'s Reload button.';
 
   it("ends with doctor's checklist of the new pair; a new file needs no reload, only a start", async () => {
     const result = await runSetup(deps(new ScriptedPrompts([]), unattended(), { interactive: false }));

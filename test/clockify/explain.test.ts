@@ -30,6 +30,15 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "403 listing another member's entries: an admin's key is needed, not another workspace id",
+    side: "source",
+    error: ["forbidden", "GET", ENTRIES, 403, 501, "Access Denied"],
+    ids: { workspaceId: "ws-agency", userId: "u-ada" },
+    field: "source.apiKey",
+    says: ["reading the entries of", "u-ada", "refused to the key in source.apiKey"],
+    fix: ["owner's or admin's key in source.apiKey", "source.userId"],
+  },
+  {
     name: "401 on the source: the source key",
     side: "source",
     error: ["unauthorized", "GET", "/workspaces/{workspaceId}/projects", 401, 4003, "Api key does not exist"],

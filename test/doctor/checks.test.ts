@@ -69,7 +69,7 @@ describe("doctor's checks against the simulator", () => {
 
     w.sim.world.addMember(w.source.workspaceId, grace.id, "MEMBER");
     const memberKey = await doctor({ source: { apiKey: grace.apiKey, workspaceId: w.source.workspaceId, userId: w.user.id, clientId: w.source.clientId }, destination: { workspaceId: w.destination.workspaceId, apiKey: w.user.apiKey } });
-    expect(message(memberKey, "source.user")).toMatch(/source\.apiKey is Grace Hopper.*not an owner's or admin's of "Agency".*cannot read the entries of/);
+    expect(message(memberKey, "source.user")).toMatch(/source\.apiKey belongs to Grace Hopper.*not an owner or admin of "Agency".*cannot read the entries of/);
   });
 
   it("a destination without add time for others, when copies belong to another member", async () => {

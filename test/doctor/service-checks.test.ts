@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../src/config/index.js";
@@ -72,6 +73,36 @@ describe("the service's checks, /healthz and reload", () => {
     expect(ok.body).toMatchObject({ status: "ok", problems: [] });
     expect(listCheckProblems(h.database)).toEqual([]);
     expect(h.records().some((r) => r.level === 30 && String(r.msg).includes("source.client is fine again"))).toBe(true);
+  });
+
+  it("a Clockify outage neither clears an error nor announces it fixed", async () => {
+    const foreign = w.sim.world.addClient(w.destination.workspaceId, { name: "Agency" });
+    h = await start(acmeConfigFile(w, withClient(foreign.id), { maxRetries: 0 }));
+    seedAllWebhooks(h);
+    await h.service.checks.runNow();
+    await w.sim.close();
+    await h.service.checks.runNow();
+    const health = await request(h.service.app).get("/healthz").expect(200);
+    expect(health.body.status).toBe("degraded");
+    const problems = health.body.problems.map((p: { check: string; level: string }) => `${p.check}:${p.level}`);
+    expect(problems).toEqual(expect.arrayContaining(["source.client:error", "source.key:warning"]));
+    expect(problems.filter((p: string) => p.endsWith(":error"))).toEqual(["source.client:error"]);
+    expect(listCheckProblems(h.database).find((p) => p.check === "source.client")?.level).toBe("error");
+    expect(h.records().some((r) => String(r.msg).includes("fine again"))).toBe(false);
+  });
+
+  it("a reload while another connection holds the write lock still takes effect and does not throw", async () => {
+    h = await start(acmeConfigFile(w));
+    const other = new Database(h.databasePath);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      writeConfig({ ...acmeConfigFile(w), reconcile: { windowDays: 7 } });
+      expect(() => h?.service.reload()).not.toThrow();
+      expect(h.service.config().reconcile.windowDays).toBe(7);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
   });
 
   it("an invalid file is refused with its message and the running config stays", async () => {

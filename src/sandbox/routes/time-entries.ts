@@ -25,7 +25,11 @@ function assertMayActFor(ctx: WorkspaceContext, userId: string, what: string): v
 
 /** HTTP writes emit webhooks and obey the workspace's rules for the caller's role. */
 function ruled(ctx: WorkspaceContext): EntryWriteOptions {
-  return { emit: true, allowed: (entry) => assertEntryAllowed(ctx.ws, ctx.role, entry) };
+  return {
+    emit: true,
+    allowed: (entry) => assertEntryAllowed(ctx.ws, ctx.role, entry),
+    unlocked: (start) => assertNotLocked(ctx.ws, ctx.role, start),
+  };
 }
 
 function entryOf(ctx: WorkspaceContext): EntryRecord {

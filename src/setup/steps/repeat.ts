@@ -11,7 +11,8 @@ export function printRepeat(run: SetupRun, entry: PairEntry, result: SetupResult
 
 /** The hint a running service needs to see a changed file. */
 export const RELOAD_HINT =
-  "a running service picks this up on SIGHUP: kill -HUP <pid> / docker kill -s HUP clockify-sync, or the status page's Reload button";
+  "a running service picks this up on SIGHUP: systemctl reload clockify-sync / " +
+  'kill -HUP $(pgrep -f "clockify-sync.js serve") / docker kill -s HUP clockify-sync, or the status page\'s Reload button';
 
 /** What to do next, and whether a service already running on this file must reload. */
 export function nextSteps(reload: SetupResult["reload"]): string[] {

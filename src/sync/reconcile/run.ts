@@ -105,7 +105,9 @@ function takeOverFromGoneHolder(runtime: PairRuntime, leaseKey: string): void {
   const { database, pair, logger } = runtime;
   const current = readLease(database, leaseKey);
   if (!current || current.owner === PROCESS_OWNER || !leaseHolderIsGone(current.owner, new Set([PROCESS_OWNER]))) return;
-  releaseLease(database, leaseKey, current.owner);
+  // Only the process whose release removed the dead holder's lease marks its runs: another that took
+  // over a moment earlier may already be running one.
+  if (!releaseLease(database, leaseKey, current.owner)) return;
   const aborted = abortOrphanedRuns(database, pair.id, `the process running it (${describeHolder(current.owner)}) ended before the run finished`);
   logger.warn({ pair: pair.id, previous: describeHolder(current.owner), aborted }, "took over the reconciliation lease of a process that is gone");
 }
