@@ -68,14 +68,14 @@ describe("the server process", () => {
     );
   });
 
-  it("refuses to start on an invalid config with one clear line and exit code 1", async () => {
+  it("refuses to start on an invalid config with one clear line and exit code 2", async () => {
     const dir = await mkdtemp(join(tmpdir(), "clockify-sync-main-"));
     dirs.push(dir);
     const configPath = join(dir, "config.json");
     await writeFile(configPath, JSON.stringify({ pairs: [pair] }));
     const proc = start({ CLOCKIFY_SYNC_CONFIG: configPath, DATABASE_PATH: join(dir, "x.db"), SRC_KEY: "" });
     const code = await proc.exited;
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(proc.output()).toMatch(/pairs\[0\]\.source\.apiKey/);
   });
 });

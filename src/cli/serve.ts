@@ -56,11 +56,14 @@ async function serve(stop: AbortSignal): Promise<number> {
   // moment, so a SIGHUP while starting or stopping is not a kill: it is ignored then.
   process.on("SIGHUP", onHangup);
   stop.addEventListener("abort", () => (reloadOnHangup.service = undefined), { once: true });
+  let badConfig = false;
   const running = await start().catch((error: unknown) => {
     console.error(`clockify-sync: ${startFailure(error)}`);
+    badConfig = error instanceof ConfigError;
     return undefined;
   });
-  if (!running) return 1;
+  // 2 for a bad config, as every command: a supervisor can tell "fix the file" (RestartPreventExitStatus=2) from "try again".
+  if (!running) return badConfig ? 2 : 1;
   const { service, database, logger } = running;
   await stopped(stop);
   logger.info({ signal: stop.reason as unknown }, "shutting down: intake stopped, finishing work in flight");
