@@ -14,8 +14,12 @@ export interface ProjectOptions {
 export interface PairConfig {
   id: string;
   source: { apiKey: string; workspaceId: string; userId: string; clientId: string };
-  destination: { apiKey: string; workspaceId: string; userId: string };
+  /** `clientId`: the destination client the service puts the projects it creates under (and matches them by). */
+  destination: { apiKey: string; workspaceId: string; userId: string; clientId?: string };
+  /** Sent when the service creates a project in the source workspace. */
   projectOptions: ProjectOptions;
+  /** Sent when the service creates a project in the destination workspace. */
+  destinationProjectOptions: ProjectOptions;
   createMissingDestinationProjects: boolean;
   webhookSecrets: string[];
 }
@@ -43,7 +47,12 @@ const projectOptionsSchema = strictObject({
 });
 
 const sourceSchema = strictObject({ apiKey: text(), workspaceId: text(), userId: text(), clientId: text() });
-const destinationSchema = strictObject({ apiKey: text().optional(), workspaceId: text(), userId: text().optional() });
+const destinationSchema = strictObject({
+  apiKey: text().optional(),
+  workspaceId: text(),
+  userId: text().optional(),
+  clientId: text().optional(),
+});
 
 const pairObjectSchema = strictObject({
   id: z
@@ -52,6 +61,7 @@ const pairObjectSchema = strictObject({
   source: sourceSchema,
   destination: destinationSchema,
   projectOptions: projectOptionsSchema.default(() => ({})),
+  destinationProjectOptions: projectOptionsSchema.default(() => ({})),
   createMissingDestinationProjects: bool().default(true),
   webhookSecrets: z.array(text(), { error: "expected an array of strings" }).default(() => []),
 });
@@ -64,6 +74,7 @@ const pairSchema = pairObjectSchema.transform(
       apiKey: pair.destination.apiKey ?? pair.source.apiKey,
       workspaceId: pair.destination.workspaceId,
       userId: pair.destination.userId ?? pair.source.userId,
+      ...(pair.destination.clientId === undefined ? {} : { clientId: pair.destination.clientId }),
     },
   }),
 );
@@ -106,6 +117,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   "pairs.*.source": Object.keys(sourceSchema.shape),
   "pairs.*.destination": Object.keys(destinationSchema.shape),
   "pairs.*.projectOptions": Object.keys(projectOptionsSchema.shape),
+  "pairs.*.destinationProjectOptions": Object.keys(projectOptionsSchema.shape),
   reconcile: Object.keys(reconcileSchema.shape),
   alerts: Object.keys(alertsSchema.shape),
   clockify: Object.keys(clockifySchema.shape),

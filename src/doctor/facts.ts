@@ -28,7 +28,8 @@ export interface SideFacts {
 /** Everything the checks of one pair judge; gathered by gatherPairFacts, judged by judgePair (pure). */
 export interface PairFacts {
   source: SideFacts & { clients: Answer<Client[]> | null };
-  destination: SideFacts & { customFields: Answer<CustomField[]> | null };
+  /** `clients`: read only when destination.clientId is set (null otherwise, or when the workspace was not read). */
+  destination: SideFacts & { customFields: Answer<CustomField[]> | null; clients: Answer<Client[]> | null };
   /** The listing of the service's webhooks per workspace of the pair (undefined: not listed). */
   webhooks: { side: Side; workspaceId: string; listing: WorkspaceListing | undefined; lastDeliveryAt: number | null }[];
   lastRun: ReconcileRun | undefined;
@@ -101,13 +102,17 @@ export async function gatherPairFacts(pair: PairConfig, cache: FactCache, stored
   const customFields = destination.workspace?.ok
     ? await cache.read(pair.destination.apiKey, `fields:${pair.destination.workspaceId}`, (c) => c.listCustomFields(pair.destination.workspaceId))
     : null;
+  const destinationClients =
+    destination.workspace?.ok && pair.destination.clientId !== undefined
+      ? await cache.read(pair.destination.apiKey, `clients:${pair.destination.workspaceId}`, (c) => c.listClients(pair.destination.workspaceId, {}))
+      : null;
   const sides: [Side, string][] = [
     ["source", pair.source.workspaceId],
     ["destination", pair.destination.workspaceId],
   ];
   return {
     source: { ...source, clients },
-    destination: { ...destination, customFields },
+    destination: { ...destination, customFields, clients: destinationClients },
     webhooks: sides.map(([side, workspaceId]) => ({
       side,
       workspaceId,

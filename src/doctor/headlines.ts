@@ -11,6 +11,7 @@ const HEADLINES: Record<string, string> = {
   "source.workspace": "the source workspace (source.workspaceId)",
   "destination.workspace": "the destination workspace (destination.workspaceId)",
   "source.client": "the source client (source.clientId)",
+  "destination.client": "the destination client (destination.clientId)",
   "source.user": "the source user (source.userId)",
   "destination.user": "the destination user (destination.userId)",
   "destination.required": "fields the destination workspace requires",

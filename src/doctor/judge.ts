@@ -1,6 +1,7 @@
 import type { PairConfig } from "../config/schema.js";
 import type { WorkspaceDetail } from "../clockify/workspace-rules.js";
-import type { PairFacts, Side, SideFacts } from "./facts.js";
+import type { Client } from "../clockify/schemas.js";
+import type { Answer, PairFacts, Side, SideFacts } from "./facts.js";
 import { answered, couldNotCheck, isRefusal, judgeKey, judgeWorkspace, keyField, keyIsManager, who } from "./judge-keys.js";
 import { judgeDestinationRules } from "./judge-rules.js";
 import { judgeReconcile, judgeWebhooks } from "./judge-runtime.js";
@@ -32,7 +33,7 @@ export function judgePair(pair: PairConfig, facts: PairFacts, context: JudgeCont
   if (destinationWorkspace) results.push(destinationWorkspace);
   if (facts.destination.workspace?.ok) {
     const workspace = facts.destination.workspace.value;
-    results.push(judgeUser(pair, "destination", facts.destination, workspace));
+    results.push(...judgeDestinationClient(pair, facts), judgeUser(pair, "destination", facts.destination, workspace));
     results.push(...judgeDestinationRules(pair, facts.destination, workspace, context));
   }
   results.push(...judgeWebhooks(pair, facts, context), judgeReconcile(pair, facts.lastRun));
@@ -40,19 +41,31 @@ export function judgePair(pair: PairConfig, facts: PairFacts, context: JudgeCont
 }
 
 function judgeClient(pair: PairConfig, facts: PairFacts): CheckResult {
-  const check = "source.client";
-  const clientId = pair.source.clientId;
-  const clients = facts.source.clients;
-  if (clients === null) return couldNotCheck(pair.id, check, "source.clientId", "the workspace was not read");
+  const writes = "nothing is written until it is fixed. Fix source.clientId";
+  return judgeClientOf(pair, "source", pair.source.clientId, facts.source.clients, writes);
+}
+
+/** Only with destination.clientId: the client the service creates destination projects under. */
+function judgeDestinationClient(pair: PairConfig, facts: PairFacts): CheckResult[] {
+  const clientId = pair.destination.clientId;
+  if (clientId === undefined) return [];
+  const writes = "projects the service creates there are refused until it is fixed. Fix destination.clientId, or remove it to create them without a client";
+  return [judgeClientOf(pair, "destination", clientId, facts.destination.clients, writes)];
+}
+
+function judgeClientOf(pair: PairConfig, side: Side, clientId: string, clients: Answer<Client[]> | null, writes: string): CheckResult {
+  const check = `${side}.client`;
+  const field = `${side}.clientId`;
+  if (clients === null) return couldNotCheck(pair.id, check, field, "the workspace was not read");
   if (!clients.ok) {
     return isRefusal(clients.error)
-      ? { pairId: pair.id, check, level: "error", message: `source clients not readable with source.apiKey: ${answered(clients.error)}` }
-      : couldNotCheck(pair.id, check, `source.clientId ${clientId}`, clients.error);
+      ? { pairId: pair.id, check, level: "error", message: `${side} clients not readable with ${keyField(pair, side)}: ${answered(clients.error)}` }
+      : couldNotCheck(pair.id, check, `${field} ${clientId}`, clients.error);
   }
   const client = clients.value.find((c) => c.id === clientId);
   if (client) {
     const archived = client.archived ? " (archived: its projects still mirror)" : "";
-    return { pairId: pair.id, check, level: "ok", message: `source.clientId ${clientId} is "${client.name}"${archived}` };
+    return { pairId: pair.id, check, level: "ok", message: `${field} ${clientId} is "${client.name}"${archived}` };
   }
   const offer = clients.value.slice(0, 8).map((c) => `"${c.name}" ${c.id}`);
   return {
@@ -60,8 +73,8 @@ function judgeClient(pair: PairConfig, facts: PairFacts): CheckResult {
     check,
     level: "error",
     message:
-      `source client not found: source.clientId ${clientId} is not a client of the source workspace ${pair.source.workspaceId}` +
-      ` (it may belong to another workspace); nothing is written until it is fixed. Fix source.clientId` +
+      `${side} client not found: ${field} ${clientId} is not a client of the ${side} workspace ${pair[side].workspaceId}` +
+      ` (it may belong to another workspace); ${writes}` +
       (offer.length > 0 ? `; clients there: ${offer.join(", ")}${clients.value.length > 8 ? ", …" : ""}` : "; the workspace has no clients"),
   };
 }

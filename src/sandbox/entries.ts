@@ -18,6 +18,7 @@ export interface EntryInput {
   taskId?: string | null;
   tagIds?: readonly string[] | null;
   billable?: boolean | null;
+  /** Any type from the world API (time off is seeded there); HTTP bodies only REGULAR or BREAK (request-schemas). */
   type?: EntryType | null;
 }
 

@@ -3,7 +3,13 @@ import type { CustomFieldRecord, WorkspaceRules } from "./workspace-rules.js";
 
 export type Role = "OWNER" | "ADMIN" | "MEMBER";
 export type Plan = "FREE" | "PRO";
-export type EntryType = "REGULAR" | "BREAK";
+/**
+ * Reads return all four (API-NOTES §8, §11); the API creates only the first two. HOLIDAY and TIME_OFF
+ * entries are what approved time off puts into a timesheet: the world API seeds them, HTTP cannot.
+ */
+export type EntryType = "REGULAR" | "BREAK" | "HOLIDAY" | "TIME_OFF";
+export const CREATABLE_ENTRY_TYPES = ["REGULAR", "BREAK"] as const;
+export type CreatableEntryType = (typeof CREATABLE_ENTRY_TYPES)[number];
 
 export interface UserRecord {
   id: string;

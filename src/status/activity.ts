@@ -85,6 +85,7 @@ const ABSENT_REASONS: Record<string, string> = {
   "no-project": "the entry has no project",
   "other-client": "its project belongs to another client",
   "other client": "the project belongs to another client",
+  "not-creatable": "time off or a holiday, which the API cannot create",
 };
 
 const ENTRY_DONE: Record<string, string> = {

@@ -15,6 +15,11 @@ export interface SourceEntry {
   project: { id: string; name: string; clientId: string | null } | null;
   taskName: string | null;
   tagNames: string[];
+  /**
+   * Clockify's entry type when it is not REGULAR: BREAK, or HOLIDAY / TIME_OFF (approved time off), or
+   * any type Clockify adds later. Absent for a regular entry.
+   */
+  type?: string;
 }
 
 /** Everything the service writes into a destination entry; PUT replaces the whole entry with it. */
@@ -27,6 +32,8 @@ export interface DestinationEntry {
   taskId: string | null;
   /** sorted, so equal content hashes equal */
   tagIds: string[];
+  /** Absent for a regular entry, so the content hashes stored before types were mirrored still match. */
+  type?: "BREAK";
 }
 
 export interface PairScope {

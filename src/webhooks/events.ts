@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { SourceEntry } from "../sync/model.js";
+import { entryTypeField } from "../sync/source-entry.js";
 
 /** Entry events of the source workspace that change what the destination should hold. */
 export const ENTRY_EVENTS = [
@@ -57,6 +58,9 @@ export const entryEventBodySchema = z.object({
     .array(z.object({ id, name }))
     .max(500)
     .nullish(),
+  // A plain string, not an enum: Clockify grows enums without notice (API-NOTES §10), and an entry of an
+  // unknown type is left uncopied rather than its event refused.
+  type: z.string().max(64).nullish(),
 });
 export type EntryEventBody = z.infer<typeof entryEventBodySchema>;
 
@@ -89,5 +93,6 @@ export function sourceEntryFromEvent(body: EntryEventBody): SourceEntry | null {
     project: project ? { id: project.id, name: project.name, clientId: project.clientId } : null,
     taskName: body.task?.name ?? null,
     tagNames: (body.tags ?? []).map((t) => t.name),
+    ...entryTypeField(body.type),
   };
 }

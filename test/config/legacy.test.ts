@@ -15,6 +15,7 @@ describe("legacy pair shape", () => {
       source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
       destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-1" },
       projectOptions: { color: "#FF0000", billable: true },
+      destinationProjectOptions: {},
       createMissingDestinationProjects: true,
       webhookSecrets: [],
     });

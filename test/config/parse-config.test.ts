@@ -23,6 +23,7 @@ describe("parseConfig accepts", () => {
           source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
           destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-1" },
           projectOptions: {},
+          destinationProjectOptions: {},
           createMissingDestinationProjects: true,
           webhookSecrets: [],
         },
@@ -38,8 +39,9 @@ describe("parseConfig accepts", () => {
       pairs: [
         {
           ...modernPair(),
-          destination: { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", userId: "user-2" },
+          destination: { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", userId: "user-2", clientId: "client-9" },
           projectOptions: { color: "#00ff7F", billable: false, isPublic: true, note: "mirrored" },
+          destinationProjectOptions: { color: "#123456", billable: true, isPublic: false, note: "by the agency" },
           createMissingDestinationProjects: false,
           webhookSecrets: [WEBHOOK_SECRET, "second-secret"],
         },
@@ -52,8 +54,9 @@ describe("parseConfig accepts", () => {
     expect(config.pairs[0]).toEqual({
       id: "acme",
       source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
-      destination: { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", userId: "user-2" },
+      destination: { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", userId: "user-2", clientId: "client-9" },
       projectOptions: { color: "#00ff7F", billable: false, isPublic: true, note: "mirrored" },
+      destinationProjectOptions: { color: "#123456", billable: true, isPublic: false, note: "by the agency" },
       createMissingDestinationProjects: false,
       webhookSecrets: [WEBHOOK_SECRET, "second-secret"],
     });
@@ -211,7 +214,30 @@ describe("parseConfig rejects", () => {
     // Unknown keys at every level
     ["a misspelt destination", [["pairs.0.destinaton", { workspaceId: "x" }]], 'pairs[0]: unknown key "destinaton"; did you mean "destination"?'],
     ["an unknown source key", [["pairs.0.source.apikey", "x"]], 'pairs[0].source: unknown key "apikey"; did you mean "apiKey"?'],
-    ["an unknown destination key", [["pairs.0.destination.clientId", "x"]], 'pairs[0].destination: unknown key "clientId"'],
+    ["an unknown destination key", [["pairs.0.destination.tags", "x"]], 'pairs[0].destination: unknown key "tags"'],
+    ["a destination client id in the wrong case", [["pairs.0.destination.clientid", "x"]], 'pairs[0].destination: unknown key "clientid"; did you mean "clientId"?'],
+    ["an empty destination client id", [["pairs.0.destination.clientId", ""]], "pairs[0].destination.clientId: expected a non-empty string, got an empty string"],
+    ["a destination client id that is a number", [["pairs.0.destination.clientId", 7]], "pairs[0].destination.clientId: expected a non-empty string, got 7"],
+    [
+      "destinationProjectOptions without the s",
+      [["pairs.0.destinationProjectOption", {}]],
+      'pairs[0]: unknown key "destinationProjectOption"; did you mean "destinationProjectOptions"?',
+    ],
+    [
+      "an unknown destination project option",
+      [["pairs.0.destinationProjectOptions", { colour: "#000000" }]],
+      'pairs[0].destinationProjectOptions: unknown key "colour"; did you mean "color"?',
+    ],
+    [
+      "a destination project colour by name",
+      [["pairs.0.destinationProjectOptions", { color: "red" }]],
+      'pairs[0].destinationProjectOptions.color: expected #RRGGBB, got "red"',
+    ],
+    [
+      "destinationProjectOptions that is a string",
+      [["pairs.0.destinationProjectOptions", "{}"]],
+      'pairs[0].destinationProjectOptions: expected an object, got "{}"',
+    ],
     [
       "a destination workspace id in the wrong case",
       [

@@ -57,10 +57,11 @@ describe("KNOWN_KEYS", () => {
   it("lists the keys of each object of the file", () => {
     expect(KNOWN_KEYS).toEqual({
       "": ["pairs", "reconcile", "alerts", "clockify"],
-      "pairs.*": ["id", "source", "destination", "projectOptions", "createMissingDestinationProjects", "webhookSecrets"],
+      "pairs.*": ["id", "source", "destination", "projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "webhookSecrets"],
       "pairs.*.source": ["apiKey", "workspaceId", "userId", "clientId"],
-      "pairs.*.destination": ["apiKey", "workspaceId", "userId"],
+      "pairs.*.destination": ["apiKey", "workspaceId", "userId", "clientId"],
       "pairs.*.projectOptions": ["color", "billable", "isPublic", "note"],
+      "pairs.*.destinationProjectOptions": ["color", "billable", "isPublic", "note"],
       reconcile: ["cron", "timezone", "windowDays"],
       alerts: ["webhookUrl", "silenceHours"],
       clockify: ["requestsPerSecond", "timeoutMs", "maxRetries"],

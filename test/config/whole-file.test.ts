@@ -18,6 +18,7 @@ describe("the original tool's secret pasted as the whole file", () => {
         source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
         destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-1" },
         projectOptions: { color: "#FF0000", billable: true },
+        destinationProjectOptions: {},
         createMissingDestinationProjects: true,
         webhookSecrets: [],
       },

@@ -10,13 +10,13 @@ const CONTEXT = { now: NOW, silenceHours: 24, windowDays: 30 };
 const ADA = { id: "u-ada", name: "Ada", email: "ada@example.com" };
 
 
-const pairOf = (overrides: { sourceUser?: string; destinationUser?: string; destinationKey?: string; webhookSecrets?: string[] } = {}) => {
+const pairOf = (overrides: { sourceUser?: string; destinationUser?: string; destinationKey?: string; destinationClient?: string; webhookSecrets?: string[] } = {}) => {
   const pair = parseConfig({
     pairs: [
       {
         id: "acme",
         source: { apiKey: "key-src", workspaceId: "ws-src", userId: overrides.sourceUser ?? "u-ada", clientId: "c-1" },
-        destination: { workspaceId: "ws-dst", apiKey: overrides.destinationKey ?? "key-dst", ...(overrides.destinationUser ? { userId: overrides.destinationUser } : {}) },
+        destination: { workspaceId: "ws-dst", apiKey: overrides.destinationKey ?? "key-dst", ...(overrides.destinationUser ? { userId: overrides.destinationUser } : {}), ...(overrides.destinationClient ? { clientId: overrides.destinationClient } : {}) },
         webhookSecrets: overrides.webhookSecrets ?? [],
       },
     ],
@@ -36,7 +36,7 @@ const key = (user = ADA, managed = ["ws-src", "ws-dst"]) => ({ user: ok(user), m
 function facts(overrides: Partial<{ source: Partial<PairFacts["source"]>; destination: Partial<PairFacts["destination"]>; lastRun: ReconcileRun }> = {}): PairFacts {
   return {
     source: { key: key(), workspace: workspace("ws-src", "Agency"), clients: ok([{ id: "c-1", name: "Customer Co", archived: false }]), ...overrides.source } as PairFacts["source"],
-    destination: { key: key(), workspace: workspace("ws-dst", "Customer"), customFields: ok([]), ...overrides.destination } as PairFacts["destination"],
+    destination: { key: key(), workspace: workspace("ws-dst", "Customer"), customFields: ok([]), clients: ok([{ id: "dc-1", name: "Agency Ltd", archived: false }]), ...overrides.destination } as PairFacts["destination"],
     webhooks: [],
     lastRun: overrides.lastRun,
   };
@@ -53,6 +53,16 @@ const cases: { name: string; pair?: Parameters<typeof pairOf>[0]; facts: PairFac
   { name: "a network failure is a warning, not an error", facts: facts({ source: { key: { user: failed(new ClockifyError("network", "GET", "/user", 0, undefined, "ECONNREFUSED")), managed: failed(null), visible: failed(null) }, workspace: null, clients: null } }), expect: { "source.key": /^warning could not check source\.apiKey: no answer from Clockify/ } },
   { name: "an unreachable destination workspace lists what the key can see", facts: facts({ destination: { workspace: failed(refused(403, 501)), customFields: null } }), expect: { "destination.workspace": /^error .*HTTP 403 code 501.*Fix destination\.workspaceId.*"Agency" ws-src/ } },
   { name: "a client not in the source workspace", facts: facts({ source: { clients: ok([{ id: "c-2", name: "Other", archived: false }]) } }), expect: { "source.client": /^error source client not found: source\.clientId c-1 .*"Other" c-2/ } },
+  { name: "a destination client of the destination workspace", pair: { destinationClient: "dc-1" }, facts: facts(), expect: {} },
+  { name: "no destination client configured: not checked, whatever the clients", facts: facts({ destination: { clients: ok([]) } }), expect: {} },
+  {
+    name: "a destination client not in the destination workspace",
+    pair: { destinationClient: "c-1" },
+    facts: facts(),
+    expect: { "destination.client": /^error destination client not found: destination\.clientId c-1 is not a client of the destination workspace ws-dst .*Fix destination\.clientId.*"Agency Ltd" dc-1/ },
+  },
+  { name: "destination clients refused to the key", pair: { destinationClient: "dc-1" }, facts: facts({ destination: { clients: failed(refused(403)) } }), expect: { "destination.client": /^error destination clients not readable with destination\.apiKey: .*HTTP 403/ } },
+  { name: "destination clients not answered", pair: { destinationClient: "dc-1" }, facts: facts({ destination: { clients: failed(new ClockifyError("network", "GET", "/clients", 0, undefined, "ECONNRESET")) } }), expect: { "destination.client": /^warning could not check destination\.clientId dc-1/ } },
   { name: "a source user who is not a member", pair: { sourceUser: "u-nobody" }, facts: facts(), expect: { "source.user": /^error source\.userId u-nobody is not a member of the source workspace "Agency"/, "destination.user": /^error destination\.userId u-nobody is not a member/ } },
   { name: "a member's key reading another member's entries", pair: { sourceUser: "u-grace" }, facts: facts({ source: { key: key(ADA, ["ws-dst"]) } }), expect: { "source.user": /^error source\.apiKey belongs to Ada.*cannot read the entries of source\.userId u-grace/ } },
   { name: "copies for another member without the feature", pair: { destinationUser: "u-grace" }, facts: facts({ destination: { workspace: workspace("ws-dst", "Customer", { features: [] }) } }), expect: { "destination.user": /^error the destination workspace "Customer" does not allow adding time for others/ } },

@@ -90,7 +90,8 @@ describe("ADMIN_TOKEN length", () => {
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    expect(code).toBe(1);
+    // A bad setting is a bad config: 2, which a supervisor does not retry.
+    expect(code).toBe(2);
     expect(output.trim()).toBe(
       "clockify-sync: ADMIN_TOKEN: expected at least 32 characters (make one with: openssl rand -hex 32), got a string of length 21",
     );

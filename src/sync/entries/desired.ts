@@ -1,6 +1,13 @@
 import type { DestinationEntry, DestinationLookup, PairScope, SourceEntry } from "../model.js";
 
-export type AbsentReason = "other-user" | "running" | "no-project" | "other-client";
+/**
+ * "not-creatable": the pair's own entry, of a type the API cannot create (HOLIDAY, TIME_OFF, or one Clockify
+ * adds later). Unlike the others it is reported: skipped and counted, never failed.
+ */
+export type AbsentReason = "other-user" | "running" | "no-project" | "other-client" | "not-creatable";
+
+/** Entry types the create and update requests accept (API-NOTES §11); REGULAR when the source omits it. */
+const CREATABLE_TYPES: ReadonlySet<string> = new Set(["REGULAR", "BREAK"]);
 
 export type Desired =
   | { kind: "mirror"; entry: DestinationEntry; missing: { task?: string; tags: string[] } }
@@ -15,8 +22,10 @@ export type Desired =
 function outOfScope(entry: SourceEntry, scope: PairScope): AbsentReason | null {
   if (entry.userId !== scope.sourceUserId) return "other-user";
   if (entry.end === null) return "running";
+  if (entry.project && entry.project.clientId !== scope.sourceClientId) return "other-client";
+  // Before "no-project": approved time off usually carries no project, and the pair still says it was left out.
+  if (entry.type !== undefined && !CREATABLE_TYPES.has(entry.type)) return "not-creatable";
   if (!entry.project) return "no-project";
-  if (entry.project.clientId !== scope.sourceClientId) return "other-client";
   return null;
 }
 
@@ -62,6 +71,7 @@ export function desired(entry: SourceEntry, lookup: DestinationLookup, scope: Pa
       projectId,
       taskId,
       tagIds: [...tagIds].sort(),
+      ...(entry.type === "BREAK" ? { type: "BREAK" as const } : {}),
     },
     missing: {
       ...(entry.taskName !== null && taskId === null ? { task: entry.taskName } : {}),

@@ -20,7 +20,9 @@ export async function createDestination(runtime: PairRuntime, body: TimeEntryReq
 export async function updateDestination(runtime: PairRuntime, destinationId: string, body: TimeEntryRequest): Promise<TimeEntry | undefined> {
   const workspaceId = runtime.pair.destination.workspaceId;
   try {
-    return await runtime.destination.updateTimeEntry(workspaceId, destinationId, body);
+    // A PUT resets what it omits (API-NOTES §8), but for `type` that is unverified live: a break edited back
+    // into work says REGULAR, so it cannot stay a break.
+    return await runtime.destination.updateTimeEntry(workspaceId, destinationId, { type: "REGULAR", ...body });
   } catch (error) {
     // 400/501 also means "invalid" (locked period, bad project): only a read tells a gone copy from a
     // refused change, and treating a refusal as "gone" would create a second copy.

@@ -100,6 +100,7 @@ async function lookForProject(runtime: PairRuntime, id: string, name: string): P
     mappedDestinationId: mapped?.destinationProjectId,
     sameNamed: mapped ? [] : await runtime.destinationCatalog.projectsNamed(name),
     mayCreate: runtime.pair.createMissingDestinationProjects,
+    destinationClientId: runtime.pair.destination.clientId,
   });
   switch (decision.kind) {
     case "existing":

@@ -19,6 +19,8 @@ export function contentHash(entry: DestinationEntry): string {
     entry.projectId,
     entry.taskId ?? "",
     [...entry.tagIds].sort().join(","),
+    // Only when not REGULAR: the hashes of regular copies stay those stored before types were mirrored.
+    ...(entry.type ? [entry.type] : []),
   ].join("\u0000");
   return sha256(canonical);
 }
@@ -33,12 +35,18 @@ export function toRequest(entry: DestinationEntry): TimeEntryRequest {
     projectId: entry.projectId,
     ...(entry.taskId ? { taskId: entry.taskId } : {}),
     tagIds: [...entry.tagIds].sort(),
+    ...(entry.type ? { type: entry.type } : {}),
   };
 }
 
-/** What a destination entry read from the API holds, in mirror terms; null for running or project-less ones. */
+/**
+ * What a destination entry read from the API holds, in mirror terms; null for running or project-less
+ * ones and for types the service never writes (time off): none of them is a copy.
+ */
 export function fromDestination(entry: TimeEntry): DestinationEntry | null {
   if (!entry.timeInterval.end || !entry.projectId) return null;
+  const type = entry.type ?? "REGULAR";
+  if (type !== "REGULAR" && type !== "BREAK") return null;
   return {
     start: normalizeInstant(entry.timeInterval.start),
     end: normalizeInstant(entry.timeInterval.end),
@@ -47,5 +55,6 @@ export function fromDestination(entry: TimeEntry): DestinationEntry | null {
     projectId: entry.projectId,
     taskId: entry.taskId ?? null,
     tagIds: [...entry.tagIds].sort(),
+    ...(type === "BREAK" ? { type } : {}),
   };
 }

@@ -3,6 +3,9 @@ import type { DestinationEntry } from "../model.js";
 import type { Desired } from "./desired.js";
 import { contentHash } from "./mirrored-content.js";
 
+/** The skip reason of an entry whose type the API cannot create; reconcile counts these apart. */
+export const NOT_CREATABLE = "not creatable through the Clockify API (time off or holiday)";
+
 /** What to do to the destination for one source entry. Only mapped ids appear in update and delete. */
 export type EntryAction =
   | {
@@ -74,6 +77,8 @@ export function planEntry(sourceId: string, wanted: Desired, mapping: MappingSta
       const orphan = pending.contentHash && copy.start ? { orphan: { near: copy.start, hash: pending.contentHash } } : {};
       return { kind: "delete", sourceId, destinationId: null, ...orphan, reason: wanted.reason, tombstone: false };
     }
+    // Time off is the pair's own entry that cannot be copied: reported and counted, unlike another's entry.
+    if (wanted.reason === "not-creatable") return { kind: "skip", sourceId, reason: NOT_CREATABLE };
     return { kind: "skip", sourceId, reason: wanted.reason, outOfScope: true };
   }
   if (wanted.kind === "needs-project") {

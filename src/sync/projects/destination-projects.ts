@@ -4,7 +4,7 @@ import { findProjectMappingBySourceId } from "../../db/project-map.js";
 import type { Outcome } from "../outcome.js";
 import { projectLockKey, type PairRuntime } from "../pair-runtime.js";
 import { mapProject } from "./mapping.js";
-import { pickByName, planDestinationProject } from "./plan.js";
+import { destinationProjectRequest, pickTwin, planDestinationProject } from "./plan.js";
 
 export type DestinationProjectResult =
   | { kind: "mapped"; destinationProjectId: string; outcome: Outcome }
@@ -12,7 +12,7 @@ export type DestinationProjectResult =
 
 /**
  * The destination project for a source project of the pair's client: mapped already, matched by name,
- * or (when the pair allows it) created. Serialised per name so concurrent entries create it once. The
+ * or (when the pair allows it) created, under the pair's destination client if it has one. Serialised per name so concurrent entries create it once. The
  * only place that writes projects to the destination.
  */
 export function ensureDestinationProject(runtime: PairRuntime, source: { id: string; name: string }): Promise<DestinationProjectResult> {
@@ -23,6 +23,7 @@ export function ensureDestinationProject(runtime: PairRuntime, source: { id: str
       mappedDestinationId: mapped?.destinationProjectId,
       sameNamed: mapped ? [] : await runtime.destinationCatalog.projectsNamed(source.name),
       mayCreate: pair.createMissingDestinationProjects,
+      destinationClientId: pair.destination.clientId,
     });
     switch (decision.kind) {
       case "existing":
@@ -41,14 +42,14 @@ export function ensureDestinationProject(runtime: PairRuntime, source: { id: str
 async function createDestinationProject(runtime: PairRuntime, source: { id: string; name: string }): Promise<DestinationProjectResult> {
   let created: Project;
   try {
-    created = await runtime.destination.createProject(runtime.pair.destination.workspaceId, { name: source.name });
+    created = await runtime.destination.createProject(runtime.pair.destination.workspaceId, destinationProjectRequest(source.name, runtime.pair));
   } catch (error) {
     // A create whose answer was lost may have made the project, and sending it again is then refused
     // ("already exists", a 400 that would dead-letter the entry). Either way the cached list is stale:
     // look again by name; only when the project really is not there is this a failure.
     if (!(error instanceof ClockifyError) || !(error.mayHaveExecuted || error.kind === "invalid")) throw error;
     runtime.destinationCatalog.invalidateProjects();
-    const made = pickByName(await runtime.destinationCatalog.projectsNamed(source.name));
+    const made = pickTwin(await runtime.destinationCatalog.projectsNamed(source.name), runtime.pair.destination.clientId);
     if (!made) throw error;
     // Refused without a doubt (a 4xx on every attempt): someone else made it meanwhile.
     const ours = error.mayHaveExecuted;

@@ -1,4 +1,5 @@
-import type { Project } from "../../clockify/schemas.js";
+import type { Project, ProjectRequest } from "../../clockify/schemas.js";
+import type { ProjectOptions } from "../../config/schema.js";
 import type { ProjectMapping } from "../../db/schema.js";
 
 /**
@@ -21,7 +22,10 @@ export type SourceProjectDecision =
   | { kind: "ignore"; reason: string };
 
 export interface SourceProjectFacts {
-  destination: Pick<Project, "id" | "name" | "archived">;
+  /** `clientId` undefined: not known (nothing is then ruled out by it). */
+  destination: Pick<Project, "id" | "name" | "archived"> & { clientId?: string | null | undefined };
+  /** The pair's destination.clientId: destination projects of other clients are not the pair's. */
+  destinationClientId?: string | undefined;
   /** The pair's mapping of this destination project, if any. */
   mapping: Pick<ProjectMapping, "sourceProjectId" | "name"> | undefined;
   /**
@@ -37,6 +41,7 @@ export interface SourceProjectFacts {
 
 export function planSourceProject(facts: SourceProjectFacts): SourceProjectDecision {
   const { destination, mapping } = facts;
+  if (outsideDestinationClient(destination, facts.destinationClientId)) return { kind: "ignore", reason: "under another destination client" };
   if (mapping && facts.mappedSource !== null) {
     const current = facts.mappedSource?.name ?? mapping.name;
     if (current === destination.name) return { kind: "unchanged", sourceProjectId: mapping.sourceProjectId };
@@ -68,6 +73,8 @@ export function planProjectChanges(
   destination: readonly Project[],
   sourceUnderClient: readonly Project[],
   mappings: readonly ProjectMapping[],
+  /** The pair's destination.clientId, when it has one. */
+  destinationClientId?: string,
 ): ProjectChange[] {
   const byDestination = new Map(mappings.map((m) => [m.destinationProjectId, m]));
   const sourceById = new Map(sourceUnderClient.map((p) => [p.id, p]));
@@ -86,6 +93,7 @@ export function planProjectChanges(
       mappedSource: mapping ? (sourceById.get(mapping.sourceProjectId) ?? null) : undefined,
       sameNamed: sourceUnderClient.filter((p) => p.name === project.name),
       claimed,
+      destinationClientId,
     });
     if (decision.kind === "unchanged" || decision.kind === "ignore") continue;
     if (decision.kind === "map") claimed.add(decision.sourceProjectId);
@@ -114,15 +122,43 @@ export type DestinationProjectDecision =
   | { kind: "create" }
   | { kind: "missing" };
 
-export function planDestinationProject(facts: {
+export interface DestinationProjectFacts {
   mappedDestinationId: string | undefined;
-  sameNamed: readonly Project[];
+  /** The destination projects named like the source project, under any client. */
+  sameNamed: readonly Pick<Project, "id" | "archived" | "clientId">[];
   mayCreate: boolean;
-}): DestinationProjectDecision {
+  /** The pair's destination.clientId, when it has one. */
+  destinationClientId?: string | undefined;
+}
+
+export function planDestinationProject(facts: DestinationProjectFacts): DestinationProjectDecision {
   if (facts.mappedDestinationId) return { kind: "existing", destinationProjectId: facts.mappedDestinationId };
-  const match = pickByName(facts.sameNamed);
+  const match = pickTwin(facts.sameNamed, facts.destinationClientId);
   if (match) return { kind: "match", destinationProjectId: match.id };
   return facts.mayCreate ? { kind: "create" } : { kind: "missing" };
+}
+
+/**
+ * The destination project a source project of that name mirrors. Clockify's names are unique per client,
+ * not per workspace (API-NOTES §9): with a destination client configured, another client's project of
+ * the name is someone else's, and the twin is made under the configured client instead.
+ */
+export function pickTwin<T extends Pick<Project, "id" | "archived" | "clientId">>(sameNamed: readonly T[], destinationClientId: string | undefined): T | undefined {
+  return pickByName(destinationClientId === undefined ? sameNamed : sameNamed.filter((p) => p.clientId === destinationClientId));
+}
+
+/** What the service sends to create a source project's twin in the destination. */
+export function destinationProjectRequest(
+  name: string,
+  pair: { destination: { clientId?: string }; destinationProjectOptions: ProjectOptions },
+): ProjectRequest {
+  const { clientId } = pair.destination;
+  return { ...pair.destinationProjectOptions, name, ...(clientId === undefined ? {} : { clientId }) };
+}
+
+/** A destination project of another client than the pair's (false when either is not known). */
+export function outsideDestinationClient(project: { clientId?: string | null | undefined }, destinationClientId: string | undefined): boolean {
+  return destinationClientId !== undefined && project.clientId !== undefined && project.clientId !== destinationClientId;
 }
 
 /** Prefers a live project over an archived one with the same name, then the oldest id: deterministic. */

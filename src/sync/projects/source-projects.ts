@@ -10,9 +10,10 @@ import {
 import type { Outcome } from "../outcome.js";
 import { projectLockKey, type PairRuntime } from "../pair-runtime.js";
 import { mapProject } from "./mapping.js";
-import { describeProjectConflict, planSourceProject, type SourceProjectDecision } from "./plan.js";
+import { describeProjectConflict, outsideDestinationClient, planSourceProject, type SourceProjectDecision } from "./plan.js";
 
-type DestinationProject = Pick<Project, "id" | "name" | "archived">;
+/** `clientId` undefined: not known (a caller that did not read it). */
+type DestinationProject = Pick<Project, "id" | "name" | "archived"> & { clientId?: string | null | undefined };
 
 /**
  * The webhook path for a destination project event: gathers what the planner needs (a source listing
@@ -29,7 +30,7 @@ export function mirrorDestinationProject(runtime: PairRuntime, destination: Dest
       const other = findProjectMappingBySourceId(database, pair.id, p.id);
       if (other && other.destinationProjectId !== destination.id) claimed.add(p.id);
     }
-    const decision = planSourceProject({ destination, mapping, sameNamed, claimed });
+    const decision = planSourceProject({ destination, mapping, sameNamed, claimed, destinationClientId: pair.destination.clientId });
     return writeSourceProject(runtime, destination, decision);
   });
 }
@@ -42,6 +43,10 @@ export function applySourceProjectChange(
   /** The client's source projects the run listed: a create adds to them. */
   sourceProjects?: Project[],
 ): Promise<Outcome> {
+  // A run planned without the pair's destination client must still not mirror another client's project.
+  if (outsideDestinationClient(destination, runtime.pair.destination.clientId) && decision.kind !== "unchanged") {
+    return Promise.resolve({ kind: "skipped", reason: "under another destination client" });
+  }
   return runtime.locks.run(projectLockKey(runtime.pair.id, destination.name), () =>
     writeSourceProject(runtime, destination, decision, sourceProjects),
   );

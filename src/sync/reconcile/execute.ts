@@ -3,7 +3,7 @@ import type { Progress } from "../../observability/progress.js";
 import { now as clockNow } from "../../clock.js";
 import { desired } from "../entries/desired.js";
 import { buildLookup, scopeOf } from "../entries/lookup.js";
-import type { EntryAction } from "../entries/plan-entry.js";
+import { NOT_CREATABLE, type EntryAction } from "../entries/plan-entry.js";
 import { massDeleteLimit, planWindow, type WindowPlan } from "../entries/plan-window.js";
 import type { PairRuntime } from "../pair-runtime.js";
 import { applyActions } from "./apply-all.js";
@@ -41,7 +41,8 @@ export async function execute(
     listedAt,
     decide: (entry) => desired(entry, lookup, scope),
   });
-  const reported = { plan, projects: projects.changes, projectFailures };
+  const notCreatable = plan.actions.filter((a) => a.kind === "skip" && a.reason === NOT_CREATABLE).length;
+  const reported = { plan, projects: projects.changes, projectFailures, ...(notCreatable > 0 ? { notCreatable } : {}) };
   const limit = massDeleteLimit(plan.mappedInWindow);
   const guardTripped = plan.counts.delete > limit && !options.yes;
   const guardError =

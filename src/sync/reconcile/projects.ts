@@ -31,7 +31,7 @@ export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean): 
   // (a foreign client id lists nothing too), and then one read of the client tells.
   if (sourceProjects.length > 0) runtime.sourceClientSeen();
   else await runtime.confirmSourceClient();
-  const changes = planProjectChanges(destinationProjects, sourceProjects, listProjectMappings(database, pair.id));
+  const changes = planProjectChanges(destinationProjects, sourceProjects, listProjectMappings(database, pair.id), pair.destination.clientId);
   const failures: ProjectFailure[] = [];
   if (dryRun) return { changes, failures, destinationProjects };
 

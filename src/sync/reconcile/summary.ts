@@ -28,6 +28,8 @@ export interface RunSummary {
   dryRun: boolean;
   outcome: "succeeded" | "failed" | "aborted";
   counts: RunCountsSummary;
+  /** Of `counts.skipped`: the pair's entries of a type the API cannot create (time off, holidays). */
+  notCreatable?: number;
   /** Project decisions that change something, conflicts included. */
   projects: ProjectChange[];
   /** Projects that could not be written or resolved: their entries wait, the others were reconciled. */
@@ -50,6 +52,7 @@ export function formatSummary(s: RunSummary): string {
     `adopted ${c.adopted}`,
     `unchanged ${c.unchanged}`,
     `failed ${c.failed}`,
+    ...(c.skipped > 0 ? [`skipped ${c.skipped}${s.notCreatable ? ` (${s.notCreatable} time off/holiday: not creatable through the API)` : ""}`] : []),
   ];
   const changed = s.projects.filter((p) => p.kind !== "conflict").length;
   const projects = changed ? ` · ${changed} project change(s)` : "";
