@@ -107,3 +107,23 @@ export function listTags(http: Transport, workspaceId: string, filter: { name?: 
     }),
   );
 }
+
+export function createTask(http: Transport, workspaceId: string, projectId: string, body: { name: string }): Promise<Task> {
+  return http.call({
+    method: "POST",
+    route: "/workspaces/{workspaceId}/projects/{projectId}/tasks",
+    params: { workspaceId, projectId },
+    body,
+    schema: taskSchema,
+  });
+}
+
+export function createTag(http: Transport, workspaceId: string, body: { name: string }): Promise<Tag> {
+  return http.call({
+    method: "POST",
+    route: "/workspaces/{workspaceId}/tags",
+    params: { workspaceId },
+    body,
+    schema: tagSchema,
+  });
+}

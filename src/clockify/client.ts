@@ -136,6 +136,14 @@ export class ClockifyClient {
     return catalog.listTags(this.http, workspaceId, filter);
   }
 
+  createTask(workspaceId: string, projectId: string, body: { name: string }): Promise<Task> {
+    return catalog.createTask(this.http, workspaceId, projectId, body);
+  }
+
+  createTag(workspaceId: string, body: { name: string }): Promise<Tag> {
+    return catalog.createTag(this.http, workspaceId, body);
+  }
+
   // ---- time entries ----
 
   /**

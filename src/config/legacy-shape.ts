@@ -21,7 +21,15 @@ export const LEGACY_FIELD_OF: Readonly<Record<string, string>> = {
 export const LEGACY_KEYS: ReadonlySet<string> = new Set(Object.keys(LEGACY_FIELD_OF));
 
 /** This project's keys a legacy pair may carry as they are. */
-export const OPTIONAL_MODERN_KEYS: readonly string[] = ["id", "projectOptions", "createMissingDestinationProjects", "webhookSecrets"];
+export const OPTIONAL_MODERN_KEYS: readonly string[] = [
+  "id",
+  "projectOptions",
+  "destinationProjectOptions",
+  "createMissingDestinationProjects",
+  "createMissingDestinationTags",
+  "createMissingDestinationTasks",
+  "webhookSecrets",
+];
 
 /** The keys that describe one thing, in each shape. */
 const GROUPS: readonly { modern: string; what: string; legacy: readonly string[] }[] = [

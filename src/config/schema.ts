@@ -21,6 +21,10 @@ export interface PairConfig {
   /** Sent when the service creates a project in the destination workspace. */
   destinationProjectOptions: ProjectOptions;
   createMissingDestinationProjects: boolean;
+  /** A tag of a source entry missing in the destination workspace is created there (off: left off the copy). */
+  createMissingDestinationTags: boolean;
+  /** A task of a source entry missing under the destination project is created under it (off: left off). */
+  createMissingDestinationTasks: boolean;
   webhookSecrets: string[];
 }
 
@@ -63,6 +67,8 @@ const pairObjectSchema = strictObject({
   projectOptions: projectOptionsSchema.default(() => ({})),
   destinationProjectOptions: projectOptionsSchema.default(() => ({})),
   createMissingDestinationProjects: bool().default(true),
+  createMissingDestinationTags: bool().default(true),
+  createMissingDestinationTasks: bool().default(true),
   webhookSecrets: z.array(text(), { error: "expected an array of strings" }).default(() => []),
 });
 

@@ -112,7 +112,8 @@ export function upsertPair(tree: JsonObject, entry: PairEntry): { tree: JsonObje
 function keptSettings(old: unknown): JsonObject {
   if (!isObject(old)) return {};
   const kept: JsonObject = {};
-  for (const key of ["projectOptions", "createMissingDestinationProjects", "webhookSecrets"]) {
+  const settings = ["projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "createMissingDestinationTags", "createMissingDestinationTasks", "webhookSecrets"];
+  for (const key of settings) {
     if (old[key] !== undefined) kept[key] = old[key];
   }
   // A pair in the original tool's shape keeps its project options as a JSON string.

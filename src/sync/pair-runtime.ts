@@ -113,3 +113,6 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
 
 export const entryLockKey = (pairId: string, sourceEntryId: string) => `entry:${pairId}:${sourceEntryId}`;
 export const projectLockKey = (pairId: string, name: string) => `project:${pairId}:${name}`;
+/** Per destination workspace, not per pair: two pairs into one workspace must not both create a tag. */
+export const tagLockKey = (workspaceId: string, name: string) => `tag:${workspaceId}:${name}`;
+export const taskLockKey = (workspaceId: string, projectId: string, name: string) => `task:${workspaceId}:${projectId}:${name}`;

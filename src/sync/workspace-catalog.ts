@@ -32,23 +32,41 @@ export class WorkspaceCatalog {
     return this.projects?.find((p) => p.id === id);
   }
 
-  async tagId(name: string): Promise<string | undefined> {
-    const find = () => this.tags?.find((t) => t.name === name)?.id;
-    if (!this.tags || (find() === undefined && monotonic() - this.tagsAt >= this.minRefreshMs)) {
-      this.tags = await this.client.listTags(this.workspaceId);
-      this.tagsAt = monotonic();
-    }
+  /** The workspace's tags of that name, archived ones included: an archived tag is matched, not duplicated. */
+  async tagsNamed(name: string): Promise<Tag[]> {
+    const find = () => (this.tags ?? []).filter((t) => t.name === name);
+    if (!this.tags || (find().length === 0 && monotonic() - this.tagsAt >= this.minRefreshMs)) await this.loadTags();
     return find();
   }
 
-  async taskId(projectId: string, name: string): Promise<string | undefined> {
+  /** The project's tasks of that name, DONE ones included (the listing's default). */
+  async tasksNamed(projectId: string, name: string): Promise<Task[]> {
     let cached = this.tasks.get(projectId);
-    const find = () => cached?.tasks.find((t) => t.name === name)?.id;
-    if (!cached || (find() === undefined && monotonic() - cached.at >= this.minRefreshMs)) {
+    const find = () => (cached?.tasks ?? []).filter((t) => t.name === name);
+    if (!cached || (find().length === 0 && monotonic() - cached.at >= this.minRefreshMs)) {
       cached = { at: monotonic(), tasks: await this.client.listTasks(this.workspaceId, projectId) };
       this.tasks.set(projectId, cached);
     }
     return find();
+  }
+
+  /** After the service created a tag: the next entry finds it without a listing. */
+  rememberTag(tag: Tag): void {
+    if (this.tags) this.tags = [...this.tags.filter((t) => t.id !== tag.id), tag];
+  }
+
+  rememberTask(projectId: string, task: Task): void {
+    const cached = this.tasks.get(projectId);
+    if (cached) cached.tasks = [...cached.tasks.filter((t) => t.id !== task.id), task];
+  }
+
+  /** A create was refused or lost its answer: the next look lists again, whatever the throttle says. */
+  invalidateTags(): void {
+    this.tags = undefined;
+  }
+
+  invalidateTasks(projectId: string): void {
+    this.tasks.delete(projectId);
   }
 
   /** A fresh full listing from elsewhere (a reconciliation run): no need to list again. */
@@ -66,6 +84,16 @@ export class WorkspaceCatalog {
   /** A project event says the list is stale. */
   invalidateProjects(): void {
     this.projects = undefined;
+  }
+
+  private async loadTags(): Promise<void> {
+    // The tag listing leaves archived tags out unless asked (the spec's default is archived=false).
+    const [active, archived] = await Promise.all([
+      this.client.listTags(this.workspaceId, { archived: false }),
+      this.client.listTags(this.workspaceId, { archived: true }),
+    ]);
+    this.tags = [...active, ...archived];
+    this.tagsAt = monotonic();
   }
 
   private async loadProjects(): Promise<void> {

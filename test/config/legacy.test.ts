@@ -17,6 +17,8 @@ describe("legacy pair shape", () => {
       projectOptions: { color: "#FF0000", billable: true },
       destinationProjectOptions: {},
       createMissingDestinationProjects: true,
+      createMissingDestinationTags: true,
+      createMissingDestinationTasks: true,
       webhookSecrets: [],
     });
   });

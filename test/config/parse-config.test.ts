@@ -25,6 +25,8 @@ describe("parseConfig accepts", () => {
           projectOptions: {},
           destinationProjectOptions: {},
           createMissingDestinationProjects: true,
+          createMissingDestinationTags: true,
+          createMissingDestinationTasks: true,
           webhookSecrets: [],
         },
       ],
@@ -43,6 +45,8 @@ describe("parseConfig accepts", () => {
           projectOptions: { color: "#00ff7F", billable: false, isPublic: true, note: "mirrored" },
           destinationProjectOptions: { color: "#123456", billable: true, isPublic: false, note: "by the agency" },
           createMissingDestinationProjects: false,
+          createMissingDestinationTags: false,
+          createMissingDestinationTasks: false,
           webhookSecrets: [WEBHOOK_SECRET, "second-secret"],
         },
       ],
@@ -58,6 +62,8 @@ describe("parseConfig accepts", () => {
       projectOptions: { color: "#00ff7F", billable: false, isPublic: true, note: "mirrored" },
       destinationProjectOptions: { color: "#123456", billable: true, isPublic: false, note: "by the agency" },
       createMissingDestinationProjects: false,
+      createMissingDestinationTags: false,
+      createMissingDestinationTasks: false,
       webhookSecrets: [WEBHOOK_SECRET, "second-secret"],
     });
     expect(config.reconcile).toEqual(raw.reconcile);

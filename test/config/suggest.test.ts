@@ -57,7 +57,7 @@ describe("KNOWN_KEYS", () => {
   it("lists the keys of each object of the file", () => {
     expect(KNOWN_KEYS).toEqual({
       "": ["pairs", "reconcile", "alerts", "clockify"],
-      "pairs.*": ["id", "source", "destination", "projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "webhookSecrets"],
+      "pairs.*": ["id", "source", "destination", "projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "createMissingDestinationTags", "createMissingDestinationTasks", "webhookSecrets"],
       "pairs.*.source": ["apiKey", "workspaceId", "userId", "clientId"],
       "pairs.*.destination": ["apiKey", "workspaceId", "userId", "clientId"],
       "pairs.*.projectOptions": ["color", "billable", "isPublic", "note"],

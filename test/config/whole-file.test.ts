@@ -20,6 +20,8 @@ describe("the original tool's secret pasted as the whole file", () => {
         projectOptions: { color: "#FF0000", billable: true },
         destinationProjectOptions: {},
         createMissingDestinationProjects: true,
+        createMissingDestinationTags: true,
+        createMissingDestinationTasks: true,
         webhookSecrets: [],
       },
     ]);

@@ -4,6 +4,7 @@ import type { PairRuntime } from "../pair-runtime.js";
 import { ensureDestinationProject } from "../projects/destination-projects.js";
 import { planDestinationProject } from "../projects/plan.js";
 import { namesNeeded } from "./desired.js";
+import { resolveDestinationTag, resolveDestinationTask, type NameResolution } from "./destination-names.js";
 
 export interface ProjectProblem {
   project: string;
@@ -14,6 +15,13 @@ export interface BuiltLookup {
   lookup: DestinationLookup;
   /** Projects that could not be resolved: their entries wait, the others go on. */
   problems: ProjectProblem[];
+  /** Tags and tasks ("project: task") created for these entries (a dry run: to be created), and left off. */
+  names: NameReport;
+}
+
+export interface NameReport {
+  created: { tags: string[]; tasks: string[] };
+  leftOff: { tags: string[]; tasks: string[] };
 }
 
 export function scopeOf(runtime: PairRuntime): PairScope {
@@ -23,7 +31,7 @@ export function scopeOf(runtime: PairRuntime): PairScope {
 /**
  * Everything `desired` will ask about these entries, read once: the destination project of each source
  * project in scope (mapped, matched by name, or created: `ensure`; a dry run only looks), and the ids of
- * the task and tag names the entries carry. The webhook path builds it for one entry, a run for all.
+ * the task and tag names the entries carry (matched, or created when the pair allows it). The webhook path builds it for one entry, a run for all.
  */
 export async function buildLookup(
   runtime: PairRuntime,
@@ -57,25 +65,24 @@ export async function buildLookup(
     }
   }
 
-  const tags = new Map<string, string>();
-  for (const name of tagNames) {
-    const id = await runtime.destinationCatalog.tagId(name);
-    if (id) tags.set(name, id);
-  }
+  const names: NameReport = { created: { tags: [], tasks: [] }, leftOff: { tags: [], tasks: [] } };
+  const tags = await resolveTags(runtime, tagNames, mode.projects, names);
   const tasks = new Map<string, string>();
   const taskKey = (projectId: string, name: string) => `${projectId}\u0000${name}`;
-  for (const [sourceProjectId, names] of taskNames) {
+  for (const [sourceProjectId, wanted] of taskNames) {
     const ref = refs.get(sourceProjectId);
     if (!ref || !("id" in ref)) continue;
+    const projectName = projects.get(sourceProjectId) ?? sourceProjectId;
     try {
-      for (const name of names) {
-        const id = await runtime.destinationCatalog.taskId(ref.id, name);
+      for (const name of wanted) {
+        const resolved = await resolveDestinationTask(runtime, ref.id, name, mode.projects);
+        const id = noteResolution(resolved, `${projectName}: ${name}`, names.created.tasks, names.leftOff.tasks);
         if (id) tasks.set(taskKey(ref.id, name), id);
       }
     } catch (error) {
-      // Its tasks cannot be read: that project's entries wait rather than lose their task.
+      // Its tasks cannot be read or made: that project's entries wait rather than lose their task.
       refs.delete(sourceProjectId);
-      problems.push({ project: projects.get(sourceProjectId) ?? sourceProjectId, error });
+      problems.push({ project: projectName, error });
     }
   }
   return {
@@ -85,7 +92,24 @@ export async function buildLookup(
       tagFor: (name) => tags.get(name),
     },
     problems,
+    names,
   };
+}
+
+async function resolveTags(runtime: PairRuntime, tagNames: Iterable<string>, mode: "ensure" | "look", names: NameReport): Promise<Map<string, string>> {
+  const tags = new Map<string, string>();
+  for (const name of tagNames) {
+    const id = noteResolution(await resolveDestinationTag(runtime, name, mode), name, names.created.tags, names.leftOff.tags);
+    if (id) tags.set(name, id);
+  }
+  return tags;
+}
+
+/** The id to use, if any; the name is noted as created (or to be, in a dry run) or left off. */
+function noteResolution(resolved: NameResolution, label: string, created: string[], leftOff: string[]): string | undefined {
+  if (resolved.kind === "created" || resolved.kind === "would-create") created.push(label);
+  if (resolved.kind === "left-off") leftOff.push(label);
+  return "id" in resolved ? resolved.id : undefined;
 }
 
 async function ensureProject(runtime: PairRuntime, id: string, name: string): Promise<DestinationProjectRef | undefined> {

@@ -27,7 +27,7 @@ export async function execute(
 
   const listedAt = clockNow();
   const listing = await listWindow(runtime, options, progress);
-  const { lookup, problems } = await buildLookup(runtime, listing.sources, { projects: dryRun ? "look" : "ensure" });
+  const { lookup, problems, names } = await buildLookup(runtime, listing.sources, { projects: dryRun ? "look" : "ensure" });
   const projectFailures: ProjectFailure[] = [
     ...projects.failures,
     ...problems.map((p) => ({ project: p.project, error: p.error instanceof Error ? p.error.message : String(p.error) })),
@@ -42,7 +42,14 @@ export async function execute(
     decide: (entry) => desired(entry, lookup, scope),
   });
   const notCreatable = plan.actions.filter((a) => a.kind === "skip" && a.reason === NOT_CREATABLE).length;
-  const reported = { plan, projects: projects.changes, projectFailures, ...(notCreatable > 0 ? { notCreatable } : {}) };
+  const namesSeen = [names.created, names.leftOff].some((n) => n.tags.length + n.tasks.length > 0);
+  const reported = {
+    plan,
+    projects: projects.changes,
+    projectFailures,
+    ...(notCreatable > 0 ? { notCreatable } : {}),
+    ...(namesSeen ? { tagsAndTasks: names } : {}),
+  };
   const limit = massDeleteLimit(plan.mappedInWindow);
   const guardTripped = plan.counts.delete > limit && !options.yes;
   const guardError =

@@ -1,6 +1,7 @@
 import type { RunCounts } from "../../db/runs.js";
 import type { RunTrigger } from "../../db/schema.js";
 import type { Progress } from "../../observability/progress.js";
+import type { NameReport } from "../entries/lookup.js";
 import type { WindowPlan } from "../entries/plan-window.js";
 import { describeProjectConflict, type ProjectChange } from "../projects/plan.js";
 import type { ProjectFailure } from "./projects.js";
@@ -30,6 +31,11 @@ export interface RunSummary {
   counts: RunCountsSummary;
   /** Of `counts.skipped`: the pair's entries of a type the API cannot create (time off, holidays). */
   notCreatable?: number;
+  /**
+   * Tags and tasks ("project: task") the run created in the destination (a dry run: would create), and
+   * those its entries carry that the copies went without (creation off, or refused). Absent when none.
+   */
+  tagsAndTasks?: NameReport;
   /** Project decisions that change something, conflicts included. */
   projects: ProjectChange[];
   /** Projects that could not be written or resolved: their entries wait, the others were reconciled. */
@@ -56,14 +62,26 @@ export function formatSummary(s: RunSummary): string {
   ];
   const changed = s.projects.filter((p) => p.kind !== "conflict").length;
   const projects = changed ? ` · ${changed} project change(s)` : "";
+  const made = s.tagsAndTasks?.created;
+  const names = made && made.tags.length + made.tasks.length > 0 ? ` · ${s.dryRun ? "would create" : "created"} ${made.tags.length} tag(s), ${made.tasks.length} task(s)` : "";
   const tail = ` · ${s.requests} API request(s) · ${(s.durationMs / 1000).toFixed(1)} s`;
   const notes = [
     ...s.projects.flatMap((p) =>
       p.kind === "conflict" ? [`  project conflict: ${describeProjectConflict({ destinationName: p.destination.name, sourceName: p.sourceName })}`] : [],
     ),
+    ...leftOffNotes(s.tagsAndTasks),
     ...s.projectFailures.map((f) => `  project "${f.project}" failed: ${f.error}`),
     ...(s.error ? [`  ${s.error}`] : []),
   ];
-  return `${head} — ${parts.join(", ")}${projects}${tail}${notes.map((n) => `\n${n}`).join("")}`;
+  return `${head} — ${parts.join(", ")}${projects}${names}${tail}${notes.map((n) => `\n${n}`).join("")}`;
 }
 
+
+function leftOffNotes(report: NameReport | undefined): string[] {
+  const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(", ");
+  const { tags = [], tasks = [] } = report?.leftOff ?? {};
+  return [
+    ...(tags.length > 0 ? [`  ${tags.length} tag(s) not in the destination, left off the copies: ${quoted(tags)}`] : []),
+    ...(tasks.length > 0 ? [`  ${tasks.length} task(s) not in the destination, left off the copies: ${quoted(tasks)}`] : []),
+  ];
+}
