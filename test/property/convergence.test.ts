@@ -16,8 +16,8 @@ import { settle } from "../e2e/support/e2e.js";
  */
 
 const SOAK = Boolean(process.env.SOAK);
-const RUNS_WITHOUT_DROPS = SOAK ? 3000 : 150;
-const RUNS_WITH_DROPS = SOAK ? 3000 : 60;
+const RUNS_WITHOUT_DROPS = SOAK ? 3000 : 100;
+const RUNS_WITH_DROPS = SOAK ? 3000 : 45;
 const SETTLE_TIMEOUT_MS = 20_000;
 /** FC_SEED (and FC_PATH) replay a failure fast-check reported. */
 const REPLAY = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
