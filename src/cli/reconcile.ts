@@ -3,8 +3,10 @@ import { z } from "zod";
 import { withCommandSession } from "../command-session.js";
 import { UsageError } from "../config/errors.js";
 import { terminalProgress } from "../observability/progress.js";
+import { inquirerPrompts, isPromptExit } from "../setup/prompts.js";
 import type { EntryAction } from "../sync/entries/plan-entry.js";
 import { reconcileAll } from "../sync/reconcile/all.js";
+import { describeLeftovers, type LeftoverReport } from "../sync/reconcile/leftovers.js";
 import { formatSummary, type RunSummary } from "../sync/reconcile/summary.js";
 import { runCommand } from "./run.js";
 
@@ -14,9 +16,10 @@ const flagsSchema = z.object({
   until: z.iso.datetime({ offset: true, error: "--until: expected an ISO date-time like 2026-11-28T00:00:00Z" }).optional(),
   dryRun: z.boolean().optional(),
   yes: z.boolean().optional(),
+  removeLeftovers: z.boolean().optional(),
 });
 
-/** `clockify-sync reconcile [--pair ID] [--since ISO] [--until ISO] [--dry-run] [--yes]` */
+/** `clockify-sync reconcile [--pair ID] [--since ISO] [--until ISO] [--dry-run] [--yes] [--remove-leftovers]` */
 export function reconcileCommand(): Command {
   return new Command("reconcile")
     .description("run the full sync now: projects destination → source, entries source → destination")
@@ -24,7 +27,8 @@ export function reconcileCommand(): Command {
     .option("--since <iso>", "window start (default: reconcile.windowDays ago)")
     .option("--until <iso>", "window end (default: now)")
     .option("--dry-run", "print the plan and change nothing")
-    .option("--yes", "allow a run that deletes more than the mass-delete guard permits")
+    .option("--yes", "allow a run that deletes more than the mass-delete guard permits; with --remove-leftovers, delete without asking")
+    .option("--remove-leftovers", "after the run, delete the original tool's leftovers it lists (asks first; with --dry-run only lists)")
     .action((raw: unknown) => runCommand(() => reconcile(raw)));
 }
 
@@ -35,6 +39,10 @@ async function reconcile(raw: unknown): Promise<void> {
   const since = flags.since ? new Date(flags.since) : undefined;
   const until = flags.until ? new Date(flags.until) : undefined;
   if (since && until && since >= until) throw new UsageError("--since must be before --until");
+  const removeLeftovers = flags.removeLeftovers === true;
+  if (removeLeftovers && !flags.dryRun && !flags.yes && process.stdin.isTTY !== true) {
+    throw new UsageError("--remove-leftovers asks before deleting and there is no terminal to ask in: run it in a terminal, or add --yes to delete them without asking");
+  }
   await withCommandSession({ name: "reconcile", pair: flags.pair }, async (session) => {
     const { config } = session;
     const summaries = await reconcileAll([...session.pairRuntimes().values()], {
@@ -44,6 +52,8 @@ async function reconcile(raw: unknown): Promise<void> {
       ...(until ? { until } : {}),
       dryRun: flags.dryRun ?? false,
       yes: flags.yes ?? false,
+      removeLeftovers,
+      confirmLeftovers,
       progress: terminalProgress(),
       alerter: session.alerter,
     });
@@ -54,6 +64,19 @@ async function reconcile(raw: unknown): Promise<void> {
     // Anything short of success must be visible to cron and CI.
     process.exitCode = summaries.every((s) => s.outcome === "succeeded") ? 0 : 1;
   });
+}
+
+/** Shows what would go and asks; an interrupted prompt (Ctrl-C) is a no. */
+async function confirmLeftovers(pairId: string, report: LeftoverReport): Promise<boolean> {
+  console.log(`${pairId}:`);
+  for (const line of describeLeftovers(report, false)) console.log(line);
+  const message = `Delete these ${report.entries.length} entries (${Number(report.totalHours.toFixed(2))} h) from the destination of ${pairId}?`;
+  try {
+    return await inquirerPrompts().confirm({ message, default: false });
+  } catch (error) {
+    if (isPromptExit(error)) return false;
+    throw error;
+  }
 }
 
 const SHOWN = 5;

@@ -32,12 +32,15 @@ export function setupCommand(): Command {
     .addOption(new Option("--no-reconcile", "do not run the first reconciliation"))
     .option("--yes", "answer yes to every confirmation")
     .option("--replace", "replace a pair of the same id in the config file (--yes alone never does)")
+    .option("--add-member <email>", "add this person (their email in the source workspace) to the existing pair --pair")
+    .option("--destination-member <email|id>", "with --add-member: who owns their copies (default: the same email)")
     .addHelpText(
       "after",
       "\nAPI keys come from SRC_CLOCKIFY_API_KEY and DEST_CLOCKIFY_API_KEY (optional), or are asked for.\n" +
         "The config file is CLOCKIFY_SYNC_CONFIG (default ./clockify-sync.config.json).\n" +
         "Without a terminal on stdin, give SRC_CLOCKIFY_API_KEY, --source-workspace, --client,\n" +
-        "--destination-workspace, --webhook-url or --no-webhooks, and --yes.",
+        "--destination-workspace, --webhook-url or --no-webhooks, and --yes.\n" +
+        "To mirror one more person with an existing pair: --pair <id> --add-member <email> [--destination-member <email|id>] --yes.",
     )
     .action((raw: Record<string, unknown>) => runCommand(() => setupOrExplain(command, raw)));
   return command;

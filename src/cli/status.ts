@@ -1,6 +1,7 @@
+import { formatMemberCounts } from "../sync/reconcile/member-counts.js";
 import { Command } from "commander";
 import { withCommandSession } from "../command-session.js";
-import { allWarnings, collectStatus, problemText, type PairStatus, type StatusReport } from "../status/collect.js";
+import { allWarnings, collectStatus, problemText, type BlockedItem, type PairStatus, type StatusReport } from "../status/collect.js";
 import { formatDuration, formatInstant, formatRelative } from "../status/format.js";
 import { runCommand } from "./run.js";
 
@@ -30,8 +31,11 @@ async function status(options: { pair?: string; json?: boolean }): Promise<void>
 
 function onlyPair(report: StatusReport, pairId: string): StatusReport {
   const deadLetters = report.deadLetters.filter((d) => d.pairId === pairId);
+  const blocked = report.blocked.filter((b) => b.pairId === pairId);
   return {
     ...report,
+    blocked,
+    blockedTotal: report.pairs.reduce((n, p) => n + p.blockedCopies, 0),
     recentActivity: report.recentActivity.filter((a) => a.pairId === pairId),
     deadLetters,
     deadLettersTotal: report.pairs.reduce((n, p) => n + p.inbox.deadLetters, 0),
@@ -58,6 +62,7 @@ function formatPair(p: PairStatus, now: number): string[] {
   out.push(line("mapped entries", `${p.mappedEntries.live} live, ${p.mappedEntries.tombstones} tombstone(s)${pending}`));
   const oldest = p.inbox.oldestPendingAgeSeconds === null ? "" : `, oldest ${formatDuration(p.inbox.oldestPendingAgeSeconds * 1000)}`;
   out.push(line("inbox", `${p.inbox.depth} waiting${oldest}; ${p.inbox.deadLetters} dead letter(s)`));
+  if (p.blockedCopies > 0) out.push(line("blocked copies", `${p.blockedCopies} (locked period or approved entry; listed below)`));
   const run = p.lastReconcile;
   if (!run) {
     out.push(line("last reconciliation", "none yet"));
@@ -72,6 +77,8 @@ function formatPair(p: PairStatus, now: number): string[] {
           `unchanged ${c.unchanged}, failed ${c.failed}; ${run.requests} API request(s)`,
       ),
     );
+    // One member is the run itself; several get a line each, so a missing person shows at a glance.
+    if (run.members.length > 1) for (const member of run.members) out.push(more(formatMemberCounts(member)));
     if (run.error) out.push(more(`error: ${run.error}`));
   }
   p.workspaces.forEach((ws, i) => {
@@ -91,10 +98,33 @@ export function formatReport(report: StatusReport, warnings: string[] = allWarni
     blocks.push([`problems found by the checks (details: clockify-sync doctor)`, ...lines].join("\n"));
   }
   blocks.push(...report.pairs.map((p) => formatPair(p, now).join("\n")));
+  if (report.blocked.length > 0) blocks.push(formatBlocked(report, now));
   blocks.push(
     warnings.length === 0
       ? "no warnings"
       : `${warnings.length} warning(s); recent activity and dead letters: npm run status -- --json, or the status page`,
   );
   return blocks.join("\n\n");
+}
+
+const BLOCKED_LISTED = 20;
+
+/** "pair acme · entry 65f… of 2026-11-02 · blocked by lock (update) · first tried …, last …" */
+export function blockedText(b: BlockedItem, now: number): string {
+  const date = b.entryStartAt === null ? "unknown date" : formatInstant(b.entryStartAt);
+  const tries = b.attempts === 1 ? "tried once" : `tried ${b.attempts} times`;
+  return (
+    `pair ${b.pairId} · entry ${b.sourceEntryId} of ${date} · blocked by ${b.kind} (${b.action}) · ` +
+    `${tries}, first ${formatRelative(b.firstTriedAt, now)}, last ${formatRelative(b.lastTriedAt, now)}`
+  );
+}
+
+function formatBlocked(report: StatusReport, now: number): string {
+  const shown = report.blocked.slice(0, BLOCKED_LISTED);
+  const rest = report.blockedTotal - shown.length;
+  return [
+    `blocked copies: the destination refuses them for now; the next reconciliation over their date applies them once the lock moves or the approval is withdrawn`,
+    ...shown.map((b) => `  - ${blockedText(b, now)}`),
+    ...(rest > 0 ? [`  … and ${rest} more (npm run status -- --json)`] : []),
+  ].join("\n");
 }

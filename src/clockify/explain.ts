@@ -5,8 +5,10 @@ export type Side = "source" | "destination";
 
 /** A pair's configured ids, never its keys: enough to name the config field a failing call used. */
 export interface PairIds {
-  source: { workspaceId: string; userId: string; clientId: string };
-  destination: { workspaceId: string; userId: string };
+  source: { workspaceId: string; clientId: string };
+  destination: { workspaceId: string };
+  /** Each side's user ids as written in the file, with the field that names them ("users[1].source"). */
+  users: Record<Side, Record<string, string>>;
   /** destination.apiKey is left out (or equal to source.apiKey): the destination calls use source.apiKey. */
   sharedKey: boolean;
 }
@@ -32,16 +34,23 @@ export interface Explanation {
   transient: boolean;
 }
 
-export function pairIdsOf(pair: Pick<PairConfig, "source" | "destination">): PairIds {
+export function pairIdsOf(pair: Pick<PairConfig, "source" | "destination" | "members">): PairIds {
   const { source, destination } = pair;
+  const users: Record<Side, Record<string, string>> = { source: {}, destination: {} };
+  for (const m of pair.members) {
+    const oneUser = m.field === "source.userId";
+    users.source[m.source] = oneUser ? "source.userId" : `${m.field}.source`;
+    users.destination[m.destination] = oneUser ? "destination.userId" : `${m.field}.destination`;
+  }
   return {
-    source: { workspaceId: source.workspaceId, userId: source.userId, clientId: source.clientId },
-    destination: { workspaceId: destination.workspaceId, userId: destination.userId },
+    source: { workspaceId: source.workspaceId, clientId: source.clientId },
+    destination: { workspaceId: destination.workspaceId },
+    users,
     sharedKey: destination.apiKey === source.apiKey,
   };
 }
 
-export function siteOf(pair: Pick<PairConfig, "id" | "source" | "destination">, side: Side): FailureSite {
+export function siteOf(pair: Pick<PairConfig, "id" | "source" | "destination" | "members">, side: Side): FailureSite {
   return { pairId: pair.id, side, pair: pairIdsOf(pair) };
 }
 
@@ -94,6 +103,11 @@ class Names {
     return `${this.side}.apiKey`;
   }
 
+  /** The field of the call's user (`users[1].destination`), or the one-user form's. */
+  get userField(): string {
+    return this.field("userId") ?? `${this.side}.userId (or that user's entry in users)`;
+  }
+
   /** The key the side's calls send, by the field it comes from. */
   get keyField(): string {
     return this.side === "destination" && this.site.pair.sharedKey ? "source.apiKey" : `${this.side}.apiKey`;
@@ -115,6 +129,7 @@ class Names {
   field(name: "workspaceId" | "userId" | "clientId"): string | undefined {
     const value = this.error.ids[name];
     if (value === undefined) return undefined;
+    if (name === "userId") return this.site.pair.users[this.side][value];
     const configured: Record<string, string> = this.site.pair[this.side];
     return configured[name] === value ? `${this.side}.${name}` : undefined;
   }
@@ -169,7 +184,6 @@ function keyRejected(names: Names): Finding {
 }
 
 function forbidden(error: FailureFacts, names: Names): Finding {
-  const { side } = names;
   const workspace = names.label("workspaceId", "workspace");
   if (error.code === 1003) {
     return {
@@ -190,14 +204,14 @@ function forbidden(error: FailureFacts, names: Names): Finding {
       problem: `adding time for ${names.label("userId", "user")} in ${workspace} was refused to ${names.keyPhrase}`,
       fix:
         `entries for another member need an owner's or admin's key in ${names.sideKeyField} and the workspace's "add time ` +
-        `for others" permission (Workspace settings → Permissions); or set ${side}.userId to the key's own user.`,
+        `for others" permission (Workspace settings → Permissions); or set ${names.userField} to the key's own user.`,
       field: names.sideKeyField,
     };
   }
   if (error.method === "GET" && error.route.includes("/user/{userId}/time-entries")) {
     return {
       problem: `reading the entries of ${names.label("userId", "user")} in ${workspace} was refused to ${names.keyPhrase}`,
-      fix: `another member's entries need an owner's or admin's key in ${names.sideKeyField}; or set ${side}.userId to the key's own user.`,
+      fix: `another member's entries need an owner's or admin's key in ${names.sideKeyField}; or set ${names.userField} to the key's own user.`,
       field: names.sideKeyField,
     };
   }
@@ -239,8 +253,8 @@ function notFound(error: FailureFacts, names: Names): Finding | undefined {
   if (error.ids.userId !== undefined && says("user")) {
     return {
       problem: `${names.label("userId", "user")} is not a member of ${workspace}`,
-      fix: `set ${side}.userId to a member's id (npm run setup lists them), or invite that user to the workspace.`,
-      field: `${side}.userId`,
+      fix: `set ${names.userField} to a member's id or email (npm run setup lists them), or invite that user to the workspace.`,
+      field: names.userField,
     };
   }
   if (error.ids.projectId !== undefined && says("project")) {
@@ -262,13 +276,32 @@ const REQUIRED = /\b(project|task|tag|description|custom field)\b.*\brequired\b/
 function requiredField(error: FailureFacts, names: Names): Finding | undefined {
   const required = error.status === 400 ? REQUIRED.exec(error.detail)?.[1]?.toLowerCase() : undefined;
   if (required === undefined) return undefined;
+  const problem = `${names.label("workspaceId", "workspace")} requires a ${required} on every entry and the copy has none`;
+  const setting = names.side === "destination" ? DEFAULT_SETTING[required] : undefined;
+  if (setting !== undefined) {
+    // The pair can comply by itself: a default every copy gets (config destinationDefaults).
+    return {
+      problem,
+      fix:
+        `set ${setting} in the pair's config so every copy has one (or give the source entry a ${required}, or turn the ` +
+        `requirement off in the destination workspace's settings); ${RETRY_DEAD_LETTERS}.`,
+      field: setting,
+    };
+  }
   return {
-    problem: `${names.label("workspaceId", "workspace")} requires a ${required} on every entry and the copy has none`,
+    problem,
     fix:
       `give the source entry a ${required} that exists in the destination too, or turn the requirement off in the ` +
       `${names.side} workspace's settings; ${RETRY_DEAD_LETTERS}.`,
   };
 }
+
+/** The pair setting that satisfies each required field of the destination (sync/entries/destination-defaults.ts). */
+const DEFAULT_SETTING: Record<string, string | undefined> = {
+  tag: "destinationDefaults.tag",
+  task: "destinationDefaults.task",
+  description: "destinationDefaults.descriptionPrefix",
+};
 
 function invalid(error: FailureFacts, names: Names): Finding {
   const workspace = names.label("workspaceId", "workspace");

@@ -10,12 +10,39 @@ export interface ProjectOptions {
   note?: string;
 }
 
+/**
+ * One mirrored person: whose source entries (`source`) become whose destination entries (`destination`).
+ * Each is a user id or an email as written in the file; emails are resolved against the workspace's
+ * members when the pair starts (sync/members.ts). `field` names where the file says it, for messages.
+ */
+export interface MemberConfig {
+  source: string;
+  destination: string;
+  field: string;
+}
+
+/**
+ * What the service puts on every copy so that a destination workspace requiring a tag, a task or a
+ * description accepts it (API-NOTES: forceTags / forceTasks / forceDescription).
+ */
+export interface DestinationDefaults {
+  /** Tag name given to a copy whose source entry has no tag. */
+  tag?: string;
+  /** Task name given to a copy whose source entry has no task (created under the project when allowed). */
+  task?: string;
+  /** Put before every copy's description ("[Agency] Stand-up"); an empty description becomes the prefix alone. */
+  descriptionPrefix?: string;
+}
+
 /** One source → destination mirror, with every default filled in. */
 export interface PairConfig {
   id: string;
-  source: { apiKey: string; workspaceId: string; userId: string; clientId: string };
+  source: { apiKey: string; workspaceId: string; clientId: string };
   /** `clientId`: the destination client the service puts the projects it creates under (and matches them by). */
-  destination: { apiKey: string; workspaceId: string; userId: string; clientId?: string };
+  destination: { apiKey: string; workspaceId: string; clientId?: string };
+  /** At least one; from `users`, or the one-user form `source.userId` / `destination.userId`. */
+  members: MemberConfig[];
+  destinationDefaults: DestinationDefaults;
   /** Sent when the service creates a project in the source workspace. */
   projectOptions: ProjectOptions;
   /** Sent when the service creates a project in the destination workspace. */
@@ -50,12 +77,24 @@ const projectOptionsSchema = strictObject({
   note: anyText().optional(),
 });
 
-const sourceSchema = strictObject({ apiKey: text(), workspaceId: text(), userId: text(), clientId: text() });
+const sourceSchema = strictObject({ apiKey: text(), workspaceId: text(), userId: text().optional(), clientId: text() });
 const destinationSchema = strictObject({
   apiKey: text().optional(),
   workspaceId: text(),
   userId: text().optional(),
   clientId: text().optional(),
+});
+
+const memberSchema = strictObject({
+  source: text(),
+  /** Omitted: the same user (id) or the same email in the destination workspace. */
+  destination: text().optional(),
+});
+
+const destinationDefaultsSchema = strictObject({
+  tag: text().optional(),
+  task: text().optional(),
+  descriptionPrefix: z.string({ error: "expected a string" }).min(1, { error: "expected a non-empty string" }).optional(),
 });
 
 const pairObjectSchema = strictObject({
@@ -64,6 +103,11 @@ const pairObjectSchema = strictObject({
     .regex(PAIR_ID_PATTERN, { error: "expected a pair id of 1-64 characters from A-Z a-z 0-9 _ . -" }),
   source: sourceSchema,
   destination: destinationSchema,
+  users: z
+    .array(memberSchema, { error: "expected an array of { source, destination } users" })
+    .min(1, { error: "expected at least one user" })
+    .optional(),
+  destinationDefaults: destinationDefaultsSchema.default(() => ({})),
   projectOptions: projectOptionsSchema.default(() => ({})),
   destinationProjectOptions: projectOptionsSchema.default(() => ({})),
   createMissingDestinationProjects: bool().default(true),
@@ -72,18 +116,59 @@ const pairObjectSchema = strictObject({
   webhookSecrets: z.array(text(), { error: "expected an array of strings" }).default(() => []),
 });
 
-const pairSchema = pairObjectSchema.transform(
-  (pair): PairConfig => ({
-    ...pair,
-    // One Clockify account often owns both workspaces, so the source's key and user are the default.
+type PairObject = z.output<typeof pairObjectSchema>;
+
+const COMPLETE = { complete: true };
+
+/** Exactly one way to say who is mirrored: `users`, or `source.userId` (with an optional `destination.userId`). */
+function checkMemberForm(pair: PairObject, ctx: z.RefinementCtx): void {
+  const oneUser = pair.source.userId !== undefined || pair.destination.userId !== undefined;
+  if (pair.users !== undefined && oneUser) {
+    ctx.addIssue({
+      code: "custom",
+      params: COMPLETE,
+      path: ["users"],
+      message: "give either users or source.userId/destination.userId, not both: move that user into users and remove the userId fields",
+    });
+  } else if (pair.users === undefined && pair.source.userId === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      params: COMPLETE,
+      path: ["source", "userId"],
+      message: "required: the id or email of the user whose entries are mirrored (or users: [{ source, destination }] for several)",
+    });
+  }
+  const seen = new Set<string>();
+  for (const [index, user] of (pair.users ?? []).entries()) {
+    const key = user.source.toLowerCase();
+    if (seen.has(key)) ctx.addIssue({ code: "custom", params: COMPLETE, path: ["users", index, "source"], message: `${user.source} is listed twice in users` });
+    seen.add(key);
+  }
+}
+
+function membersOf(pair: PairObject): MemberConfig[] {
+  if (pair.users) {
+    return pair.users.map((user, index) => ({ source: user.source, destination: user.destination ?? user.source, field: `users[${index}]` }));
+  }
+  const source = pair.source.userId ?? "";
+  // One Clockify account often owns both workspaces, so the source's user is the default.
+  return [{ source, destination: pair.destination.userId ?? source, field: "source.userId" }];
+}
+
+const pairSchema = pairObjectSchema.superRefine(checkMemberForm).transform((pair): PairConfig => {
+  const { users: _users, source, destination, ...rest } = pair;
+  return {
+    ...rest,
+    source: { apiKey: source.apiKey, workspaceId: source.workspaceId, clientId: source.clientId },
+    // One Clockify account often owns both workspaces, so the source's key is the default.
     destination: {
-      apiKey: pair.destination.apiKey ?? pair.source.apiKey,
-      workspaceId: pair.destination.workspaceId,
-      userId: pair.destination.userId ?? pair.source.userId,
-      ...(pair.destination.clientId === undefined ? {} : { clientId: pair.destination.clientId }),
+      apiKey: destination.apiKey ?? source.apiKey,
+      workspaceId: destination.workspaceId,
+      ...(destination.clientId === undefined ? {} : { clientId: destination.clientId }),
     },
-  }),
-);
+    members: membersOf(pair),
+  };
+});
 
 const reconcileSchema = strictObject({
   cron: cronExpression().default("0 3 * * *"),
@@ -122,6 +207,8 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   "pairs.*": Object.keys(pairObjectSchema.shape),
   "pairs.*.source": Object.keys(sourceSchema.shape),
   "pairs.*.destination": Object.keys(destinationSchema.shape),
+  "pairs.*.users.*": Object.keys(memberSchema.shape),
+  "pairs.*.destinationDefaults": Object.keys(destinationDefaultsSchema.shape),
   "pairs.*.projectOptions": Object.keys(projectOptionsSchema.shape),
   "pairs.*.destinationProjectOptions": Object.keys(projectOptionsSchema.shape),
   reconcile: Object.keys(reconcileSchema.shape),

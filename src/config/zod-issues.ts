@@ -20,6 +20,8 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], knownKey
       return issue.keys.map((key) => unknownKeyProblem(path, key, known));
     }
     if (issue.code === "invalid_type" && issue.input === undefined) return [{ path, message: "required" }];
+    // A rule across fields (schema.ts checkMemberForm) says everything itself; its input is the whole pair.
+    if (issue.code === "custom" && issue.params?.["complete"] === true) return [{ path, message: issue.message }];
     return [{ path, message: `${issue.message}, got ${describeValue(issue.input, isSecretPath(path))}` }];
   });
 }

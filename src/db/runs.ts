@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { AppDatabase } from "./connection.js";
 import { reconcileRuns, type ReconcileRun, type RunOutcome, type RunTrigger } from "./schema.js";
 import { now as clockNow } from "../clock.js";
@@ -21,9 +22,40 @@ export interface RunCounts {
   requests: number;
 }
 
+/** What a run found and planned for one member of the pair. */
+export interface MemberCounts {
+  /** Where the config names the member ("users[1]", "source.userId"). */
+  field: string;
+  sourceUserId: string;
+  destinationUserId: string;
+  /** The member's entries in the window that are the pair's (client's projects, finished). */
+  entries: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  unchanged: number;
+}
+
+const count = z.number().int().nonnegative();
+const memberCountsSchema = z.array(
+  z.object({ field: z.string(), sourceUserId: z.string(), destinationUserId: z.string(), entries: count, created: count, updated: count, deleted: count, unchanged: count }),
+);
+
 export interface RunFinish extends Partial<RunCounts> {
   outcome: Exclude<RunOutcome, "running">;
   error?: string | null;
+  memberCounts?: readonly MemberCounts[];
+}
+
+/** A run's per-member counts; none for runs from before they were stored, or a row that does not parse. */
+export function memberCountsOf(run: Pick<ReconcileRun, "memberCounts">): MemberCounts[] {
+  if (run.memberCounts === null) return [];
+  try {
+    const parsed = memberCountsSchema.safeParse(JSON.parse(run.memberCounts));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Records the run as "running" before any work, so a crash mid-run still leaves a row to see. */
@@ -39,12 +71,13 @@ export function startReconcileRun({ db }: AppDatabase, start: RunStart, now: num
 export function finishReconcileRun(
   { db }: AppDatabase,
   runId: number,
-  { outcome, error, ...counts }: RunFinish,
+  { outcome, error, memberCounts, ...counts }: RunFinish,
   now: number = clockNow(),
 ): ReconcileRun | undefined {
+  const members = memberCounts === undefined ? {} : { memberCounts: JSON.stringify(memberCounts) };
   return db
     .update(reconcileRuns)
-    .set({ ...counts, outcome, error: error ?? null, finishedAt: now })
+    .set({ ...counts, ...members, outcome, error: error ?? null, finishedAt: now })
     .where(eq(reconcileRuns.id, runId))
     .returning()
     .get();

@@ -156,6 +156,8 @@ export const reconcileRuns = sqliteTable(
     /** Clockify API requests the run made, to watch the rate budget. */
     requests: integer("requests", { mode: "number" }).notNull().default(0),
     error: text("error"),
+    /** JSON array of MemberCounts (sync/reconcile/member-counts.ts): the run's plan split by member. */
+    memberCounts: text("member_counts"),
   },
   (table) => [
     index("reconcile_runs_pair_started_idx").on(table.pairId, table.startedAt),
@@ -226,3 +228,36 @@ export const checkResults = sqliteTable(
   (t) => [primaryKey({ columns: [t.pairId, t.check] }), check("check_results_level", sql`${col(t.level)} in ('ok', 'warning', 'error')`)],
 );
 export type CheckResultRow = typeof checkResults.$inferSelect;
+
+export const BLOCK_KINDS = ["lock", "approval"] as const;
+export type BlockKind = (typeof BLOCK_KINDS)[number];
+export const BLOCKED_ACTIONS = ["write", "delete"] as const;
+export type BlockedAction = (typeof BLOCKED_ACTIONS)[number];
+
+/**
+ * Copies the destination refused because their period is locked (403 code 1003) or the entry is
+ * approved (403 code 4005). Kept apart from failures and dead letters: nothing is wrong with the sync,
+ * the copy waits for the lock to lift or the approval to be withdrawn, and the next write that gets
+ * through (reconcile or webhook) removes the row.
+ */
+export const blockedCopies = sqliteTable(
+  "blocked_copies",
+  {
+    pairId: text("pair_id").notNull(),
+    sourceEntryId: text("source_entry_id").notNull(),
+    kind: text("kind", { enum: BLOCK_KINDS }).notNull(),
+    action: text("action", { enum: BLOCKED_ACTIONS }).notNull(),
+    /** The entry's start (what the lock date is compared with); null when the refused call did not say. */
+    entryStartAt: integer("entry_start_at", { mode: "number" }),
+    message: text("message").notNull(),
+    firstTriedAt: integer("first_tried_at", { mode: "number" }).notNull(),
+    lastTriedAt: integer("last_tried_at", { mode: "number" }).notNull(),
+    attempts: integer("attempts", { mode: "number" }).notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pairId, t.sourceEntryId] }),
+    check("blocked_copies_kind", sql`${col(t.kind)} in ('lock', 'approval')`),
+    check("blocked_copies_action", sql`${col(t.action)} in ('write', 'delete')`),
+  ],
+);
+export type BlockedCopyRow = typeof blockedCopies.$inferSelect;

@@ -4,6 +4,7 @@ import type { CustomField, WorkspaceDetail } from "../clockify/workspace-rules.j
 import type { PairConfig } from "../config/schema.js";
 import type { ReconcileRun } from "../db/schema.js";
 import type { WorkspaceListing } from "../webhooks/registration/list.js";
+import { emailsToResolve } from "../sync/members.js";
 
 /** What one read of Clockify gave: the value, or the error it failed with. */
 export type Answer<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -25,11 +26,17 @@ export interface SideFacts {
   workspace: Answer<WorkspaceDetail> | null;
 }
 
+/**
+ * The users lookup of each email a side's members are given by (lower case), as the sync resolves them;
+ * empty when the workspace was not read.
+ */
+export type EmailFacts = ReadonlyMap<string, Answer<User[]>>;
+
 /** Everything the checks of one pair judge; gathered by gatherPairFacts, judged by judgePair (pure). */
 export interface PairFacts {
-  source: SideFacts & { clients: Answer<Client[]> | null };
+  source: SideFacts & { clients: Answer<Client[]> | null; emails: EmailFacts };
   /** `clients`: read only when destination.clientId is set (null otherwise, or when the workspace was not read). */
-  destination: SideFacts & { customFields: Answer<CustomField[]> | null; clients: Answer<Client[]> | null };
+  destination: SideFacts & { customFields: Answer<CustomField[]> | null; clients: Answer<Client[]> | null; emails: EmailFacts };
   /** The listing of the service's webhooks per workspace of the pair (undefined: not listed). */
   webhooks: { side: Side; workspaceId: string; listing: WorkspaceListing | undefined; lastDeliveryAt: number | null }[];
   lastRun: ReconcileRun | undefined;
@@ -84,6 +91,17 @@ async function sideFacts(cache: FactCache, apiKey: string, workspaceId: string):
   return { key, workspace: await cache.read(apiKey, `workspace:${workspaceId}`, (c) => c.getWorkspace(workspaceId)) };
 }
 
+/** One users lookup per email and side, shared between pairs through the cache. */
+async function emailFacts(cache: FactCache, pair: PairConfig, side: Side, facts: SideFacts): Promise<EmailFacts> {
+  const found = new Map<string, Answer<User[]>>();
+  if (!facts.workspace?.ok) return found;
+  const { apiKey, workspaceId } = pair[side];
+  for (const email of emailsToResolve(pair.members, side)) {
+    found.set(email, await cache.read(apiKey, `users:${workspaceId}:${email}`, (c) => c.listUsers(workspaceId, { email })));
+  }
+  return found;
+}
+
 export interface StoredFacts {
   listings: ReadonlyMap<string, WorkspaceListing>;
   lastDeliveries: ReadonlyMap<string, number>;
@@ -106,13 +124,17 @@ export async function gatherPairFacts(pair: PairConfig, cache: FactCache, stored
     destination.workspace?.ok && pair.destination.clientId !== undefined
       ? await cache.read(pair.destination.apiKey, `clients:${pair.destination.workspaceId}`, (c) => c.listClients(pair.destination.workspaceId, {}))
       : null;
+  const [sourceEmails, destinationEmails] = await Promise.all([
+    emailFacts(cache, pair, "source", source),
+    emailFacts(cache, pair, "destination", destination),
+  ]);
   const sides: [Side, string][] = [
     ["source", pair.source.workspaceId],
     ["destination", pair.destination.workspaceId],
   ];
   return {
-    source: { ...source, clients },
-    destination: { ...destination, customFields, clients: destinationClients },
+    source: { ...source, clients, emails: sourceEmails },
+    destination: { ...destination, customFields, clients: destinationClients, emails: destinationEmails },
     webhooks: sides.map(([side, workspaceId]) => ({
       side,
       workspaceId,

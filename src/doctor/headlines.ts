@@ -12,8 +12,8 @@ const HEADLINES: Record<string, string> = {
   "destination.workspace": "the destination workspace (destination.workspaceId)",
   "source.client": "the source client (source.clientId)",
   "destination.client": "the destination client (destination.clientId)",
-  "source.user": "the source user (source.userId)",
-  "destination.user": "the destination user (destination.userId)",
+  "source.user": "the first source user (source.userId or users[0].source)",
+  "destination.user": "the first destination user (destination.userId or users[0].destination)",
   "destination.required": "fields the destination workspace requires",
   "destination.lock": "the destination workspace's lock date",
   "destination.custom-fields": "the destination workspace's required custom fields",
@@ -22,7 +22,12 @@ const HEADLINES: Record<string, string> = {
   reconcile: "the last reconciliation",
 };
 
+/** "source.user[2]": the checks of the pair's further members (doctor/judge-users.ts). */
+const FURTHER_MEMBER = /^(source|destination)\.user\[(\d+)\]$/;
+
 export function headline(check: string): string {
+  const member = FURTHER_MEMBER.exec(check);
+  if (member) return `the ${member[1] ?? ""} user users[${member[2] ?? ""}].${member[1] ?? ""}`;
   return HEADLINES[check] ?? check;
 }
 

@@ -17,24 +17,58 @@ export function judgeDestinationRules(
   return [judgeRequiredFields(pair, workspace), judgeLock(pair, facts, workspace, context), judgeCustomFields(pair, facts.customFields)];
 }
 
+interface Requirement {
+  what: string;
+  /** The destinationDefaults setting that gives every copy one. */
+  setting: "tag" | "task" | "descriptionPrefix";
+  /** Said when the default is set: how the copies get it. */
+  covered: (value: string) => string;
+}
+
+function requirements(pair: PairConfig, workspace: WorkspaceDetail): Requirement[] {
+  const settings = workspace.workspaceSettings;
+  const created = (kind: "tag" | "task") =>
+    (kind === "tag" ? pair.createMissingDestinationTags : pair.createMissingDestinationTasks) ? "created there when missing" : "it must exist there";
+  // A copy always has a project (the twin of the source's), so forceProjects refuses nothing.
+  return [
+    settings?.forceTasks
+      ? { what: "a task", setting: "task" as const, covered: (v: string) => `copies without a task get destinationDefaults.task "${v}" (${created("task")})` }
+      : null,
+    settings?.forceTags
+      ? { what: "a tag", setting: "tag" as const, covered: (v: string) => `copies without a tag get destinationDefaults.tag "${v}" (${created("tag")})` }
+      : null,
+    settings?.forceDescription
+      ? { what: "a description", setting: "descriptionPrefix" as const, covered: (v: string) => `every description starts with destinationDefaults.descriptionPrefix "${v}"` }
+      : null,
+  ].filter((r): r is Requirement => r !== null);
+}
+
+/**
+ * What the destination requires on every entry, against what the pair's destinationDefaults give every
+ * copy: said before any write, since a refused copy is a dead letter.
+ */
 function judgeRequiredFields(pair: PairConfig, workspace: WorkspaceDetail): CheckResult {
   const check = "destination.required";
-  const settings = workspace.workspaceSettings;
-  // A copy always has a project (the twin of the source's), so forceProjects refuses nothing.
-  const required = [
-    settings?.forceTasks ? "a task" : null,
-    settings?.forceTags ? "a tag" : null,
-    settings?.forceDescription ? "a description" : null,
-  ].filter((r): r is string => r !== null);
+  const required = requirements(pair, workspace);
   if (required.length === 0) return { pairId: pair.id, check, level: "ok", message: `"${workspace.name}" requires no task, tag or description` };
+  const defaults = pair.destinationDefaults;
+  const covered = required.flatMap((r) => {
+    const value = defaults[r.setting];
+    return value === undefined ? [] : [r.covered(value)];
+  });
+  const missing = required.filter((r) => defaults[r.setting] === undefined);
+  const requires = `the destination workspace "${workspace.name}" requires ${required.map((r) => r.what).join(", ")} on every entry`;
+  if (missing.length === 0) return { pairId: pair.id, check, level: "ok", message: `${requires}; ${covered.join("; ")}` };
+  const settings = missing.map((r) => `destinationDefaults.${r.setting}`).join(" and ");
   return {
     pairId: pair.id,
     check,
     level: "warning",
     message:
-      `the destination workspace "${workspace.name}" requires ${required.join(", ")} on every entry: copies of source entries without ` +
-      `${required.length > 1 ? "them" : "it"} are refused and become dead letters. Fix in Clockify (Workspace settings → Permissions, ` +
-      `"Required fields"), or give every source entry of the client ${required.join(", ")}`,
+      `${requires}: copies of source entries without ${missing.map((r) => r.what).join(", ")} would be refused and become dead letters. ` +
+      `Set ${settings} in the pair (given to every copy that lacks one), give every source entry of the client ${missing.map((r) => r.what).join(", ")}, ` +
+      `or turn the requirement off in Clockify (Workspace settings → Permissions, "Required fields")` +
+      (covered.length > 0 ? `; ${covered.join("; ")}` : ""),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ActivityItem, StatusReport } from "../status/collect.js";
 import { formatEntryDuration, formatInstant, formatInZone, formatRelative } from "../status/format.js";
 import { adminForm, cell, duration, esc, headRow, muted, shorten, when } from "./status-page-html.js";
 
-/** The page's lists: the checks' problems, recent activity, dead letters. */
+/** The page's lists: the checks' problems, recent activity, blocked copies, dead letters. */
 
 const DESCRIPTION_SHOWN = 80;
 const NOTHING = muted("—");
@@ -99,5 +99,31 @@ export function renderDeadLetters(report: StatusReport, adminEnabled: boolean): 
   return (
     `<div class="box"><table class="list" id="dead-letters">${head}<tbody>${rows.join("")}</tbody></table></div>` +
     `${more}${retryAll}`
+  );
+}
+
+/** Copies a locked period or an approved entry refuses: nothing to do here, they follow when the block lifts. */
+export function renderBlocked(report: StatusReport): string {
+  if (report.blockedTotal === 0) return `<p class="muted">No copy is blocked by a lock or an approval.</p>`;
+  const rows = report.blocked.map(
+    (b) =>
+      `<tr data-blocked="${esc(b.sourceEntryId)}">` +
+      cell("Pair", esc(b.pairId), { className: "short" }) +
+      cell("Entry", `<code>${esc(b.sourceEntryId)}</code>`) +
+      cell("Entry date", b.entryStartAt === null ? NOTHING : esc(formatInZone(b.entryStartAt, report.timeZone)), { className: "nowrap" }) +
+      cell("Blocked by", esc(b.kind === "lock" ? "locked period" : "approval"), { title: b.message }) +
+      cell("Change", esc(b.action)) +
+      cell("First tried", when(b.firstTriedAt, report.generatedAt)) +
+      cell("Last tried", when(b.lastTriedAt, report.generatedAt)) +
+      `</tr>`,
+  );
+  const more =
+    report.blockedTotal > report.blocked.length
+      ? `<p class="muted">Showing ${report.blocked.length} of ${report.blockedTotal}; npm run status -- --json lists them.</p>`
+      : "";
+  const head = headRow(["Pair", "Entry", "Entry date", "Blocked by", "Change", "First tried", "Last tried"]);
+  return (
+    `<p class="muted">The destination refuses these copies for now. The next reconciliation over their date applies them once the lock date moves or the approval is withdrawn.</p>` +
+    `<div class="box"><table class="list" id="blocked">${head}<tbody>${rows.join("")}</tbody></table></div>${more}`
   );
 }

@@ -1,9 +1,10 @@
+import { formatMemberCounts } from "../sync/reconcile/member-counts.js";
 import { sha256 } from "../hash.js";
 import type { StatusView } from "../status/actions.js";
 import { pairWarnings, type PairStatus, type ReconcileStatus } from "../status/collect.js";
 import { formatInstant } from "../status/format.js";
 import { adminForm, duration, esc, when } from "./status-page-html.js";
-import { renderActivity, renderDeadLetters, renderProblems } from "./status-page-lists.js";
+import { renderActivity, renderBlocked, renderDeadLetters, renderProblems } from "./status-page-lists.js";
 import { STATUS_PAGE_SCRIPT } from "./status-page-script.js";
 import { STATUS_PAGE_STYLE } from "./status-page-style.js";
 
@@ -75,6 +76,9 @@ function renderRun(run: ReconcileStatus | null, now: number): string {
       (run.finishedAt === null ? "" : ` <span class="muted">in ${esc(duration(run.finishedAt - run.startedAt))}</span>`)),
     fact("last-reconcile-window", "Window", `${esc(formatInstant(run.windowStartAt))} – ${esc(formatInstant(run.windowEndAt))}`),
     fact("last-reconcile-counts", "Counts", esc(counts)),
+    ...(run.members.length > 1
+      ? [fact("last-reconcile-members", "Per member", run.members.map((m) => esc(formatMemberCounts(m))).join("<br>"))]
+      : []),
     fact("last-reconcile-requests", "API requests", esc(run.requests)),
     ...(run.error ? [fact("last-reconcile-error", "Error", `<code>${esc(run.error)}</code>`)] : []),
   ].join("");
@@ -93,6 +97,7 @@ function renderPair(pair: PairStatus, now: number): string {
       ? `<span class="muted">nothing waiting</span>`
       : esc(duration(pair.inbox.oldestPendingAgeSeconds * 1000))),
     fact("dead-letters", "Dead letters", esc(pair.inbox.deadLetters)),
+    ...(pair.blockedCopies > 0 ? [fact("blocked-copies", "Copies blocked by a lock or approval", esc(pair.blockedCopies))] : []),
     renderRun(pair.lastReconcile, now),
     ...pair.workspaces.map((ws) =>
       fact(
@@ -168,6 +173,10 @@ ${report.pairs.map((p) => renderPair(p, now)).join("\n")}
 <section id="recent-activity" data-live>
 <h2>Recent activity</h2>
 ${renderActivity(report)}
+</section>
+<section id="blocked-list" data-live>
+<h2>Blocked copies</h2>
+${renderBlocked(report)}
 </section>
 <section id="dead-letter-list" data-live>
 <h2>Dead letters</h2>

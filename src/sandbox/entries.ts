@@ -31,7 +31,7 @@ export interface EntryWriteOptions extends EmitOption {
   unlocked?: (start: number) => void;
 }
 
-function toMs(value: Instant, field: string): number {
+export function toMs(value: Instant, field: string): number {
   if (typeof value === "string") {
     const ms = parseInstant(value);
     if (ms === undefined) throw badRequest(`${field} must be in yyyy-MM-ddTHH:mm:ssZ format`);
@@ -75,7 +75,7 @@ function trackedSeconds(entry: EntryRecord): number {
 }
 
 /** Project and task durations travel in webhook bodies; keep them current without rescanning. */
-function account(ws: WorkspaceRecord, entry: EntryRecord, sign: 1 | -1): void {
+export function account(ws: WorkspaceRecord, entry: EntryRecord, sign: 1 | -1): void {
   const seconds = sign * trackedSeconds(entry);
   if (!seconds) return;
   const project = entry.projectId ? ws.projects.get(entry.projectId) : undefined;
@@ -84,7 +84,7 @@ function account(ws: WorkspaceRecord, entry: EntryRecord, sign: 1 | -1): void {
   if (task) task.trackedSeconds += seconds;
 }
 
-function emitEntry(store: Store, ws: WorkspaceRecord, entry: EntryRecord, event: string, options?: EmitOption): void {
+export function emitEntry(store: Store, ws: WorkspaceRecord, entry: EntryRecord, event: string, options?: EmitOption): void {
   store.emit(options, () => ({
     workspaceId: ws.id,
     event,
@@ -174,12 +174,18 @@ function stopRunning(store: Store, ws: WorkspaceRecord, userId: string, at: numb
 
 export function deleteEntry(store: Store, ws: WorkspaceRecord, entryId: string, options?: EmitOption): EntryRecord {
   const entry = store.entry(ws, entryId);
-  ws.entries.delete(entry.id);
-  store.touchEntryIndex(ws, entry.userId);
-  account(ws, entry, -1);
+  removeEntry(store, ws, entry);
   // The body is the entry's full final state, as Clockify sends it.
   emitEntry(store, ws, entry, "TIME_ENTRY_DELETED", options);
   return entry;
+}
+
+/** Takes the entry out of the workspace, keeping it for an undo (TIME_ENTRY_RESTORED, entry-changes.ts). */
+export function removeEntry(store: Store, ws: WorkspaceRecord, entry: EntryRecord): void {
+  ws.entries.delete(entry.id);
+  ws.deletedEntries.set(entry.id, entry);
+  store.touchEntryIndex(ws, entry.userId);
+  account(ws, entry, -1);
 }
 
 export interface EntryQuery {

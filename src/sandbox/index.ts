@@ -23,7 +23,7 @@ export type { RequestRecord, RequestFilter } from "./stats.js";
 export type { NewUser, NewWorkspace, SimUser, SimWorkspace } from "./world.js";
 export type { ClientInput, ProjectInput, ProjectPatch, TaskInput } from "./catalog.js";
 export type { EntryInput, Instant } from "./entries.js";
-export type { EmitOption, EntryType, Plan, Role } from "./model.js";
+export type { BulkDeleteEvents, EmitOption, EntryType, Plan, Role } from "./model.js";
 export type { WebhookInput } from "./webhook-registry.js";
 export type { WebhookEvent, TriggerSourceType } from "./webhook-events.js";
 export type {

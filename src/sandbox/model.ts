@@ -109,6 +109,8 @@ export interface WorkspaceRecord {
   tasks: Map<string, TaskRecord>;
   tags: Map<string, TagRecord>;
   entries: Map<string, EntryRecord>;
+  /** Deleted entries by id, so an undo can bring one back with its id (Clockify's UI offers it). */
+  deletedEntries: Map<string, EntryRecord>;
   entriesByUser: Map<string, EntryIndex>;
   webhooks: Map<string, WebhookRecord>;
   rules: WorkspaceRules;
@@ -141,3 +143,11 @@ export interface MutationOptions extends EmitOption {
   /** Who made the change; USER_ID webhooks on project/task/tag/client events filter on it. */
   actorId?: string;
 }
+
+/**
+ * What a bulk delete sends; Clockify documents none (the spec has a payload type
+ * TIME_ENTRY_BATCH_DELETED_IDS but no event type for it). Guesses: one TIME_ENTRY_DELETED per entry with
+ * its full body ("per-entry", the default), or one TIME_ENTRY_DELETED whose body lists the ids, as an
+ * object `{workspaceId, userId, timeEntryIds}` ("batch-object") or a bare array of ids ("batch-array").
+ */
+export type BulkDeleteEvents = "per-entry" | "batch-object" | "batch-array";

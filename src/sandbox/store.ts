@@ -1,6 +1,7 @@
 import { accessDenied, notInWorkspace } from "./errors.js";
 import type { IdFactory } from "./ids.js";
 import type {
+  BulkDeleteEvents,
   ClientRecord,
   EmitOption,
   EntryIndex,
@@ -21,6 +22,8 @@ export class Store {
   readonly workspaces = new Map<string, WorkspaceRecord>();
   /** Set by the simulator to route world events to webhook deliveries. */
   sink: ((event: WorldEvent) => void) | undefined;
+  /** The webhook a bulk delete fires (a guess, see BulkDeleteEvents); tests switch it. */
+  bulkDeleteEvents: BulkDeleteEvents = "per-entry";
 
   constructor(readonly ids: IdFactory) {}
 

@@ -18,6 +18,13 @@ export interface WorkspaceRules {
    * who disabled it.
    */
   addTimeForOthers: boolean | null;
+  /**
+   * Entries whose timesheet an approver approved: nobody may change or delete them (API-NOTES §8, §11:
+   * 403 code 4005, seen for deletes). Simulator's guesses: updates are refused the same way, admins and
+   * owners are bound too (approval is withdrawn, not bypassed), and approval is per entry here, where
+   * Clockify approves a user's whole week or month; the sync only ever sees the refusal.
+   */
+  approvedEntryIds: readonly string[];
 }
 
 export interface CustomFieldRecord {
@@ -31,7 +38,7 @@ export interface CustomFieldRecord {
 }
 
 export function defaultRules(): WorkspaceRules {
-  return { forceProjects: false, forceTasks: false, forceTags: false, forceDescription: false, lockedBefore: null, addTimeForOthers: null };
+  return { forceProjects: false, forceTasks: false, forceTags: false, forceDescription: false, lockedBefore: null, addTimeForOthers: null, approvedEntryIds: [] };
 }
 
 export function hasAddTimeForOthers(ws: WorkspaceRecord): boolean {
@@ -63,6 +70,12 @@ export function assertNotLocked(ws: WorkspaceRecord, role: Role, start: number):
   if (!isManager(role) && lockedBefore !== null && start < lockedBefore) {
     throw new ApiError(403, 1003, `Time entries before ${new Date(lockedBefore).toISOString()} are locked`);
   }
+}
+
+/** Approved entries cannot be changed or deleted, whatever the role (API-NOTES §8: 403 code 4005). */
+export function assertNotApproved(ws: WorkspaceRecord, entryId: string): void {
+  // Simulator's guess: the message; Clockify's exact wording for 4005 is not documented.
+  if (ws.rules.approvedEntryIds.includes(entryId)) throw new ApiError(403, 4005, "Approved time entries cannot be changed or deleted");
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createClient, createProject, createTag, createTask, deleteProject, updateProject } from "./catalog.js";
 import { createEntry, deleteEntry, replaceEntry, stopTimer } from "./entries.js";
+import { deleteEntries, restoreEntry, splitEntry } from "./entry-changes.js";
 import { badRequest } from "./errors.js";
 import { alphanumericSecret } from "./ids.js";
 import { isValidTimeZone } from "./time.js";
@@ -15,7 +16,7 @@ import {
 } from "./serialize.js";
 import type { ClientInput, ProjectInput, ProjectPatch, TaskInput } from "./catalog.js";
 import type { EntryInput, Instant } from "./entries.js";
-import type { EmitOption, EntryRecord, MutationOptions, Plan, Role, WorkspaceRecord } from "./model.js";
+import type { BulkDeleteEvents, EmitOption, EntryRecord, MutationOptions, Plan, Role, WorkspaceRecord } from "./model.js";
 import type { ClientDto, ProjectDto, TagDto, TaskDto, TimeEntryDto, WebhookDto } from "./serialize.js";
 import type { Store } from "./store.js";
 import type { WebhookInput } from "./webhook-registry.js";
@@ -82,6 +83,7 @@ export class World {
       tasks: new Map(),
       tags: new Map(),
       entries: new Map(),
+      deletedEntries: new Map(),
       entriesByUser: new Map(),
       webhooks: new Map(),
       rules: defaultRules(),
@@ -161,6 +163,27 @@ export class World {
 
   deleteTimeEntry(workspaceId: string, entryId: string, options?: EmitOption): TimeEntryDto {
     return timeEntryDto(deleteEntry(this.store, this.ws(workspaceId), entryId, options));
+  }
+
+  /** Splits the entry at `at` (a GUESS of Clockify's split, see entry-changes.ts): the first part keeps the id. */
+  splitTimeEntry(workspaceId: string, entryId: string, at: Instant, options?: EmitOption): { first: TimeEntryDto; second: TimeEntryDto } {
+    const { first, second } = splitEntry(this.store, this.ws(workspaceId), entryId, at, options);
+    return { first: timeEntryDto(first), second: timeEntryDto(second) };
+  }
+
+  /** Undoes a delete: the entry comes back with its id (a GUESS, see entry-changes.ts). */
+  restoreTimeEntry(workspaceId: string, entryId: string, options?: EmitOption): TimeEntryDto {
+    return timeEntryDto(restoreEntry(this.store, this.ws(workspaceId), entryId, options));
+  }
+
+  /** The bulk delete route's effect, without HTTP. */
+  deleteTimeEntries(workspaceId: string, userId: string, entryIds: readonly string[], options?: EmitOption): TimeEntryDto[] {
+    return deleteEntries(this.store, this.ws(workspaceId), userId, entryIds, options).map(timeEntryDto);
+  }
+
+  /** Which webhook a bulk delete fires: Clockify does not say, so tests try each guess. */
+  setBulkDeleteEvents(mode: BulkDeleteEvents): void {
+    this.store.bulkDeleteEvents = mode;
   }
 
   /** Registers a webhook as `userId` (default: the workspace owner) without going through HTTP. */

@@ -112,7 +112,7 @@ export function upsertPair(tree: JsonObject, entry: PairEntry): { tree: JsonObje
 function keptSettings(old: unknown): JsonObject {
   if (!isObject(old)) return {};
   const kept: JsonObject = {};
-  const settings = ["projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "createMissingDestinationTags", "createMissingDestinationTasks", "webhookSecrets"];
+  const settings = ["destinationDefaults", "projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "createMissingDestinationTags", "createMissingDestinationTasks", "webhookSecrets"];
   for (const key of settings) {
     if (old[key] !== undefined) kept[key] = old[key];
   }

@@ -54,6 +54,8 @@ export interface SetupResult {
   checks: CheckResult[] | "failed";
   /** 0, or 1 when a step after writing the config failed. */
   exitCode: number;
+  /** Set by `--add-member`: the entry added to the pair's users and the ids it stands for. */
+  member?: { field: string; sourceUserId: string; destinationUserId: string };
 }
 
 /** Setup could not go on (a rejected key, an unreachable API, an empty workspace); nothing was written. */

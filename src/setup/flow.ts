@@ -5,6 +5,7 @@ import { Asker } from "./asker.js";
 import { pairSummaries, readRawConfig } from "./config-file.js";
 import type { PairChoices, SetupDeps, SetupResult, SetupRun } from "./contract.js";
 import type { SetupFlags } from "./flags.js";
+import { addMember, offerAddMember } from "./steps/add-member.js";
 import { firstRunStep } from "./steps/first-run.js";
 import { nonEmpty, readKeys, SOURCE_KEY_VAR } from "./steps/keys.js";
 import { printOverview } from "./steps/overview.js";
@@ -24,6 +25,12 @@ import { writePair } from "./steps/write-config.js";
  * UsageError naming the flag, raised before anything is written.
  */
 export async function runSetup(deps: SetupDeps): Promise<SetupResult> {
+  const { addMember: email, pair } = deps.flags;
+  if (email !== undefined && pair !== undefined) {
+    const run = startRun(deps, false);
+    run.out.line(`clockify-sync setup — adding a member to pair "${pair}" in ${deps.configPath}`);
+    return addMember(run, { pairId: pair, email, ...(deps.flags.destinationMember === undefined ? {} : { destination: deps.flags.destinationMember }) });
+  }
   const run = startRun(deps);
   // A bad --webhook-url is found now, not after the config is written.
   const presetWebhookUrl = run.flags.webhookUrl === undefined ? undefined : checkedWebhookUrl(run.flags.webhookUrl, run.out);
@@ -35,6 +42,8 @@ export async function runSetup(deps: SetupDeps): Promise<SetupResult> {
     const [legacyId] = existing.keys();
     run.out.line(`  it holds the original tool's secret on its own; setup writes it back wrapped in "pairs", as pair "${legacyId ?? ""}"`);
   }
+  const adding = await offerAddMember(run, existing);
+  if (adding) return addMember(run, adding);
   const choices = await askWhatToMirror(run, existing);
   const { pairId } = choices;
   const otherPairs = [...existing.keys()].filter((id) => id !== pairId).length;
@@ -66,9 +75,10 @@ export async function runSetup(deps: SetupDeps): Promise<SetupResult> {
   return result;
 }
 
-function startRun(deps: SetupDeps): SetupRun {
+/** `newPair`: without a terminal, every answer a new pair needs must be given (adding a member needs only --yes). */
+function startRun(deps: SetupDeps, newPair = true): SetupRun {
   const interactive = deps.interactive ?? true;
-  if (!interactive) preflight(deps.flags, deps.env);
+  if (!interactive && newPair) preflight(deps.flags, deps.env);
   const runtime = readRuntimeEnv(deps.env);
   const ask = new Asker(deps.prompts, interactive, deps.flags.yes === true, deps.output);
   return { deps, flags: deps.flags, out: deps.output, ask, runtime, interactive };

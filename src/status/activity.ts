@@ -130,6 +130,9 @@ export function describeOutcome(
       return { outcomeLabel: `Name conflict: ${reason}`, outcomeTone: "attention" };
     case "parked":
       return { outcomeLabel: `Waiting: ${reason}`, outcomeTone: "attention" };
+    case "blocked by lock":
+    case "blocked by approval":
+      return { outcomeLabel: `Blocked: ${reason}`, outcomeTone: "attention" };
     default:
       return { outcomeLabel: outcome, outcomeTone: "quiet" };
   }

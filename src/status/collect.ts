@@ -1,3 +1,4 @@
+import { memberCountsOf, type MemberCounts } from "../db/runs.js";
 import { now as clockNow } from "../clock.js";
 import type { Config, PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
@@ -5,6 +6,8 @@ import { inboxStats, listDeadLetters, recentlyApplied } from "../db/inbox.js";
 import { listProjectConflicts } from "../db/project-map.js";
 import type { ReconcileRun, RunOutcome, RunTrigger, WebhookSide } from "../db/schema.js";
 import { listCheckProblems } from "../db/checks.js";
+import { listBlocked } from "../db/blocked.js";
+import type { BlockedAction, BlockKind } from "../db/schema.js";
 import type { CheckProblem } from "../doctor/model.js";
 import { activityDetails, type ActivityDetails } from "./activity.js";
 import { describeProjectConflict } from "../sync/projects/plan.js";
@@ -42,6 +45,8 @@ export interface ReconcileStatus {
   counts: { created: number; updated: number; deleted: number; adopted: number; unchanged: number; failed: number };
   requests: number;
   error: string | null;
+  /** The run's plan per member of the pair (empty for runs stored before members were counted). */
+  members: MemberCounts[];
 }
 
 export interface PairStatus {
@@ -60,6 +65,8 @@ export interface PairStatus {
     oldestPendingAgeSeconds: number | null;
     deadLetters: number;
   };
+  /** Copies the destination refuses for now (a locked period, an approved entry); listed in `blocked`. */
+  blockedCopies: number;
   /** Destination projects whose name could not be given to their source project: a person decides. */
   projectConflicts: Array<{ sourceProjectId: string; destinationProjectId: string; sourceName: string; destinationName: string }>;
   /** The newest run that was not a dry run; null when there never was one. */
@@ -92,6 +99,20 @@ export interface DeadLetterItem {
   lastError: string | null;
 }
 
+/** A copy the destination refused for a locked period or an approved entry; the next reconcile over its date tries again. */
+export interface BlockedItem {
+  pairId: string;
+  sourceEntryId: string;
+  kind: BlockKind;
+  action: BlockedAction;
+  /** The entry's start; null when the refused call did not carry it. */
+  entryStartAt: number | null;
+  firstTriedAt: number;
+  lastTriedAt: number;
+  attempts: number;
+  message: string;
+}
+
 export interface StatusReport {
   generatedAt: number;
   silenceHours: number;
@@ -105,10 +126,14 @@ export interface StatusReport {
   /** Oldest first, at most DEAD_LETTERS_SHOWN of them; `deadLettersTotal` counts all. */
   deadLetters: DeadLetterItem[];
   deadLettersTotal: number;
+  /** Oldest entry first, at most BLOCKED_SHOWN; `blockedTotal` counts all of the configured pairs. */
+  blocked: BlockedItem[];
+  blockedTotal: number;
 }
 
 export const RECENT_ACTIVITY_SHOWN = 50;
 export const DEAD_LETTERS_SHOWN = 200;
+export const BLOCKED_SHOWN = 200;
 
 const HOUR_MS = 3_600_000;
 
@@ -124,6 +149,7 @@ export function collectStatus(database: AppDatabase, config: Config, now: number
   const pairs = config.pairs.map((pair) => collectPair(database, pair, { now, silenceHours, lastWebhooks, registrations }));
 
   const dead = listDeadLetters(database);
+  const blocked = listBlocked(database, config.pairs.map((p) => p.id));
   return {
     generatedAt: now,
     silenceHours,
@@ -152,6 +178,9 @@ export function collectStatus(database: AppDatabase, config: Config, now: number
       lastError: row.lastError,
     })),
     deadLettersTotal: dead.length,
+    // Not warnings: a lock or an approval is the destination's deliberate state, and the copy follows by itself when it lifts.
+    blocked: blocked.slice(0, BLOCKED_SHOWN),
+    blockedTotal: blocked.length,
   };
 }
 
@@ -215,6 +244,7 @@ function collectPair(database: AppDatabase, pair: PairConfig, reportWide: Report
           : Math.max(0, Math.round((reportWide.now - stats.oldestPendingReceivedAt) / 1000)),
       deadLetters: stats.dead,
     },
+    blockedCopies: listBlocked(database, [pair.id]).length,
     projectConflicts,
     lastReconcile: run ? reconcileStatus(run) : null,
     workspaces,
@@ -272,6 +302,7 @@ function reconcileStatus(run: ReconcileRun): ReconcileStatus {
     },
     requests: run.requests,
     error: run.error,
+    members: memberCountsOf(run),
   };
 }
 

@@ -1,3 +1,6 @@
+import type { DestinationDefaults } from "../config/schema.js";
+import type { Member } from "./members.js";
+
 /**
  * A source time entry as the sync sees it: the entry's own fields plus the names its project, task and
  * tags carry, because the destination is matched by name. Both a webhook body and a hydrated API answer
@@ -24,6 +27,11 @@ export interface SourceEntry {
 
 /** Everything the service writes into a destination entry; PUT replaces the whole entry with it. */
 export interface DestinationEntry {
+  /**
+   * The destination user who owns the copy. Not part of the content hash: a PUT cannot move an entry to
+   * another user, and the hashes stored before pairs had several members stay valid.
+   */
+  userId: string;
   start: string;
   end: string;
   description: string;
@@ -37,8 +45,11 @@ export interface DestinationEntry {
 }
 
 export interface PairScope {
-  sourceUserId: string;
+  /** The mirrored people, both sides resolved to ids. */
+  members: readonly Member[];
   sourceClientId: string;
+  /** What every copy gets so that the destination's required fields are filled. */
+  defaults: DestinationDefaults;
 }
 
 /**

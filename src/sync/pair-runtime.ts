@@ -11,6 +11,8 @@ import type { Logger } from "../observability/logger.js";
 import { monotonic } from "../clock.js";
 import { WorkspaceCatalog } from "./workspace-catalog.js";
 import type { KeyedMutex } from "./keyed-mutex.js";
+import type { Member } from "./members.js";
+import { resolveMembers } from "./resolve-members.js";
 
 /** What the sync needs to act for one pair: its config, a client per side, name caches, shared locks. */
 export interface PairRuntime {
@@ -21,6 +23,8 @@ export interface PairRuntime {
   readonly database: AppDatabase;
   readonly locks: KeyedMutex;
   readonly logger: Logger;
+  /** The mirrored people with emails resolved (once; again after a failure). Rejects with MembersError. */
+  members(): Promise<Member[]>;
   /** Id of the destination API key's owner: entries for anyone else need the create-for-user route. */
   destinationKeyOwner(): Promise<string>;
   /**
@@ -67,6 +71,7 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
     const source = client(pair.source.apiKey, siteOf(pair, "source"));
     const destination = client(pair.destination.apiKey, siteOf(pair, "destination"));
     let owner: Promise<string> | undefined;
+    let members: Promise<Member[]> | undefined;
     let clientSeenAt = Number.NEGATIVE_INFINITY;
     const logger = deps.logger.child({ pair: pair.id });
     runtimes.set(pair.id, {
@@ -77,6 +82,13 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
       database: deps.database,
       locks: deps.locks,
       logger,
+      members() {
+        members ??= resolveMembers(pair, { source, destination }).catch((error: unknown) => {
+          members = undefined;
+          throw error;
+        });
+        return members;
+      },
       destinationKeyOwner() {
         owner ??= destination.getCurrentUser().then(
           (u) => u.id,

@@ -64,6 +64,22 @@ export const entryEventBodySchema = z.object({
 });
 export type EntryEventBody = z.infer<typeof entryEventBodySchema>;
 
+/**
+ * A TIME_ENTRY_DELETED body that lists ids instead of being one entry: what a bulk delete might send.
+ * Undocumented (the spec has only a payload type TIME_ENTRY_BATCH_DELETED_IDS), so two guessed shapes
+ * are accepted: an object with the ids (`timeEntryIds`, or `ids`) and the workspace, or a bare array of
+ * ids whose workspace is the webhook's own. Nothing else in it is trusted: each id is read from the source.
+ */
+const batchIds = z.array(id).min(1).max(5000);
+export const batchDeletedBodySchema = z.union([
+  z
+    .object({ workspaceId: id, userId: id.nullish(), timeEntryIds: batchIds.optional(), ids: batchIds.optional() })
+    .refine((b) => (b.timeEntryIds ?? b.ids) !== undefined, { message: "timeEntryIds: expected a list of time entry ids" })
+    .transform((b) => ({ workspaceId: b.workspaceId as string | null, userId: b.userId ?? null, ids: b.timeEntryIds ?? b.ids ?? [] })),
+  batchIds.transform((ids) => ({ workspaceId: null as string | null, userId: null as string | null, ids })),
+]);
+export type BatchDeletedBody = z.infer<typeof batchDeletedBodySchema>;
+
 /** Project webhook body: the flat project object (no published sample; shaped after the embedded project). */
 export const projectEventBodySchema = z.object({
   id,

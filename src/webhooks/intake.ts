@@ -2,13 +2,16 @@ import { sha256 } from "../hash.js";
 import type { z } from "zod";
 import type { PairConfig } from "../config/schema.js";
 import type { NewInboxEvent } from "../db/inbox.js";
+import { mayMirrorSourceUser } from "../sync/members.js";
 import type { TokenScope } from "./tokens.js";
 import {
+  batchDeletedBodySchema,
   entryEventBodySchema,
   eventTypeSchema,
   isEntryEvent,
   isProjectEvent,
   projectEventBodySchema,
+  type BatchDeletedBody,
 } from "./events.js";
 
 export interface DeliveryHeaders {
@@ -57,6 +60,10 @@ export function interpretDelivery(delivery: Delivery, lookups: IntakeLookups): I
   } catch {
     return { kind: "reject", status: 400, error: "body is not valid JSON" };
   }
+  if (type === "TIME_ENTRY_DELETED" && !entryEventBodySchema.safeParse(json).success) {
+    const batch = batchDeletedBodySchema.safeParse(json);
+    if (batch.success) return batchDeletion(batch.data, delivery.body.toString("utf8"), scope, lookups.pairs);
+  }
   const parsed = entry ? parseBody(entryEventBodySchema, json, type) : parseBody(projectEventBodySchema, json, type);
   if ("error" in parsed) return { kind: "reject", status: 400, error: parsed.error };
   const { id, workspaceId } = parsed.value;
@@ -81,6 +88,41 @@ export function interpretDelivery(delivery: Delivery, lookups: IntakeLookups): I
       body,
       dedupeKey: sha256([pair.id, side, type, body].join("\u0000")),
     })),
+  };
+}
+
+/**
+ * A delete body listing ids (a guessed bulk-delete shape, see batchDeletedBodySchema) becomes one event
+ * per id and pair, each keyed by its id so the ids of one body are not taken for duplicates of each other.
+ * The body says only that something happened to them: the worker reads each id from the source.
+ */
+function batchDeletion(batch: BatchDeletedBody, body: string, scope: TokenScope, pairs: readonly PairConfig[]): IntakeDecision {
+  // A bare array names no workspace: only a token of one workspace says which.
+  const only = scope.workspaces.size === 1 ? [...scope.workspaces][0] : undefined;
+  const workspaceId = batch.workspaceId ?? only;
+  if (workspaceId === undefined) {
+    return { kind: "reject", status: 400, error: "invalid TIME_ENTRY_DELETED body: (root): a list of ids needs a workspaceId" };
+  }
+  if (!scope.workspaces.has(workspaceId)) {
+    return { kind: "reject", status: 400, error: "workspaceId does not match the webhook's workspace" };
+  }
+  const { userId } = batch;
+  const targets = pairs.filter((p) => p.source.workspaceId === workspaceId && (userId === null || mayMirrorSourceUser(p, userId)));
+  if (targets.length === 0) return { kind: "ignore", reason: "no pair concerns this event" };
+  const type = "TIME_ENTRY_DELETED";
+  return {
+    kind: "store",
+    events: targets.flatMap((pair) =>
+      [...new Set(batch.ids)].map((entityId) => ({
+        pairId: pair.id,
+        workspaceId,
+        side: "source" as const,
+        eventType: type,
+        entityId,
+        body,
+        dedupeKey: sha256([pair.id, "source", type, entityId, body].join("\u0000")),
+      })),
+    ),
   };
 }
 
@@ -115,10 +157,13 @@ function parseBody<T>(schema: z.ZodType<T>, json: unknown, type: string): { valu
 
 type Target = { pair: PairConfig; side: "source" | "destination" };
 
-/** Entries matter to the pairs mirroring that user out of that workspace; their client is checked later. */
+/**
+ * Entries matter to the pairs mirroring that user out of that workspace; their client (and a member given
+ * by email) is checked by the worker.
+ */
 function entryTargets(pairs: readonly PairConfig[], workspaceId: string, userId: string): Target[] {
   return pairs
-    .filter((p) => p.source.workspaceId === workspaceId && p.source.userId === userId)
+    .filter((p) => p.source.workspaceId === workspaceId && mayMirrorSourceUser(p, userId))
     .map((pair) => ({ pair, side: "source" }));
 }
 

@@ -18,8 +18,11 @@ export interface PastEntryEvent {
 export type EntryPlan =
   | { kind: "apply"; entry: SourceEntry }
   | { kind: "delete" }
-  /** The events alone cannot say what is true now: read the entry from the source. */
-  | { kind: "read"; why: string }
+  /**
+   * The events alone cannot say what is true now: read the entry from the source. `split`: the entry was
+   * split, and the new part may have come without an event of its own, so look for it too.
+   */
+  | { kind: "read"; why: string; split?: true }
   | { kind: "skip"; why: string };
 
 /**
@@ -46,14 +49,17 @@ export function planEntryEvents(batch: PendingEntryEvent[], history: PastEntryEv
   const lastIndex = (type: string) => batch.map((e) => e.eventType).lastIndexOf(type);
   const deleted = lastIndex("TIME_ENTRY_DELETED");
   const restored = lastIndex("TIME_ENTRY_RESTORED");
+  const split = batch.some((e) => e.eventType === "TIME_ENTRY_SPLIT") ? { split: true as const } : {};
   if (deleted > restored) {
+    const deletion = batch[deleted];
+    // A body that is not an entry (a bulk delete's list of ids) only says the id was touched.
+    if (deletion?.entry === null) return { kind: "read", why: "delete without the entry's body" };
     // The same delete body applied before means this one is a late copy, maybe from before a restore.
-    const deleteKey = batch[deleted]?.bodyKey;
-    const again = history.some((h) => h.eventType === "TIME_ENTRY_DELETED" && h.bodyKey === deleteKey);
+    const again = history.some((h) => h.eventType === "TIME_ENTRY_DELETED" && h.bodyKey === deletion?.bodyKey);
     return again ? { kind: "read", why: "delete seen before" } : { kind: "delete" };
   }
-  if (restored >= 0) return { kind: "read", why: "restored" };
-  if (batch.some((e) => e.eventType === "TIME_ENTRY_SPLIT")) return { kind: "read", why: "split" };
+  if (restored >= 0) return { kind: "read", why: "restored", ...split };
+  if ("split" in split) return { kind: "read", why: "split", split: true };
   // Only the source can say a deleted entry is back; a late event must not resurrect it.
   if (tombstoned) return { kind: "read", why: "tombstoned" };
 

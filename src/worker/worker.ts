@@ -1,4 +1,6 @@
 import type { AppDatabase } from "../db/connection.js";
+import { ClockifyError } from "../clockify/errors.js";
+import { clearBlocked, recordBlocked } from "../db/blocked.js";
 import { getEntryMapping } from "../db/entry-map.js";
 import {
   appliedHistory,
@@ -18,7 +20,9 @@ import { elapsedSince, monotonic, now as clockNow } from "../clock.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { isStorageError, StorageHealth } from "../observability/storage-health.js";
+import { classifyBlock, settlesBlock, startMs, type Block } from "../sync/blocked.js";
 import { mirrorSourceDeletion, mirrorSourceEntry } from "../sync/entries/mirror.js";
+import { mirrorSplitParts } from "../sync/entries/split.js";
 import { counterpartOf, outcomeText, type Outcome } from "../sync/outcome.js";
 import type { PairRuntime } from "../sync/pair-runtime.js";
 import { applyProjectEvent } from "../sync/projects/events.js";
@@ -239,7 +243,11 @@ export class Worker {
     // replays the events, and replay is idempotent: the map's hash makes the copy "unchanged", a
     // tombstone makes a delete a no-op.
     const recorded = { outcome: outcomeText(result), destinationId: counterpartOf(result) };
-    this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, recorded, now) });
+    const complete = () => {
+      completeEvents(database, ids, recorded, now);
+      if (isEntryEvent(first.eventType) && settlesBlock(result)) clearBlocked(database, entity.pairId, entity.entityId);
+    };
+    this.backoff.writeOrOwe({ key, operation: "complete", write: complete });
     for (const row of entity.rows) metrics?.appliedLatency.observe(Math.max(0, now - row.receivedAt) / 1000);
     metrics?.eventsApplied.inc({ outcome: result.kind }, ids.length);
     log.info(
@@ -259,6 +267,8 @@ export class Worker {
     const key = entityKeyOf(entity.pairId, entity.entityId);
     const attempts = Math.max(...entity.rows.map((r) => r.attempts)) + 1;
     const message = describeError(error);
+    const block = classifyBlock(error);
+    if (block) return this.block(entity, block, error, message, log);
     if (isPermanent(error) || attempts >= this.retry.maxAttempts) {
       this.backoff.writeOrOwe({ key, operation: "dead-letter", write: () => deadLetterEvents(database, ids, message) });
       metrics?.eventsDeadLettered.inc(ids.length);
@@ -272,6 +282,24 @@ export class Worker {
     this.backoff.writeOrOwe({ key, operation: "reschedule", write: retry });
     metrics?.eventsFailed.inc(ids.length);
     log.warn({ err: message, attempts, retryInMs: delay }, "apply failed; will retry");
+  }
+
+  /**
+   * The destination refuses the copy for now (a locked period, an approved entry): the events are done
+   * and the copy is recorded as blocked, so it is neither retried for a day nor dead-lettered; the next
+   * reconcile over its date applies it once the block lifts.
+   */
+  private block(entity: ClaimedEntity, block: Block, error: unknown, message: string, log: Logger): void {
+    const { database } = this.options;
+    const ids = entity.rows.map((r) => r.id);
+    const entryStartAt = startMs(entity.rows.map((r) => decodeEntryRow(r).entry?.start).find((s) => s !== undefined));
+    const action = error instanceof ClockifyError && error.method === "DELETE" ? "delete" : "write";
+    const write = () => {
+      recordBlocked(database, { pairId: entity.pairId, sourceEntryId: entity.entityId, kind: block.kind, action, entryStartAt, message });
+      completeEvents(database, ids, { outcome: `blocked by ${block.kind}: ${block.reason}` });
+    };
+    this.backoff.writeOrOwe({ key: entityKeyOf(entity.pairId, entity.entityId), operation: "block", write });
+    log.warn({ err: message, blockedBy: block.kind }, "copy blocked by the destination; recorded for the next reconcile");
   }
 
   private async applyEntry(runtime: PairRuntime, entity: ClaimedEntity): Promise<Outcome> {
@@ -292,7 +320,10 @@ export class Worker {
       case "read": {
         const current = await runtime.source.getHydratedTimeEntry(runtime.pair.source.workspaceId, entity.entityId);
         if (!current) return mirrorSourceDeletion(runtime, entity.entityId, hint);
-        return mirrorSourceEntry(runtime, sourceEntryFromApi(current), { confirmed: true });
+        const outcome = await mirrorSourceEntry(runtime, sourceEntryFromApi(current), { confirmed: true });
+        // A parked entry comes back with the same events, and the search for its new parts with it.
+        if (plan.split && outcome.kind !== "parked") await mirrorSplitParts(runtime, sourceEntryFromApi(current));
+        return outcome;
       }
     }
   }

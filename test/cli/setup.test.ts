@@ -234,6 +234,7 @@ describe("npm run setup, interactive", () => {
     writeFileSync(configPath, JSON.stringify(original, null, 4));
 
     const prompts = new ScriptedPrompts([
+      pick("Set up a new pair"), // not a member of an existing pair
       pick("Agency"),
       pick("Customer Co"),
       pick("Customer"),
@@ -279,7 +280,7 @@ describe("npm run setup, interactive", () => {
       configPath,
       JSON.stringify({ pairs: [{ id: "customer-co", source: { apiKey: "k", workspaceId: "a", userId: "u", clientId: "c" }, destination: { workspaceId: "b" } }] }),
     );
-    const prompts = new ScriptedPrompts([pick("Agency"), pick("Customer Co"), pick("Customer"), accept, accept, "customer-co", false, accept, true, false, false]);
+    const prompts = new ScriptedPrompts([pick("Set up a new pair"), pick("Agency"), pick("Customer Co"), pick("Customer"), accept, accept, "customer-co", false, accept, true, false, false]);
     await runSetup(deps(prompts));
     expect(prompts.asked.find((q) => q.message === "Another pair id")?.default).toBe("customer-co-2");
     expect(rawConfig().pairs.map((p) => p["id"])).toEqual(["customer-co", "customer-co-2"]);
@@ -416,8 +417,9 @@ describe("npm run setup, unattended", () => {
     expect(result).toMatchObject({ pairId: "acme", webhooks: "skipped", reconcile: "skipped", exitCode: 0 });
     expect(loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" }).pairs[0]).toMatchObject({
       id: "acme",
-      source: { workspaceId: w.source.workspaceId, clientId: w.source.clientId, userId: bob.id },
-      destination: { workspaceId: w.destination.workspaceId, userId: w.user.id },
+      source: { workspaceId: w.source.workspaceId, clientId: w.source.clientId },
+      destination: { workspaceId: w.destination.workspaceId },
+      members: [{ source: bob.id, destination: w.user.id, field: "source.userId" }],
     });
   });
 
@@ -512,7 +514,7 @@ describe("npm run setup next to an existing pair of the same id", () => {
     expect(result).toMatchObject({ pairId: "customer-co-2", replaced: false, exitCode: 0 });
     expect(lines).toContain('✔ pair id: customer-co-2 (from the client\'s name; "customer-co" is taken; --pair to choose)');
     const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" });
-    expect(config.pairs.map((p) => [p.id, p.source.userId])).toEqual([
+    expect(config.pairs.map((p) => [p.id, p.members[0]?.source])).toEqual([
       ["customer-co", w.user.id],
       ["customer-co-2", bob.id],
     ]);
@@ -524,7 +526,7 @@ describe("npm run setup next to an existing pair of the same id", () => {
     expect(result).toMatchObject({ pairId: "customer-co", replaced: true, exitCode: 0 });
     expect(lines).toContain('✔ replacing pair "customer-co" (--replace)');
     const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k" });
-    expect(config.pairs.map((p) => [p.id, p.source.userId])).toEqual([["customer-co", bob.id]]);
+    expect(config.pairs.map((p) => [p.id, p.members[0]?.source])).toEqual([["customer-co", bob.id]]);
   });
 
   it("a pair of that id added to the file while setup asked is not overwritten", async () => {
@@ -559,6 +561,145 @@ describe("npm run setup next to an existing pair of the same id", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(refusal());
     expect(readFileSync(configPath, "utf8")).toBe(before);
+  });
+});
+
+describe("npm run setup --add-member: one more person mirrored by an existing pair", () => {
+  let cleo: { id: string; email: string };
+  beforeEach(() => {
+    // A teammate with the same email in both workspaces, as an agency invites its people to a customer's.
+    const c = w.sim.world.addUser({ name: "Cleo Coder", email: "cleo@agency.example" });
+    w.sim.world.addMember(w.source.workspaceId, c.id);
+    w.sim.world.addMember(w.destination.workspaceId, c.id);
+    cleo = { id: c.id, email: c.email };
+  });
+
+  /** The one-user pair an earlier setup wrote, beside another pair and top-level settings that must stay. */
+  function oneUserFile(mode = 0o640): string {
+    const file = {
+      reconcile: { cron: "0 4 * * *" },
+      pairs: [
+        { id: "other", source: { apiKey: "${OTHER_KEY}", workspaceId: "w1", userId: "u1", clientId: "c1" }, destination: { workspaceId: "w2" } },
+        {
+          id: "customer-co",
+          source: { apiKey: "${SRC_CLOCKIFY_API_KEY}", workspaceId: w.source.workspaceId, userId: w.user.id, clientId: w.source.clientId },
+          destination: { workspaceId: w.destination.workspaceId, userId: w.user.id },
+          projectOptions: { color: "#FF0000" },
+        },
+      ],
+    };
+    const text = `${JSON.stringify(file, null, 2)}\n`;
+    writeFileSync(configPath, text);
+    chmodSync(configPath, mode);
+    return text;
+  }
+  const adding = (email: string, extra: SetupFlags = {}): SetupFlags => ({ pair: "customer-co", addMember: email, yes: true, ...extra });
+
+  it("turns the one-user form into users (the old user first), adds the member, keeps the rest of the file and its mode", async () => {
+    oneUserFile();
+    const result = await runSetup(deps(new ScriptedPrompts([]), adding("Cleo@agency.example"), { interactive: false }));
+    expect(result).toMatchObject({ pairId: "customer-co", reload: "needed", exitCode: 0, member: { field: "users[1]", sourceUserId: cleo.id, destinationUserId: cleo.id } });
+    const raw = rawConfig();
+    expect(Object.keys(raw)).toEqual(["reconcile", "pairs"]);
+    expect(raw.pairs[0]).toMatchObject({ id: "other", source: { userId: "u1" } });
+    expect(raw.pairs[1]).toEqual({
+      id: "customer-co",
+      source: { apiKey: "${SRC_CLOCKIFY_API_KEY}", workspaceId: w.source.workspaceId, clientId: w.source.clientId },
+      destination: { workspaceId: w.destination.workspaceId },
+      users: [{ source: w.user.id }, { source: "Cleo@agency.example" }],
+      projectOptions: { color: "#FF0000" },
+    });
+    expect(statSync(configPath).mode & 0o777).toBe(0o640);
+    const config = loadConfig(configPath, { SRC_CLOCKIFY_API_KEY: "k", OTHER_KEY: "o" });
+    expect(config.pairs[1]?.members).toEqual([
+      { source: w.user.id, destination: w.user.id, field: "users[0]" },
+      { source: "Cleo@agency.example", destination: "Cleo@agency.example", field: "users[1]" },
+    ]);
+    expect(lines).toContain('✔ added Cleo@agency.example to pair "customer-co" as users[1] in ' + configPath);
+    // Doctor's checks end it, judging the new member by the id the email stands for.
+    if (result.checks === "failed") throw new Error(`the checks did not run: ${warnings.join("\n")}`);
+    expect(result.checks.find((c) => c.check === "destination.user[1]")).toMatchObject({ level: "ok", message: expect.stringContaining(`(user id ${cleo.id})`) });
+  });
+
+  it("a pair already in the users form gets one more entry; --destination-member names someone else there", async () => {
+    oneUserFile();
+    await runSetup(deps(new ScriptedPrompts([]), adding(cleo.email), { interactive: false }));
+    w.sim.world.addMember(w.destination.workspaceId, bob.id);
+    const result = await runSetup(deps(new ScriptedPrompts([]), adding(bob.email, { destinationMember: bob.id }), { interactive: false }));
+    expect(result.member).toEqual({ field: "users[2]", sourceUserId: bob.id, destinationUserId: bob.id });
+    expect(rawConfig().pairs[1]?.["users"]).toEqual([{ source: w.user.id }, { source: cleo.email }, { source: bob.email, destination: bob.id }]);
+  });
+
+  it("an email that is not a member of the destination workspace: an error naming both, the file unchanged", async () => {
+    const before = oneUserFile();
+    const run = runSetup(deps(new ScriptedPrompts([]), adding(bob.email), { interactive: false }));
+    await expect(run).rejects.toThrow(SetupError);
+    await expect(run).rejects.toThrow(
+      `${bob.email}: no member of the destination workspace "Customer" (${w.destination.workspaceId}) has this email. Invite them to that workspace in Clockify`,
+    );
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+    await expect(runSetup(deps(new ScriptedPrompts([]), adding("nobody@agency.example"), { interactive: false }))).rejects.toThrow(
+      `nobody@agency.example: no member of the source workspace "Agency" (${w.source.workspaceId}) has this email`,
+    );
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+  });
+
+  it("refuses someone the pair mirrors already, by the id their email stands for or by the email itself", async () => {
+    const before = oneUserFile();
+    await expect(runSetup(deps(new ScriptedPrompts([]), adding("ADA@example.com"), { interactive: false }))).rejects.toThrow(
+      `ADA@example.com is already mirrored by pair "customer-co" (source.userId ${w.user.id}); nothing was written`,
+    );
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+    await runSetup(deps(new ScriptedPrompts([]), adding(cleo.email), { interactive: false }));
+    const after = readFileSync(configPath, "utf8");
+    await expect(runSetup(deps(new ScriptedPrompts([]), adding("cleo@AGENCY.example"), { interactive: false }))).rejects.toThrow(
+      `cleo@AGENCY.example is already mirrored by pair "customer-co" (users[1].source ${cleo.email})`,
+    );
+    expect(readFileSync(configPath, "utf8")).toBe(after);
+  });
+
+  it("an unknown pair, or no file at all: a usage error, nothing written", async () => {
+    await expect(runSetup(deps(new ScriptedPrompts([]), adding(cleo.email), { interactive: false }))).rejects.toThrow(/does not exist, so it has no pair "customer-co"/);
+    expect(existsSync(configPath)).toBe(false);
+    const before = oneUserFile();
+    await expect(runSetup(deps(new ScriptedPrompts([]), adding(cleo.email, { pair: "acme" }), { interactive: false }))).rejects.toThrow(
+      'no pair "acme" in the config file; it has "other", "customer-co". Nothing was written',
+    );
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+  });
+
+  it("interactive: with a pair in the file, setup offers to add a member to it", async () => {
+    oneUserFile();
+    const prompts = new ScriptedPrompts([
+      pick('Add a member to pair "customer-co"'),
+      cleo.email, // their email in the source workspace
+      accept, // the same email in the destination
+      true, // write
+    ]);
+    const result = await runSetup(deps(prompts));
+    expect(prompts.remaining).toBe(0);
+    expect(prompts.asked[0]?.default).toBeNull();
+    expect(prompts.asked[0]?.choices?.map((c) => c.name)).toEqual(['Add a member to pair "other"', 'Add a member to pair "customer-co"', "Set up a new pair"]);
+    expect(prompts.asked[3]?.message).toBe(`Add ${cleo.email} as users[1] of pair "customer-co" in ${configPath}?`);
+    expect(result.member?.sourceUserId).toBe(cleo.id);
+    expect(rawConfig().pairs[1]?.["users"]).toEqual([{ source: w.user.id }, { source: cleo.email }]);
+  });
+
+  it("as a command: --add-member with --pair and --yes writes it; without --pair or --yes it exits 2 and the file stays", async () => {
+    const before = oneUserFile();
+    const noPair = await setupCli(["--add-member", cleo.email, "--yes"]);
+    expect(noPair.code).toBe(2);
+    expect(noPair.stderr).toContain("--add-member needs --pair <id>");
+    const noYes = await setupCli(["--pair", "customer-co", "--add-member", cleo.email]);
+    expect(noYes.code).toBe(2);
+    expect(noYes.stderr).toContain("missing --yes");
+    const mixed = await setupCli(["--pair", "customer-co", "--add-member", cleo.email, "--client", "Customer Co", "--yes"]);
+    expect(mixed.code).toBe(2);
+    expect(readFileSync(configPath, "utf8")).toBe(before);
+    const added = await setupCli(["--pair", "customer-co", "--add-member", cleo.email, "--yes"]);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain(`✔ added ${cleo.email} to pair "customer-co" as users[1]`);
+    expect(rawConfig().pairs[1]?.["users"]).toEqual([{ source: w.user.id }, { source: cleo.email }]);
   });
 });
 

@@ -7,8 +7,9 @@ const DESTINATION_KEY = "destination-key-fedcba9876543210";
 
 const pair = {
   id: "acme",
-  source: { apiKey: SOURCE_KEY, workspaceId: "ws-agency", userId: "u-ada", clientId: "c-acme" },
-  destination: { apiKey: DESTINATION_KEY, workspaceId: "ws-customer", userId: "u-bob" },
+  source: { apiKey: SOURCE_KEY, workspaceId: "ws-agency", clientId: "c-acme" },
+  destination: { apiKey: DESTINATION_KEY, workspaceId: "ws-customer" },
+  members: [{ source: "u-ada", destination: "u-bob", field: "source.userId" }],
 };
 const sharedKeyPair = { ...pair, destination: { ...pair.destination, apiKey: SOURCE_KEY } };
 
@@ -162,9 +163,18 @@ const cases: Case[] = [
     side: "destination",
     error: ["invalid", "POST", "/workspaces/{workspaceId}/time-entries", 400, 501, "Tag is required"],
     ids: { workspaceId: "ws-customer" },
-    field: undefined,
+    field: "destinationDefaults.tag",
     says: ['destination.workspaceId "ws-customer" requires a tag on every entry'],
-    fix: ["turn the requirement off", "deadletter -- retry"],
+    fix: ["set destinationDefaults.tag", "turn the requirement off", "deadletter -- retry"],
+  },
+  {
+    name: "400 a required description names the prefix setting",
+    side: "destination",
+    error: ["invalid", "PUT", "/workspaces/{workspaceId}/time-entries/{id}", 400, 501, "Description is required"],
+    ids: { workspaceId: "ws-customer", id: "e1" },
+    field: "destinationDefaults.descriptionPrefix",
+    says: ["requires a description on every entry"],
+    fix: ["set destinationDefaults.descriptionPrefix"],
   },
   {
     name: "a required custom field whose name says project is still a required field",

@@ -12,8 +12,10 @@ describe("legacy pair shape", () => {
   it("is converted to the modern pair with defaults", () => {
     expect(parseLegacy().pairs[0]).toEqual({
       id: "legacy",
-      source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
-      destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-1" },
+      source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", clientId: "client-1" },
+      destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination" },
+      members: [{ source: "user-1", destination: "user-1", field: "source.userId" }],
+      destinationDefaults: {},
       projectOptions: { color: "#FF0000", billable: true },
       destinationProjectOptions: {},
       createMissingDestinationProjects: true,
@@ -28,7 +30,8 @@ describe("legacy pair shape", () => {
       ["dest_token", DESTINATION_API_KEY],
       ["dest_user_id", "user-2"],
     ]).pairs[0];
-    expect(pair?.destination).toEqual({ apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", userId: "user-2" });
+    expect(pair?.destination).toEqual({ apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination" });
+    expect(pair?.members).toEqual([{ source: "user-1", destination: "user-2", field: "source.userId" }]);
   });
 
   it("treats empty dest_token and dest_user_id as not given, as the Python tool did", () => {
@@ -36,7 +39,8 @@ describe("legacy pair shape", () => {
       ["dest_token", ""],
       ["dest_user_id", ""],
     ]).pairs[0];
-    expect(pair?.destination).toEqual({ apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-1" });
+    expect(pair?.destination).toEqual({ apiKey: SOURCE_API_KEY, workspaceId: "ws-destination" });
+    expect(pair?.members).toEqual([{ source: "user-1", destination: "user-1", field: "source.userId" }]);
   });
 
   it.each(["", "   "])("reads an empty project_options %j as no options", (projectOptions) => {
@@ -98,7 +102,7 @@ describe("legacy pair shape", () => {
       [["dest_token", 42]],
       "pairs[0].dest_token: expected a non-empty string, got a number",
     ],
-    ["a missing user_id", [["user_id", undefined]], "pairs[0].user_id: required"],
+    ["a missing user_id", [["user_id", undefined]], "pairs[0].user_id: required: the id or email of the user whose entries are mirrored (or users: [{ source, destination }] for several)"],
     [
       "a missing source workspace",
       [["time_entry_source_workspace_id", undefined]],

@@ -20,8 +20,10 @@ describe("parseConfig accepts", () => {
       pairs: [
         {
           id: "acme",
-          source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
-          destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-1" },
+          source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", clientId: "client-1" },
+          destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination" },
+          members: [{ source: "user-1", destination: "user-1", field: "source.userId" }],
+          destinationDefaults: {},
           projectOptions: {},
           destinationProjectOptions: {},
           createMissingDestinationProjects: true,
@@ -47,6 +49,7 @@ describe("parseConfig accepts", () => {
           createMissingDestinationProjects: false,
           createMissingDestinationTags: false,
           createMissingDestinationTasks: false,
+          destinationDefaults: { tag: "agency", descriptionPrefix: "[Agency] " },
           webhookSecrets: [WEBHOOK_SECRET, "second-secret"],
         },
       ],
@@ -57,8 +60,10 @@ describe("parseConfig accepts", () => {
     const config = parseConfig(raw, NO_ENV);
     expect(config.pairs[0]).toEqual({
       id: "acme",
-      source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
-      destination: { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", userId: "user-2", clientId: "client-9" },
+      source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", clientId: "client-1" },
+      destination: { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", clientId: "client-9" },
+      members: [{ source: "user-1", destination: "user-2", field: "source.userId" }],
+      destinationDefaults: { tag: "agency", descriptionPrefix: "[Agency] " },
       projectOptions: { color: "#00ff7F", billable: false, isPublic: true, note: "mirrored" },
       destinationProjectOptions: { color: "#123456", billable: true, isPublic: false, note: "by the agency" },
       createMissingDestinationProjects: false,
@@ -75,16 +80,28 @@ describe("parseConfig accepts", () => {
     [
       "only an apiKey",
       { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination" },
-      { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", userId: "user-1" },
+      { apiKey: DESTINATION_API_KEY, workspaceId: "ws-destination", members: [{ source: "user-1", destination: "user-1", field: "source.userId" }] },
     ],
     [
       "only a userId",
       { workspaceId: "ws-destination", userId: "user-2" },
-      { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-2" },
+      { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", members: [{ source: "user-1", destination: "user-2", field: "source.userId" }] },
     ],
   ])("a destination with %s, the other field defaulting to the source's", (_name, destination, expected) => {
     const pair = parseConfig(edited(minimalConfig(), [["pairs.0.destination", destination]]), NO_ENV).pairs[0];
-    expect(pair?.destination).toEqual(expected);
+    expect(pair && { ...pair.destination, members: pair.members }).toEqual(expected);
+  });
+
+  it("several members in the users form, a destination defaulting to the same user or email", () => {
+    const raw = edited(minimalConfig(), [
+      ["pairs.0.source.userId", undefined],
+      ["pairs.0.users", [{ source: "u-ada" }, { source: "bob@agency.example", destination: "robert@customer.example" }, { source: "carol@agency.example" }]],
+    ]);
+    expect(parseConfig(raw, NO_ENV).pairs[0]?.members).toEqual([
+      { source: "u-ada", destination: "u-ada", field: "users[0]" },
+      { source: "bob@agency.example", destination: "robert@customer.example", field: "users[1]" },
+      { source: "carol@agency.example", destination: "carol@agency.example", field: "users[2]" },
+    ]);
   });
 
   it("several pairs, in file order", () => {
@@ -177,7 +194,7 @@ describe("parseConfig rejects", () => {
       `pairs[0].destination.apiKey: expected no leading or trailing whitespace, got a string of length ${DESTINATION_API_KEY.length + 1}`,
     ],
     ["a missing source workspaceId", [["pairs.0.source.workspaceId", undefined]], "pairs[0].source.workspaceId: required"],
-    ["a missing source userId", [["pairs.0.source.userId", undefined]], "pairs[0].source.userId: required"],
+    ["a missing source userId", [["pairs.0.source.userId", undefined]], "pairs[0].source.userId: required: the id or email of the user whose entries are mirrored (or users: [{ source, destination }] for several)"],
     ["a missing source clientId", [["pairs.0.source.clientId", undefined]], "pairs[0].source.clientId: required"],
     [
       "a numeric clientId",
@@ -309,6 +326,29 @@ describe("parseConfig rejects", () => {
       "clockify.timeoutMs: expected an integer between 1 and 2147483647, got 2147483648",
     ],
     ["maxRetries 11", [["clockify", { maxRetries: 11 }]], "clockify.maxRetries: expected an integer between 0 and 10, got 11"],
+    // Several members
+    [
+      "users next to source.userId",
+      [["pairs.0.users", [{ source: "bob@agency.example" }]]],
+      "pairs[0].users: give either users or source.userId/destination.userId, not both: move that user into users and remove the userId fields",
+    ],
+    ["an empty users list", [["pairs.0.source.userId", undefined], ["pairs.0.users", []]], "pairs[0].users: expected at least one user, got an empty array"],
+    [
+      "a user without source",
+      [["pairs.0.source.userId", undefined], ["pairs.0.users", [{ destination: "u-2" }]]],
+      "pairs[0].users[0].source: required",
+    ],
+    [
+      "a user listed twice",
+      [["pairs.0.source.userId", undefined], ["pairs.0.users", [{ source: "Bob@a.example" }, { source: "bob@a.example" }]]],
+      "pairs[0].users[1].source: bob@a.example is listed twice in users",
+    ],
+    [
+      "a misspelt user key",
+      [["pairs.0.source.userId", undefined], ["pairs.0.users", [{ source: "u-1", destinaton: "u-2" }]]],
+      'pairs[0].users[0]: unknown key "destinaton"; did you mean "destination"?',
+    ],
+    ["an empty default tag", [["pairs.0.destinationDefaults", { tag: "" }]], "pairs[0].destinationDefaults.tag: expected a non-empty string, got an empty string"],
     ["negative maxRetries", [["clockify", { maxRetries: -1 }]], "clockify.maxRetries: expected an integer between 0 and 10, got -1"],
   ];
 

@@ -57,9 +57,11 @@ describe("KNOWN_KEYS", () => {
   it("lists the keys of each object of the file", () => {
     expect(KNOWN_KEYS).toEqual({
       "": ["pairs", "reconcile", "alerts", "clockify"],
-      "pairs.*": ["id", "source", "destination", "projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "createMissingDestinationTags", "createMissingDestinationTasks", "webhookSecrets"],
+      "pairs.*": ["id", "source", "destination", "users", "destinationDefaults", "projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "createMissingDestinationTags", "createMissingDestinationTasks", "webhookSecrets"],
       "pairs.*.source": ["apiKey", "workspaceId", "userId", "clientId"],
       "pairs.*.destination": ["apiKey", "workspaceId", "userId", "clientId"],
+      "pairs.*.users.*": ["source", "destination"],
+      "pairs.*.destinationDefaults": ["tag", "task", "descriptionPrefix"],
       "pairs.*.projectOptions": ["color", "billable", "isPublic", "note"],
       "pairs.*.destinationProjectOptions": ["color", "billable", "isPublic", "note"],
       reconcile: ["cron", "timezone", "windowDays"],

@@ -15,8 +15,10 @@ describe("the original tool's secret pasted as the whole file", () => {
     expect(config.pairs).toEqual([
       {
         id: "pair-1",
-        source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", userId: "user-1", clientId: "client-1" },
-        destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination", userId: "user-1" },
+        source: { apiKey: SOURCE_API_KEY, workspaceId: "ws-source", clientId: "client-1" },
+        destination: { apiKey: SOURCE_API_KEY, workspaceId: "ws-destination" },
+        members: [{ source: "user-1", destination: "user-1", field: "source.userId" }],
+        destinationDefaults: {},
         projectOptions: { color: "#FF0000", billable: true },
         destinationProjectOptions: {},
         createMissingDestinationProjects: true,

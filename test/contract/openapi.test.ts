@@ -75,6 +75,8 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
   await c.createTimeEntry(ws, { start: "2026-03-02T09:00:00Z", description: "running", billable: false, tagIds: [] });
   await collect(c.timeEntryPages(ws, user.id, { inProgress: true }));
   await raw("PATCH", `/workspaces/${ws}/user/${user.id}/time-entries`, { end: "2026-03-02T10:00:00Z" });
+  const doomed = await c.createTimeEntry(ws, { start: "2026-03-03T09:00:00Z", end: "2026-03-03T10:00:00Z", description: "bulk", billable: false, tagIds: [] });
+  await raw("DELETE", `/workspaces/${ws}/user/${user.id}/time-entries?time-entry-ids=${doomed.id}`);
   await c.deleteTimeEntry(ws, entry.id);
   const hook = await c.createWebhook(ws, {
     url: "http://127.0.0.1:9/unused",

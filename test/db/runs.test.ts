@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   finishReconcileRun,
+  memberCountsOf,
   startReconcileRun,
   type RunStart,
 } from "../../src/db/runs.js";
@@ -30,6 +31,7 @@ describe("reconcile runs", () => {
       failed: 0,
       requests: 0,
       error: null,
+      memberCounts: null,
     });
   });
 
@@ -69,5 +71,15 @@ describe("reconcile runs", () => {
 
     expect(latestRealReconcileRun(app, "pair-1")?.id).toBe(d.id);
     expect(latestRealReconcileRun(app, "pair-2")?.id).toBe(b.id);
+  });
+});
+
+describe("a run's per-member counts", () => {
+  it("are stored as JSON and read back; a row that does not parse reads as none", () => {
+    const rows = [{ field: "users[1]", sourceUserId: "u-bob", destinationUserId: "u-robert", entries: 2, created: 1, updated: 0, deleted: 0, unchanged: 1 }];
+    expect(memberCountsOf({ memberCounts: JSON.stringify(rows) })).toEqual(rows);
+    expect(memberCountsOf({ memberCounts: null })).toEqual([]);
+    expect(memberCountsOf({ memberCounts: "{not json" })).toEqual([]);
+    expect(memberCountsOf({ memberCounts: JSON.stringify([{ field: "x" }]) })).toEqual([]);
   });
 });

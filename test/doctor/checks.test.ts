@@ -93,6 +93,36 @@ describe("doctor's checks against the simulator", () => {
     expect(message(results, "destination.custom-fields")).toContain('"Cost centre"');
   });
 
+  it("members by email: resolved in each workspace, one check per member; an unknown email is an error naming the entry", async () => {
+    const grace = w.sim.world.addUser({ name: "Grace Hopper", email: "grace@example.com" });
+    w.sim.world.addMember(w.source.workspaceId, grace.id, "MEMBER");
+    w.sim.world.addMember(w.destination.workspaceId, grace.id, "MEMBER");
+    const users = (second: string) => ({ source: { apiKey: w.user.apiKey, workspaceId: w.source.workspaceId, clientId: w.source.clientId }, users: [{ source: "ada@example.com" }, { source: "grace@example.com", destination: second }] });
+
+    const good = await doctor(users("GRACE@example.com"));
+    expect(failing(good).filter((f) => f.startsWith("error"))).toEqual([]);
+    expect(message(good, "source.user[1]")).toContain(`users[1].source grace@example.com (user id ${grace.id}) is a member`);
+    expect(message(good, "destination.user[1]")).toMatch(/users\[1\]\.destination GRACE@example\.com .*may add time for them/);
+
+    // "ann@" would match "joann@" by Clockify's substring filter; only the exact email counts.
+    const joann = w.sim.world.addUser({ name: "Jo Ann", email: "joann@x.com" });
+    w.sim.world.addMember(w.destination.workspaceId, joann.id, "MEMBER");
+    const unknown = await doctor(users("ann@x.com"));
+    expect(failing(unknown)).toContain("error destination.user[1]");
+    expect(message(unknown, "destination.user[1]")).toMatch(/^users\[1\]\.destination ann@x\.com: no member of the destination workspace "Customer" has this email.*Fix the email in users\[1\]\.destination/);
+    expect(message(unknown, "source.user[1]")).toContain("is a member");
+  });
+
+  it("a required tag: refused copies foretold without destinationDefaults.tag, ok with it", async () => {
+    w.sim.world.setRules(w.destination.workspaceId, { forceTags: true });
+    const without = await doctor();
+    expect(failing(without)).toContain("warning destination.required");
+    expect(message(without, "destination.required")).toMatch(/without a tag would be refused.*Set destinationDefaults\.tag/);
+    const withDefault = await doctor({ destinationDefaults: { tag: "agency" } });
+    expect(failing(withDefault)).not.toContain("warning destination.required");
+    expect(message(withDefault, "destination.required")).toContain('copies without a tag get destinationDefaults.tag "agency"');
+  });
+
   it("a disabled webhook is an error that says how to bring it back", async () => {
     seedWebhooks(w.sim, store.database, "https://sync.example/webhooks/clockify", w.source.workspaceId, ["NEW_TIME_ENTRY", "TIMER_STOPPED", "TIME_ENTRY_UPDATED", "TIME_ENTRY_DELETED"]);
     const hook = w.sim.world.listWebhooks(w.source.workspaceId)[0];

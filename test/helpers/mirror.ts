@@ -21,12 +21,15 @@ export interface MirrorEnv extends TwoWorkspaces, ServiceHarness {
 
 export interface MirrorOptions {
   simulator?: Parameters<typeof startTwoWorkspaces>[0];
-  pair?: Record<string, unknown>;
+  /** Merged into the pair's config; a function may shape the world first and use its ids. */
+  pair?: Record<string, unknown> | ((env: TwoWorkspaces) => Record<string, unknown>);
   worker?: ServiceSettings["worker"];
   /** Register the source entry events and destination project events (default true). */
   register?: boolean;
   /** ADMIN_TOKEN of the service: enables the status page's buttons (default: none, read-only). */
   adminToken?: string;
+  /** The client's retry backoff over the harness's (5 ms doubling to 50 ms). */
+  backoff?: ServiceSettings["backoff"];
   /** Client settings over the harness's (requestsPerSecond 50), e.g. a short timeoutMs. */
   clockify?: Partial<Config["clockify"]>;
 }
@@ -43,13 +46,15 @@ export function registerMirrorWebhooks(env: TwoWorkspaces, database: AppDatabase
 /** The whole product in one process: simulator with two workspaces, the service listening, webhooks registered. */
 export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEnv> {
   const env = await startTwoWorkspaces(options.simulator);
-  const config = parseConfig(acmeConfigFile(env, options.pair, options.clockify), {});
+  const pair = typeof options.pair === "function" ? options.pair(env) : options.pair;
+  const config = parseConfig(acmeConfigFile(env, pair, options.clockify), {});
   const harness = await startServiceHarness({
     config,
     apiUrl: env.sim.apiBaseUrl,
     listen: true,
     prefix: "clockify-sync-e2e-",
     service: {
+      ...(options.backoff ? { backoff: options.backoff } : {}),
       adminToken: options.adminToken,
       worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 }, ...options.worker },
     },

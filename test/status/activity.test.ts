@@ -27,6 +27,8 @@ describe("describeOutcome: the inbox's outcome column in words", () => {
     ["NEW_TIME_ENTRY", "skipped: nothing to apply", "Skipped: nothing to apply", "quiet"],
     ["PROJECT_UPDATED", "conflict: \u201cA\u201d is taken", "Name conflict: \u201cA\u201d is taken", "attention"],
     ["NEW_TIME_ENTRY", "no such pair", "Dropped: the pair is no longer configured", "attention"],
+    ["TIME_ENTRY_UPDATED", "blocked by lock: the period is locked", "Blocked: the period is locked", "attention"],
+    ["TIME_ENTRY_DELETED", "blocked by approval: approved", "Blocked: approved", "attention"],
     // A kind this page does not know yet stays visible as it is; a kind with a reason is not a plain kind.
     ["NEW_TIME_ENTRY", "teleported", "teleported", "quiet"],
     ["NEW_TIME_ENTRY", "created: oddly", "created: oddly", "quiet"],

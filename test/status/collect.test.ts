@@ -42,6 +42,7 @@ describe("collectStatus", () => {
       counts: { created: 1, updated: 2, deleted: 0, adopted: 0, unchanged: 40, failed: 0 },
       requests: 7,
       error: null,
+      members: [],
     });
   });
 

@@ -31,7 +31,7 @@ describe("createCompactor", () => {
 
   it("keeps destination content, and null for copies it cannot compare", () => {
     const compact = createCompactor();
-    const d: DestinationEntry = { start: "a", end: "b", description: "x", billable: false, projectId: "dp", taskId: null, tagIds: ["t2", "t1"] };
+    const d: DestinationEntry = { userId: "u", start: "a", end: "b", description: "x", billable: false, projectId: "dp", taskId: null, tagIds: ["t2", "t1"] };
     expect(compact.destination(structuredClone(d))).toEqual(d);
     expect(compact.destination(null)).toBeNull();
   });

@@ -3,6 +3,7 @@ import { contentHash, fromDestination, normalizeInstant, toRequest } from "../..
 import type { DestinationEntry } from "../../src/sync/model.js";
 
 const base: DestinationEntry = {
+  userId: "u",
   start: "2026-11-20T09:00:00Z",
   end: "2026-11-20T10:00:00Z",
   description: "work",

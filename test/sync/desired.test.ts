@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { desired } from "../../src/sync/entries/desired.js";
-import type { DestinationLookup, SourceEntry } from "../../src/sync/model.js";
+import type { DestinationLookup, PairScope, SourceEntry } from "../../src/sync/model.js";
 
-const scope = { sourceUserId: "u1", sourceClientId: "client-a" };
+const scope: PairScope = { members: [{ sourceUserId: "u1", destinationUserId: "u1", field: "source.userId" }], sourceClientId: "client-a", defaults: {} };
 
 const entry = (over: Partial<SourceEntry> = {}): SourceEntry => ({
   id: "e1",
@@ -50,6 +50,7 @@ describe("desired", () => {
     expect(result).toEqual({
       kind: "mirror",
       entry: {
+        userId: "u1",
         start: "2026-11-20T09:00:00Z",
         end: "2026-11-20T10:00:00Z",
         description: "work",

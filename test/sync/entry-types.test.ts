@@ -7,14 +7,14 @@ import { desired, namesNeeded, type Desired } from "../../src/sync/entries/desir
 import { contentHash, fromDestination, toRequest } from "../../src/sync/entries/mirrored-content.js";
 import { NOT_CREATABLE, planEntry, type EntryAction } from "../../src/sync/entries/plan-entry.js";
 import { planWindow } from "../../src/sync/entries/plan-window.js";
-import type { DestinationLookup, SourceEntry } from "../../src/sync/model.js";
+import type { DestinationLookup, PairScope, SourceEntry } from "../../src/sync/model.js";
 import { formatSummary, type RunSummary } from "../../src/sync/reconcile/summary.js";
 import { sourceEntryFromApi } from "../../src/sync/source-entry.js";
 import { entryEventBodySchema, sourceEntryFromEvent } from "../../src/webhooks/events.js";
 
 /** Entry types (API-NOTES §8, §11): BREAK is copied as a break, time off cannot be created and is skipped. */
 
-const scope = { sourceUserId: "u1", sourceClientId: "client-a" };
+const scope: PairScope = { members: [{ sourceUserId: "u1", destinationUserId: "u1", field: "source.userId" }], sourceClientId: "client-a", defaults: {} };
 const PROJECT = { id: "p-src", name: "Website", clientId: "client-a" };
 const source = (over: Partial<SourceEntry> = {}): SourceEntry => ({
   id: "e1",
@@ -111,7 +111,7 @@ describe("mirrored content by entry type", () => {
     const read = (type: string | null) =>
       fromDestination({
         id: "d1",
-        userId: "u",
+        userId: "u1",
         workspaceId: "w",
         description: "work",
         billable: true,

@@ -11,7 +11,7 @@ const LISTED_AT = Date.parse("2026-11-21T00:00:00Z");
 const EARLIER = LISTED_AT - 60_000;
 const LATER = LISTED_AT + 5_000;
 
-const scope: PairScope = { sourceUserId: "u1", sourceClientId: "client-a" };
+const scope: PairScope = { members: [{ sourceUserId: "u1", destinationUserId: "u1", field: "source.userId" }], sourceClientId: "client-a", defaults: {} };
 
 /** p-src is mapped to p-dst; p-mobile ("Mobile") is in scope but has no destination project yet. */
 const lookup: DestinationLookup = {

@@ -115,6 +115,45 @@ describe("interpretDelivery", () => {
     expect(decide("TIME_ENTRY_UPDATED", JSON.stringify(entry))[0]?.dedupeKey).not.toBe(acme?.dedupeKey);
   });
 
+  describe("a TIME_ENTRY_DELETED body listing ids (guessed bulk-delete shapes)", () => {
+    const decide = (token: string, body: Json) => interpretDelivery(delivery(token, "TIME_ENTRY_DELETED", body), lookups);
+    const each = (...ids: string[]) => ids.flatMap((id) => [`acme/source/TIME_ENTRY_DELETED/${id}@${WS.SRC}`]);
+    const both = (...ids: string[]) => [...each(...ids), ...ids.map((id) => `globex/source/TIME_ENTRY_DELETED/${id}@${WS.SRC}`)];
+
+    it.each<[string, Json, unknown]>([
+      ["an object with timeEntryIds", { workspaceId: WS.SRC, timeEntryIds: ["e1", "e2"] }, store(...both("e1", "e2"))],
+      ["an object with ids and the user", { workspaceId: WS.SRC, userId: USER, ids: ["e1"] }, store(...both("e1"))],
+      ["repeated ids, once each", { workspaceId: WS.SRC, timeEntryIds: ["e1", "e1"] }, store(...both("e1"))],
+      ["a bare array (the token's one workspace)", ["e1", "e2"], store(...both("e1", "e2"))],
+      ["another user's ids", { workspaceId: WS.SRC, userId: OTHER_USER, timeEntryIds: ["e1"] }, noPair],
+      ["another workspace than the token's", { workspaceId: WS.DST, timeEntryIds: ["e1"] }, mismatch],
+      ["an empty list", { workspaceId: WS.SRC, timeEntryIds: [] }, { kind: "reject", status: 400, error: expect.stringMatching(/^invalid TIME_ENTRY_DELETED body: /) }],
+      ["an object without ids", { workspaceId: WS.SRC }, { kind: "reject", status: 400, error: expect.stringMatching(/^invalid TIME_ENTRY_DELETED body: /) }],
+    ])("decides on %s", (_name, body, expected) => {
+      expect(shape(decide(TOKEN.SRC, body))).toEqual(expected);
+    });
+
+    it("needs a workspaceId when the token speaks for several workspaces", () => {
+      expect(decide(CONFIG_SECRET, ["e1"])).toEqual({
+        kind: "reject",
+        status: 400,
+        error: "invalid TIME_ENTRY_DELETED body: (root): a list of ids needs a workspaceId",
+      });
+    });
+
+    it("is accepted only as a delete: other entry events still need the entry", () => {
+      const decision = interpretDelivery(delivery(TOKEN.SRC, "TIME_ENTRY_UPDATED", { workspaceId: WS.SRC, timeEntryIds: ["e1"] }), lookups);
+      expect(decision.kind).toBe("reject");
+    });
+
+    it("keys the ids of one body apart, and a redelivery the same", () => {
+      const keys = (d: IntakeDecision) => (d.kind === "store" ? d.events.map((e) => e.dedupeKey) : []);
+      const first = keys(decide(TOKEN.SRC, { workspaceId: WS.SRC, timeEntryIds: ["e1", "e2"] }));
+      expect(new Set(first).size).toBe(4);
+      expect(keys(decide(TOKEN.SRC, { workspaceId: WS.SRC, timeEntryIds: ["e1", "e2"] }))).toEqual(first);
+    });
+  });
+
   it("keys a source and a destination event of the same body apart", () => {
     // A workspace that is globex's destination and initech's source.
     const chain = testConfig().pairs.map((p) => (p.id === "initech" ? { ...p, source: { ...p.source, workspaceId: WS.DST2, clientId: CLIENT.INITECH } } : p));

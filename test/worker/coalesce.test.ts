@@ -83,6 +83,24 @@ describe("planEntryEvents", () => {
     expect(planEntryEvents([ev(type, "a")], [], false).kind).toBe("read");
   });
 
+  it("asks to look for the new part of a split entry, also when the split comes with a restore", () => {
+    expect(planEntryEvents([ev("TIME_ENTRY_SPLIT", "a")], [], false)).toEqual({ kind: "read", why: "split", split: true });
+    expect(planEntryEvents([ev("TIME_ENTRY_SPLIT", "a")], [], true)).toEqual({ kind: "read", why: "split", split: true });
+    const both = [ev("TIME_ENTRY_SPLIT", "a"), ev("TIME_ENTRY_RESTORED", "a")];
+    expect(planEntryEvents(both, [], false)).toEqual({ kind: "read", why: "restored", split: true });
+    expect(planEntryEvents([ev("TIME_ENTRY_RESTORED", "a")], [], true)).toEqual({ kind: "read", why: "restored" });
+    // A delete after the split wins: there is nothing left to split.
+    expect(planEntryEvents([ev("TIME_ENTRY_SPLIT", "a"), ev("TIME_ENTRY_DELETED", "a")], [], false)).toEqual({ kind: "delete" });
+  });
+
+  it("reads the source on a delete whose body is not the entry (a bulk delete's list of ids)", () => {
+    const batch: PendingEntryEvent = { eventType: "TIME_ENTRY_DELETED", entry: null, bodyKey: "ids" };
+    expect(planEntryEvents([batch], [], false)).toEqual({ kind: "read", why: "delete without the entry's body" });
+    expect(planEntryEvents([ev("TIME_ENTRY_UPDATED", "b"), batch], [], false).kind).toBe("read");
+    // ...while a delete with the entry's body is trusted as it always was.
+    expect(planEntryEvents([ev("TIME_ENTRY_DELETED", "a")], [], false)).toEqual({ kind: "delete" });
+  });
+
   it("reads the source when a body lacked what the decision needs", () => {
     const incomplete: PendingEntryEvent = { eventType: "NEW_TIME_ENTRY", entry: null, bodyKey: "x" };
     expect(planEntryEvents([incomplete], [], false)).toEqual({ kind: "read", why: "incomplete body" });

@@ -1,10 +1,11 @@
 import { createEntry, deleteEntry, listEntries, replaceEntry, stopTimer, type EntryWriteOptions } from "../entries.js";
-import { accessDenied } from "../errors.js";
-import { assertEntryAllowed, assertMayAddTimeFor, assertNotLocked } from "../workspace-rules.js";
+import { deleteEntries } from "../entry-changes.js";
+import { accessDenied, badRequest } from "../errors.js";
+import { assertEntryAllowed, assertMayAddTimeFor, assertNotApproved, assertNotLocked } from "../workspace-rules.js";
 import { createEntryBody, parseBody, stopTimerBody, updateEntryBody } from "../request-schemas.js";
 import { hydratedTimeEntryDto, timeEntryDto } from "../serialize.js";
 import { created, ok, workspaceRoute } from "./define.js";
-import { flag, instant, paging, text } from "./query.js";
+import { flag, instant, list, paging, text } from "./query.js";
 import type { EntryRecord, Role, WorkspaceRecord } from "../model.js";
 import type { Route, WorkspaceContext } from "./define.js";
 
@@ -84,6 +85,15 @@ export const timeEntryRoutes: Route[] = [
     return ok(timeEntryDto(stopTimer(ctx.store, ctx.ws, userId, end, { emit: true })));
   }),
 
+  // Bulk delete (spec deleteMany): 200 with the deleted entries. The ids come repeated or comma-separated.
+  workspaceRoute("DELETE", USER_ENTRIES, (ctx) => {
+    const userId = ctx.params.userId ?? "";
+    const ids = list(ctx.query, "time-entry-ids");
+    if (!ids || ids.length === 0) throw badRequest("Required request parameter 'time-entry-ids' is not present");
+    assertMayActFor(ctx, userId, "delete time entries");
+    return ok(deleteEntries(ctx.store, ctx.ws, userId, ids, ruled(ctx)).map(timeEntryDto));
+  }),
+
   workspaceRoute("GET", ENTRY, (ctx) => {
     const entry = entryOf(ctx);
     assertMayActFor(ctx, entry.userId, "see time entries");
@@ -93,6 +103,7 @@ export const timeEntryRoutes: Route[] = [
   workspaceRoute("PUT", ENTRY, (ctx) => {
     const entry = entryOf(ctx);
     assertMayActFor(ctx, entry.userId, "edit time entries");
+    assertNotApproved(ctx.ws, entry.id);
     const input = parseBody(updateEntryBody, ctx.body);
     return ok(timeEntryDto(replaceEntry(ctx.store, ctx.ws, entry.id, input, ruled(ctx))));
   }),
@@ -100,6 +111,7 @@ export const timeEntryRoutes: Route[] = [
   workspaceRoute("DELETE", ENTRY, (ctx) => {
     const entry = entryOf(ctx);
     assertMayActFor(ctx, entry.userId, "delete time entries");
+    assertNotApproved(ctx.ws, entry.id);
     assertNotLocked(ctx.ws, ctx.role, entry.start);
     deleteEntry(ctx.store, ctx.ws, entry.id, { emit: true });
     return { status: 204 };

@@ -62,7 +62,9 @@ export async function applyEntryAction(runtime: PairRuntime, action: EntryAction
       return { kind: "adopted", counterpartId: destinationId };
     }
     case "delete": {
-      const orphan = action.destinationId === null && action.orphan ? await findOrphanNear(runtime, action.orphan.near, [action.orphan.hash]) : undefined;
+      // The entry left the pair's scope, so whose copy the orphan would be is unknown: any member's.
+      const owners = action.destinationId === null && action.orphan ? (await runtime.members()).map((m) => m.destinationUserId) : [];
+      const orphan = action.orphan && owners.length > 0 ? await findOrphanNear(runtime, owners, action.orphan.near, [action.orphan.hash]) : undefined;
       const destinationId = action.destinationId ?? orphan?.id ?? null;
       if (destinationId) await deleteDestination(runtime, destinationId);
       if (action.tombstone) tombstoneEntryMapping(database, pair.id, action.sourceId);
@@ -83,7 +85,7 @@ async function createCopy(
   const hash = contentHash(entry);
   if (recover) {
     // A create was started and its answer never recorded: it may have happened. Find it before creating.
-    const orphan = await findOrphanNear(runtime, entry.start, [recover.intentHash, hash]);
+    const orphan = await findOrphanNear(runtime, [entry.userId], entry.start, [recover.intentHash, hash]);
     if (orphan) {
       const current = fromDestination(orphan);
       let destinationId = orphan.id;
@@ -101,7 +103,7 @@ async function createCopy(
 
   let created: TimeEntry;
   try {
-    created = await createDestination(runtime, toRequest(entry));
+    created = await createDestination(runtime, entry.userId, toRequest(entry));
   } catch (error) {
     // Refused outright (4xx, 429 on every attempt): nothing was created, so the intent must not send the
     // next attempt looking for an orphan, which could only find (and adopt) an entry made by hand.

@@ -38,7 +38,7 @@ export function createCompactor() {
     },
     destination(entry: DestinationEntry | null): DestinationEntry | null {
       if (!entry) return null;
-      return { ...entry, projectId: one(entry.projectId), taskId: entry.taskId === null ? null : one(entry.taskId), tagIds: shared(entry.tagIds) };
+      return { ...entry, userId: one(entry.userId), projectId: one(entry.projectId), taskId: entry.taskId === null ? null : one(entry.taskId), tagIds: shared(entry.tagIds) };
     },
   };
 }

@@ -1,4 +1,6 @@
+import { destinationUserOf } from "../members.js";
 import type { DestinationEntry, DestinationLookup, PairScope, SourceEntry } from "../model.js";
+import { withDestinationDefaults } from "./destination-defaults.js";
 
 /**
  * "not-creatable": the pair's own entry, of a type the API cannot create (HOLIDAY, TIME_OFF, or one Clockify
@@ -20,7 +22,7 @@ export type Desired =
 
 /** Why a source entry is none of the pair's business, or null when it is in the pair's scope. */
 function outOfScope(entry: SourceEntry, scope: PairScope): AbsentReason | null {
-  if (entry.userId !== scope.sourceUserId) return "other-user";
+  if (destinationUserOf(scope.members, entry.userId) === undefined) return "other-user";
   if (entry.end === null) return "running";
   if (entry.project && entry.project.clientId !== scope.sourceClientId) return "other-client";
   // Before "no-project": approved time off usually carries no project, and the pair still says it was left out.
@@ -35,16 +37,19 @@ export function namesNeeded(
   scope: PairScope,
 ): { project: { id: string; name: string }; taskName: string | null; tagNames: readonly string[] } | null {
   if (outOfScope(entry, scope) !== null || !entry.project) return null;
-  return { project: entry.project, taskName: entry.taskName, tagNames: entry.tagNames };
+  const named = withDestinationDefaults(entry, scope.defaults);
+  return { project: entry.project, taskName: named.taskName, tagNames: named.tagNames };
 }
 
 /**
  * The one decision of the product: what the destination should hold for a source entry. The webhook worker
  * and the reconciliation both ask it, so they cannot disagree. Pure: no I/O, no clock.
  */
-export function desired(entry: SourceEntry, lookup: DestinationLookup, scope: PairScope): Desired {
-  const absent = outOfScope(entry, scope);
-  if (absent !== null || !entry.project || entry.end === null) return { kind: "absent", reason: absent ?? "no-project" };
+export function desired(source: SourceEntry, lookup: DestinationLookup, scope: PairScope): Desired {
+  const absent = outOfScope(source, scope);
+  const owner = destinationUserOf(scope.members, source.userId);
+  if (absent !== null || !source.project || source.end === null || owner === undefined) return { kind: "absent", reason: absent ?? "no-project" };
+  const entry = { ...withDestinationDefaults(source, scope.defaults), project: source.project, end: source.end };
 
   const project = lookup.projectFor(entry.project.id);
   if (project === undefined || "toCreate" in project) {
@@ -64,6 +69,7 @@ export function desired(entry: SourceEntry, lookup: DestinationLookup, scope: Pa
   return {
     kind: "mirror",
     entry: {
+      userId: owner,
       start: entry.start,
       end: entry.end,
       description: entry.description,

@@ -8,8 +8,8 @@ import { contentHash, fromDestination } from "./mirrored-content.js";
 const DAY_MS = 86_400_000;
 
 /** The calls the entry writer makes to the destination: each knows what an answer means for the mirror. */
-export async function createDestination(runtime: PairRuntime, body: TimeEntryRequest): Promise<TimeEntry> {
-  const { workspaceId, userId } = runtime.pair.destination;
+export async function createDestination(runtime: PairRuntime, userId: string, body: TimeEntryRequest): Promise<TimeEntry> {
+  const { workspaceId } = runtime.pair.destination;
   const owner = await runtime.destinationKeyOwner();
   return owner === userId
     ? runtime.destination.createTimeEntry(workspaceId, body)
@@ -43,25 +43,32 @@ export async function deleteDestination(runtime: PairRuntime, destinationId: str
 }
 
 /**
- * An unmapped destination entry of the pair's user whose content hashes to one of `hashes`, near `start`.
+ * An unmapped destination entry of that destination user whose content hashes to one of `hashes`, near `start`.
  * Content equality on project, start, end, description (and the rest of what is mirrored) is the only
  * link a lost create answer leaves behind. The window is generous because the entry may have been
  * edited between the interrupted create and now.
  */
-export async function findOrphanNear(runtime: PairRuntime, start: string, hashes: Array<string | null>): Promise<TimeEntry | undefined> {
+export async function findOrphanNear(
+  runtime: PairRuntime,
+  owners: readonly string[],
+  start: string,
+  hashes: Array<string | null>,
+): Promise<TimeEntry | undefined> {
   const wanted = new Set(hashes.filter((h): h is string => h !== null));
   if (wanted.size === 0) return undefined;
   const at = Date.parse(start);
-  const pages = runtime.destination.timeEntryPages(runtime.pair.destination.workspaceId, runtime.pair.destination.userId, {
-    start: clockifyTime(new Date(at - 2 * DAY_MS)),
-    end: clockifyTime(new Date(at + 2 * DAY_MS)),
-  });
-  for await (const page of pages) {
-    for (const candidate of page) {
-      const content = fromDestination(candidate);
-      if (!content || !wanted.has(contentHash(content))) continue;
-      if (findEntryMappingByDestinationId(runtime.database, runtime.pair.id, candidate.id)) continue;
-      return candidate;
+  for (const owner of new Set(owners)) {
+    const pages = runtime.destination.timeEntryPages(runtime.pair.destination.workspaceId, owner, {
+      start: clockifyTime(new Date(at - 2 * DAY_MS)),
+      end: clockifyTime(new Date(at + 2 * DAY_MS)),
+    });
+    for await (const page of pages) {
+      for (const candidate of page) {
+        const content = fromDestination(candidate);
+        if (!content || !wanted.has(contentHash(content))) continue;
+        if (findEntryMappingByDestinationId(runtime.database, runtime.pair.id, candidate.id)) continue;
+        return candidate;
+      }
     }
   }
   return undefined;

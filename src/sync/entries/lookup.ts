@@ -24,8 +24,8 @@ export interface NameReport {
   leftOff: { tags: string[]; tasks: string[] };
 }
 
-export function scopeOf(runtime: PairRuntime): PairScope {
-  return { sourceUserId: runtime.pair.source.userId, sourceClientId: runtime.pair.source.clientId };
+export async function scopeOf(runtime: PairRuntime): Promise<PairScope> {
+  return { members: await runtime.members(), sourceClientId: runtime.pair.source.clientId, defaults: runtime.pair.destinationDefaults };
 }
 
 /**
@@ -38,7 +38,7 @@ export async function buildLookup(
   entries: Iterable<SourceEntry>,
   mode: { projects: "ensure" | "look" },
 ): Promise<BuiltLookup> {
-  const scope = scopeOf(runtime);
+  const scope = await scopeOf(runtime);
   const projects = new Map<string, string>();
   const tagNames = new Set<string>();
   const taskNames = new Map<string, Set<string>>();

@@ -20,7 +20,7 @@ export function mirrorSourceEntry(runtime: PairRuntime, entry: SourceEntry, opti
     const { lookup, problems } = await buildLookup(runtime, skipped ? [] : [entry], { projects: "ensure" });
     // One entry, one project: its problem is this event's failure (retried, then dead-lettered).
     if (problems[0]) throw problems[0].error;
-    const wanted = desired(entry, lookup, scopeOf(runtime));
+    const wanted = desired(entry, lookup, await scopeOf(runtime));
     if (wanted.kind === "mirror" && (wanted.missing.task || wanted.missing.tags.length > 0)) {
       runtime.logger.warn({ sourceEntryId: entry.id, missing: wanted.missing }, "task or tags not in the destination; left off");
     }

@@ -48,6 +48,7 @@ export function fromDestination(entry: TimeEntry): DestinationEntry | null {
   const type = entry.type ?? "REGULAR";
   if (type !== "REGULAR" && type !== "BREAK") return null;
   return {
+    userId: entry.userId,
     start: normalizeInstant(entry.timeInterval.start),
     end: normalizeInstant(entry.timeInterval.end),
     description: entry.description,

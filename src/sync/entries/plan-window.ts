@@ -28,9 +28,11 @@ export interface WindowPlan {
   mappedInWindow: number;
 }
 
-/** Adoption compares what the original tool copied: project, start, end, description. */
+/** Adoption compares what the original tool copied: owner, project, start, end, description. */
 const adoptionKey = (e: DestinationEntry) =>
-  [e.projectId, normalizeInstant(e.start), normalizeInstant(e.end), e.description].join("\u0000");
+  [e.userId, e.projectId, normalizeInstant(e.start), normalizeInstant(e.end), e.description].join("\u0000");
+/** The content hash leaves the owner out; one member's orphan must not become another member's copy. */
+const ownedHash = (userId: string, hash: string) => `${userId}\u0000${hash}`;
 
 /**
  * The reconciliation diff: planEntry for every source entry in the window, with the listing as the copy
@@ -91,7 +93,7 @@ function adoptionPool(input: WindowInput, mappedHere: ReadonlySet<string>) {
   for (const [id, content] of input.destinations) {
     if (!content || mappedHere.has(id) || input.mappedElsewhere.has(id)) continue;
     push(byKey, adoptionKey(content), id);
-    push(byHash, contentHash(content), id);
+    push(byHash, ownedHash(content.userId, contentHash(content)), id);
   }
   const taken = new Set<string>();
   const take = (ids: string[] | undefined) => {
@@ -100,7 +102,7 @@ function adoptionPool(input: WindowInput, mappedHere: ReadonlySet<string>) {
     return id;
   };
   return (entry: DestinationEntry, intentHash: string | null) => {
-    const match = take(byKey.get(adoptionKey(entry))) ?? (intentHash ? take(byHash.get(intentHash)) : undefined);
+    const match = take(byKey.get(adoptionKey(entry))) ?? (intentHash ? take(byHash.get(ownedHash(entry.userId, intentHash))) : undefined);
     return match ? { destinationId: match, content: input.destinations.get(match) ?? null } : undefined;
   };
 }

@@ -25,8 +25,10 @@ export async function reconcileAll(runtimes: PairRuntime[], options: ReconcileAl
   for (const runtime of runtimes) {
     const summary = await reconcilePair(runtime, { ...options, since, until });
     summaries.push(summary);
-    const { runId, outcome, counts, requests, durationMs, error } = summary;
-    const fields = { runId, outcome, counts, requests, durationMs, ...(error === undefined ? {} : { error }) };
+    const { runId, outcome, counts, requests, durationMs, error, leftovers } = summary;
+    // A stale copy of the original tool doubles hours silently: every run's log says how many it sees.
+    const left = leftovers && leftovers.entries.length > 0 ? { leftovers: { count: leftovers.entries.length, hours: leftovers.totalHours, removed: leftovers.removed ?? 0 } } : {};
+    const fields = { runId, outcome, counts, requests, durationMs, ...left, ...(error === undefined ? {} : { error }) };
     const level = outcome === "succeeded" ? "info" : outcome === "aborted" ? "warn" : "error";
     runtime.logger[level](fields, "reconciliation finished");
     if (summary.outcome !== "succeeded" && options.alerter) {

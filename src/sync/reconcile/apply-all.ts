@@ -1,9 +1,14 @@
+import { ClockifyError } from "../../clockify/errors.js";
+import { clearBlocked, listBlocked, recordBlocked } from "../../db/blocked.js";
 import { getEntryMapping } from "../../db/entry-map.js";
 import type { Progress } from "../../observability/progress.js";
+import { classifyBlock, settlesBlock, startMs } from "../blocked.js";
 import { applyEntryAction } from "../entries/apply.js";
+import { mirrorSourceDeletion, mirrorSourceEntry } from "../entries/mirror.js";
 import { recheck, type EntryAction } from "../entries/plan-entry.js";
 import type { Outcome } from "../outcome.js";
 import { entryLockKey, type PairRuntime } from "../pair-runtime.js";
+import { sourceEntryFromApi } from "../source-entry.js";
 import type { RunCountsSummary } from "./summary.js";
 
 /**
@@ -26,8 +31,15 @@ export async function applyActions(
       const action = actions[next++];
       if (!action) break;
       try {
-        counts[countedAs(await applyChecked(runtime, action, listedAt))]++;
+        const outcome = await applyChecked(runtime, action, listedAt);
+        counts[countedAs(outcome)]++;
+        if (settlesBlock(outcome)) clearBlocked(runtime.database, runtime.pair.id, action.sourceId);
       } catch (error) {
+        if (recordIfBlocked(runtime, action, error)) {
+          counts.blocked = (counts.blocked ?? 0) + 1;
+          progress.advance();
+          continue;
+        }
         counts.failed++;
         const message = error instanceof Error ? error.message : String(error);
         firstFailure ??= message;
@@ -40,10 +52,69 @@ export async function applyActions(
   return firstFailure;
 }
 
+/**
+ * Blocked copies the run did not plan (their date is outside the window, or unknown): each is read
+ * from the source again and mirrored like a confirmed event, so a lock lifted on an old month is
+ * applied by the next run too. Call after the window's writes; counts like applyActions.
+ */
+export async function retryBlockedNotPlanned(
+  runtime: PairRuntime,
+  planned: readonly EntryAction[],
+  counts: RunCountsSummary,
+): Promise<string | undefined> {
+  const seen = new Set(planned.map((a) => a.sourceId));
+  let firstFailure: string | undefined;
+  for (const blocked of listBlocked(runtime.database, [runtime.pair.id])) {
+    if (seen.has(blocked.sourceEntryId)) continue;
+    const again: EntryAction = { kind: "skip", sourceId: blocked.sourceEntryId, reason: "blocked before" };
+    try {
+      const outcome = await mirrorAgain(runtime, blocked.sourceEntryId, blocked.entryStartAt);
+      counts[countedAs(outcome)]++;
+      if (settlesBlock(outcome)) clearBlocked(runtime.database, runtime.pair.id, blocked.sourceEntryId);
+    } catch (error) {
+      if (recordIfBlocked(runtime, again, error)) {
+        counts.blocked = (counts.blocked ?? 0) + 1;
+        continue;
+      }
+      counts.failed++;
+      firstFailure ??= error instanceof Error ? error.message : String(error);
+      runtime.logger.error({ sourceEntryId: blocked.sourceEntryId, err: firstFailure }, "retrying a blocked copy failed");
+    }
+  }
+  return firstFailure;
+}
+
+async function mirrorAgain(runtime: PairRuntime, sourceEntryId: string, startAt: number | null): Promise<Outcome> {
+  const current = await runtime.source.getHydratedTimeEntry(runtime.pair.source.workspaceId, sourceEntryId);
+  if (!current) return mirrorSourceDeletion(runtime, sourceEntryId, { start: startAt === null ? undefined : new Date(startAt).toISOString() });
+  return mirrorSourceEntry(runtime, sourceEntryFromApi(current), { confirmed: true });
+}
+
 function applyChecked(runtime: PairRuntime, action: EntryAction, listedAt: number): Promise<Outcome> {
   return runtime.locks.run(entryLockKey(runtime.pair.id, action.sourceId), () =>
     applyEntryAction(runtime, recheck(action, getEntryMapping(runtime.database, runtime.pair.id, action.sourceId), listedAt)),
   );
+}
+
+/**
+ * A locked period or an approved entry refuses the copy: recorded, not failed. The run that next lists
+ * the entry's date tries again, and its success clears the record (above).
+ */
+function recordIfBlocked(runtime: PairRuntime, action: EntryAction, error: unknown): boolean {
+  const block = classifyBlock(error);
+  if (!block) return false;
+  const message = error instanceof Error ? error.message : String(error);
+  const entry = "entry" in action ? action.entry : null;
+  recordBlocked(runtime.database, {
+    pairId: runtime.pair.id,
+    sourceEntryId: action.sourceId,
+    kind: block.kind,
+    action: action.kind === "delete" || (error instanceof ClockifyError && error.method === "DELETE") ? "delete" : "write",
+    entryStartAt: startMs(entry?.start),
+    message,
+  });
+  runtime.logger.warn({ sourceEntryId: action.sourceId, action: action.kind, blockedBy: block.kind, err: message }, "reconcile change blocked");
+  return true;
 }
 
 function countedAs(outcome: Outcome): keyof RunCountsSummary {

@@ -6,8 +6,10 @@ import { buildLookup, scopeOf } from "../entries/lookup.js";
 import { NOT_CREATABLE, type EntryAction } from "../entries/plan-entry.js";
 import { massDeleteLimit, planWindow, type WindowPlan } from "../entries/plan-window.js";
 import type { PairRuntime } from "../pair-runtime.js";
-import { applyActions } from "./apply-all.js";
+import { applyActions, retryBlockedNotPlanned } from "./apply-all.js";
+import { handleLeftovers } from "./leftover-removal.js";
 import { listWindow } from "./listing.js";
+import { countByMember } from "./member-counts.js";
 import { reconcileProjects, type ProjectFailure } from "./projects.js";
 import type { RunCountsSummary, RunOptions, RunSummary } from "./summary.js";
 
@@ -34,10 +36,11 @@ export async function execute(
   ];
   for (const p of problems) runtime.logger.error({ project: p.project, err: p.error }, "destination project could not be resolved; its entries wait");
 
-  const scope = scopeOf(runtime);
+  const scope = await scopeOf(runtime);
+  const mappedElsewhere = destinationIdsOfOtherPairs(runtime.database, runtime.pair.id);
   const plan = planWindow({
     ...listing,
-    mappedElsewhere: destinationIdsOfOtherPairs(runtime.database, runtime.pair.id),
+    mappedElsewhere,
     listedAt,
     decide: (entry) => desired(entry, lookup, scope),
   });
@@ -45,6 +48,7 @@ export async function execute(
   const namesSeen = [names.created, names.leftOff].some((n) => n.tags.length + n.tasks.length > 0);
   const reported = {
     plan,
+    members: countByMember(scope.members, listing.sources, plan.actions),
     projects: projects.changes,
     projectFailures,
     ...(notCreatable > 0 ? { notCreatable } : {}),
@@ -55,9 +59,11 @@ export async function execute(
   const guardError =
     `stopped before deleting: the run would delete ${plan.counts.delete} entries, more than ${limit} ` +
     `(max of 10 and 20% of the ${plan.mappedInWindow} mapped entries in the window); run with --yes to allow it`;
+  const leftovers = (mayRemove: boolean) => handleLeftovers(runtime, { listing, plan, mappedElsewhere, projectChanges: projects.changes }, options, progress, mayRemove);
   if (dryRun) {
     countPlanned(plan, counts, guardTripped);
-    return finish(guardTripped ? "aborted" : "succeeded", { ...reported, ...(guardTripped ? { error: guardError } : {}) });
+    const { report } = await leftovers(false);
+    return finish(guardTripped ? "aborted" : "succeeded", { ...reported, leftovers: report, ...(guardTripped ? { error: guardError } : {}) });
   }
 
   // Everything but deletes, then deletes unless the guard stops them. An unchanged copy whose map already
@@ -70,16 +76,21 @@ export async function execute(
   const concurrency = options.concurrency ?? 4;
   progress.phase("applying", writes.length + (guardTripped ? 0 : deletes.length));
   let firstFailure = await applyActions(runtime, writes, listedAt, concurrency, counts, progress);
-  if (guardTripped) return finish("aborted", { ...reported, error: guardError });
+  if (guardTripped) return finish("aborted", { ...reported, leftovers: (await leftovers(false)).report, error: guardError });
   firstFailure ??= await applyActions(runtime, deletes, listedAt, concurrency, counts, progress);
+  // Blocked copies the window no longer holds (a lock on last month): read again, applied once it lifts.
+  firstFailure ??= await retryBlockedNotPlanned(runtime, plan.actions, counts);
+  const removal = await leftovers(true);
   // The first of each kind in full: one refusal usually stands for all (a key without the right, a lock).
   const [firstProject] = projectFailures;
   const problemsSeen = [
     ...(counts.failed > 0 ? [`${counts.failed} change(s) failed (see the log), the first: ${firstFailure ?? "unknown"}`] : []),
     ...(firstProject ? [`${projectFailures.length} project(s) failed and their entries wait, the first ("${firstProject.project}"): ${firstProject.error}`] : []),
+    ...(removal.failure ? [removal.failure] : []),
   ];
   return finish(problemsSeen.length > 0 ? "failed" : "succeeded", {
     ...reported,
+    leftovers: removal.report,
     ...(problemsSeen.length > 0 ? { error: problemsSeen.join("; ") } : {}),
   });
 }

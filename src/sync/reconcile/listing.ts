@@ -22,21 +22,26 @@ export interface WindowListing {
  */
 export async function listWindow(runtime: PairRuntime, window: { since: Date; until: Date }, progress: Progress): Promise<WindowListing> {
   const { pair } = runtime;
+  const members = await runtime.members();
   const range = { start: window.since, end: window.until, pageSize: 5000 };
   const compact = createCompactor();
   const sources: SourceEntry[] = [];
-  progress.phase("listing source entries");
-  const keepSource = (e: HydratedTimeEntry) => compact.source(sourceEntryFromApi(e));
-  for await (const page of runtime.source.hydratedTimeEntryPages(pair.source.workspaceId, pair.source.userId, range, keepSource)) {
-    for (const s of page) sources.push(s);
-    progress.advance(page.length);
-  }
   const destinations = new Map<string, DestinationEntry | null>();
-  progress.phase("listing destination entries");
+  const keepSource = (e: HydratedTimeEntry) => compact.source(sourceEntryFromApi(e));
   const keepDestination = (e: TimeEntry) => [e.id, compact.destination(fromDestination(e))] as const;
-  for await (const page of runtime.destination.timeEntryPages(pair.destination.workspaceId, pair.destination.userId, range, keepDestination)) {
-    for (const [id, content] of page) destinations.set(id, content);
-    progress.advance(page.length);
+  // One listing per member and side: Clockify lists entries per user.
+  for (const [index, member] of members.entries()) {
+    const of = members.length > 1 ? ` of ${member.field} (${index + 1}/${members.length})` : "";
+    progress.phase(`listing source entries${of}`);
+    for await (const page of runtime.source.hydratedTimeEntryPages(pair.source.workspaceId, member.sourceUserId, range, keepSource)) {
+      for (const s of page) sources.push(s);
+      progress.advance(page.length);
+    }
+    progress.phase(`listing destination entries${of}`);
+    for await (const page of runtime.destination.timeEntryPages(pair.destination.workspaceId, member.destinationUserId, range, keepDestination)) {
+      for (const [id, content] of page) destinations.set(id, content);
+      progress.advance(page.length);
+    }
   }
 
   const mappings = new Map(listMappingStates(runtime.database, pair.id).map((m) => [m.sourceEntryId, m]));

@@ -92,6 +92,7 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
     failed: counts.failed,
     requests: result.requests,
     error: result.error ?? null,
+    ...(result.members ? { memberCounts: result.members } : {}),
   });
   return result;
 }

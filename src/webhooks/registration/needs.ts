@@ -1,3 +1,4 @@
+import { isEmail } from "../../sync/members.js";
 import type { PairConfig } from "../../config/schema.js";
 import { isEntryEvent, type HandledEvent } from "../events.js";
 
@@ -94,13 +95,19 @@ export function neededWebhooks(pairs: readonly PairConfig[], pairId?: string): W
   return order.map((workspaceId) => {
     const here = roles.get(workspaceId) ?? new Set<WorkspaceRole>();
     const sourceOf = pairs.filter((p) => p.source.workspaceId === workspaceId);
-    const users = [...new Set(sourceOf.map((p) => p.source.userId))].sort();
+    const sources = sourceOf.flatMap((p) => p.members.map((m) => m.source));
+    // A member given by email has no id until it is resolved against the workspace: such a workspace's
+    // entry webhooks cover the whole workspace, and the intake keeps only the pairs' members.
+    const byUser = !sources.some(isEmail);
+    const users = [...new Set(sources)].sort();
     const events: WebhookSpec[] = [];
     for (const value of WANTED_WEBHOOKS) {
       if (!here.has(value.role) || events.some((e) => e.event === value.event)) continue;
       events.push(
         isEntryEvent(value.event)
-          ? { event: value.event, triggerSourceType: "USER_ID", triggerSource: users }
+          ? byUser
+            ? { event: value.event, triggerSourceType: "USER_ID", triggerSource: users }
+            : { event: value.event, triggerSourceType: "WORKSPACE_ID", triggerSource: [workspaceId] }
           : { event: value.event, triggerSourceType: "WORKSPACE_ID", triggerSource: [workspaceId] },
       );
     }

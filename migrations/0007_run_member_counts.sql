@@ -1,0 +1,1 @@
+ALTER TABLE `reconcile_runs` ADD `member_counts` text;
