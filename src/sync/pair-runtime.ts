@@ -12,7 +12,7 @@ import { monotonic } from "../clock.js";
 import { WorkspaceCatalog } from "./workspace-catalog.js";
 import type { KeyedMutex } from "./keyed-mutex.js";
 import type { Member } from "./members.js";
-import { resolveMembers } from "./resolve-members.js";
+import { MembersError, resolveMembers } from "./resolve-members.js";
 
 /** What the sync needs to act for one pair: its config, a client per side, name caches, shared locks. */
 export interface PairRuntime {
@@ -56,6 +56,8 @@ export interface RuntimeDeps {
 
 /** How long a confirmed source client is trusted: a client removed meanwhile is refused by the write itself. */
 const CLIENT_SEEN_MS = 10 * 60_000;
+/** How long users that match nobody are believed before the emails are looked up again. */
+const MEMBERS_ERROR_MS = 60_000;
 
 export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> {
   const { config } = deps;
@@ -84,7 +86,10 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
       logger,
       members() {
         members ??= resolveMembers(pair, { source, destination }).catch((error: unknown) => {
-          members = undefined;
+          // A mistake in the file stays one for a while: its answer is kept, so events retried meanwhile
+          // do not each repeat the lookups. Anything else (an outage) is asked again at once.
+          if (error instanceof MembersError) setTimeout(() => (members = undefined), MEMBERS_ERROR_MS).unref();
+          else members = undefined;
           throw error;
         });
         return members;

@@ -3,9 +3,11 @@ import type { User } from "../clockify/schemas.js";
 import type { PairConfig } from "../config/schema.js";
 import { emailsToResolve, matchMembers, type Member, type Side } from "./members.js";
 
-/** A pair's users could not all be resolved: a mistake in the file, which retrying does not fix. */
+/**
+ * A pair's users could not all be resolved: a mistake in the file (or a person not invited yet). The
+ * pair's events wait and are retried (nothing accepted is dropped); doctor and the checks say what to fix.
+ */
 export class MembersError extends Error {
-  readonly permanent = true;
   constructor(
     readonly pairId: string,
     readonly problems: readonly string[],

@@ -1,5 +1,4 @@
 import { ClockifyError } from "../clockify/errors.js";
-import { MembersError } from "../sync/resolve-members.js";
 
 export interface RetryPolicy {
   baseDelayMs: number;
@@ -17,13 +16,13 @@ export function retryDelay(attempt: number, policy: RetryPolicy, random: () => n
 }
 
 /**
- * Validation errors, missing rights, users of the config that match nobody: trying again changes nothing, so the event goes to
- * the dead letters at once with Clockify's reason. 429, 5xx, network trouble and anything unexpected
- * (including our own bugs, which a deploy may fix) are retried. Locked periods and approved entries are
+ * Validation errors, missing rights: trying again changes nothing, so the event goes to the dead letters
+ * at once with Clockify's reason. 429, 5xx, network trouble and anything unexpected (including our own
+ * bugs, which a deploy may fix, and users of the config that match nobody, which a fixed file and a
+ * reload settle) are retried. Locked periods and approved entries are
  * asked first (sync/blocked.ts classifyBlock): they are recorded as blocked, never dead-lettered.
  */
 export function isPermanent(error: unknown): boolean {
-  if (error instanceof MembersError) return true;
   return (
     error instanceof ClockifyError &&
     (error.kind === "invalid" || error.kind === "forbidden" || error.kind === "unauthorized" || error.kind === "not_found")

@@ -309,7 +309,7 @@ export class Worker {
     const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(decodeEntryRow);
     const tombstoned = getEntryMapping(database, entity.pairId, entity.entityId)?.state === "tombstone";
     const plan = planEntryEvents(batch, history, tombstoned);
-    const hint = { start: batch.map((e) => e.entry?.start).find((s) => s !== undefined) };
+    const hint = { start: batch.map((e) => e.entry?.start).find((s) => s !== undefined), userId: batch.map((e) => e.entry?.userId).find((u) => u !== undefined) };
     switch (plan.kind) {
       case "apply":
         return mirrorSourceEntry(runtime, plan.entry);

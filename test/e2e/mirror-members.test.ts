@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { formatReport } from "../../src/cli/status.js";
+import { listDeadLetters } from "../../src/db/inbox.js";
 import type { TimeEntryDto } from "../../src/sandbox/index.js";
 import { collectStatus } from "../../src/status/collect.js";
 import { formatSummary } from "../../src/sync/reconcile/summary.js";
@@ -153,5 +154,25 @@ describe("a pair with two members", () => {
     expect(summary.outcome).toBe("failed");
     expect(summary.error).toContain("users[1].source: no member of the source workspace has the email nobody@agency.example");
     expect(h.sim.world.listTimeEntries(h.destination.workspaceId)).toEqual([]);
+  });
+});
+
+describe("a users email that matches nobody in the webhook path", () => {
+  it("keeps the pair's events waiting (retried) instead of dead-lettering them", async () => {
+    let t: Team | undefined;
+    m = await startMirror({
+      worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 100, maxAttempts: 1000 } },
+      pair: (env) => {
+        t = team(env);
+        return { ...teamPair(env), users: [{ source: env.user.id }, { source: "dora@agency.example" }] };
+      },
+    });
+    if (!t) throw new Error("no team");
+    entryOf(m, m.user.id, t.website, 9, "ada's work", true);
+    await m.sim.deliveries.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(listDeadLetters(m.database)).toEqual([]);
+    expect(m.sim.world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
+
   });
 });

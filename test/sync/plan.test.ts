@@ -465,3 +465,38 @@ describe("massDeleteLimit", () => {
     expect(massDeleteLimit(mapped)).toBe(limit);
   });
 });
+
+describe("planWindow with several members and a description prefix", () => {
+  const team: PairScope = {
+    members: [
+      { sourceUserId: "u1", destinationUserId: "u1", field: "users[0]" },
+      { sourceUserId: "u2", destinationUserId: "d2", field: "users[1]" },
+    ],
+    sourceClientId: "client-a",
+    defaults: { descriptionPrefix: "[A] " },
+  };
+  const teamInput = (s: Scenario): WindowInput => ({
+    ...input(s),
+    decide: (entry) => desired(entry, lookup, team),
+    ownerOf: (entry) => team.members.find((m) => m.sourceUserId === entry.userId)?.destinationUserId,
+    descriptionPrefix: "[A] ",
+  });
+
+  it("adopts the original tool's unprefixed copy of the same owner, rewriting it with the prefix", () => {
+    const actions = planWindow(teamInput({ sources: [src("e1")], destinations: [["h1", copy()]] })).actions;
+    expect(actions).toEqual([{ kind: "adopt", sourceId: "e1", destinationId: "h1", entry: copy({ description: "[A] work" }), rewrite: true }]);
+  });
+
+  it("never adopts another member's entry of the same meeting", () => {
+    const actions = planWindow(teamInput({ sources: [src("e1", { userId: "u2" })], destinations: [["h1", copy()]] })).actions;
+    expect(actions).toEqual([{ kind: "create", sourceId: "e1", entry: copy({ userId: "d2", description: "[A] work" }), liftTombstone: false }]);
+  });
+
+  it("looks for an interrupted create's orphan only among the owner's entries when the entry leaves the scope", () => {
+    const pending = mapping("e1", { state: "pending", destinationEntryId: null, contentHash: "h-intent" });
+    const actions = planWindow(teamInput({ sources: [src("e1", { userId: "u2", project: null })], mappings: [pending] })).actions;
+    expect(actions).toEqual([
+      { kind: "delete", sourceId: "e1", destinationId: null, orphan: { near: "2026-11-20T09:00:00Z", hash: "h-intent", owner: "d2" }, reason: "no-project", tombstone: false },
+    ]);
+  });
+});

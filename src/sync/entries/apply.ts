@@ -62,8 +62,9 @@ export async function applyEntryAction(runtime: PairRuntime, action: EntryAction
       return { kind: "adopted", counterpartId: destinationId };
     }
     case "delete": {
-      // The entry left the pair's scope, so whose copy the orphan would be is unknown: any member's.
-      const owners = action.destinationId === null && action.orphan ? (await runtime.members()).map((m) => m.destinationUserId) : [];
+      // Only the owner's entries are searched: the content hash leaves the owner out, and another member's
+      // entry of the same meeting must never be taken for the orphan. Owner unknown: the pair's only member.
+      const owners = action.destinationId === null && action.orphan ? await orphanOwners(runtime, action.orphan.owner) : [];
       const orphan = action.orphan && owners.length > 0 ? await findOrphanNear(runtime, owners, action.orphan.near, [action.orphan.hash]) : undefined;
       const destinationId = action.destinationId ?? orphan?.id ?? null;
       if (destinationId) await deleteDestination(runtime, destinationId);
@@ -73,6 +74,12 @@ export async function applyEntryAction(runtime: PairRuntime, action: EntryAction
       return { kind: "absent", reason: action.tombstone ? "was not mirrored" : action.reason };
     }
   }
+}
+
+async function orphanOwners(runtime: PairRuntime, owner: string | undefined): Promise<string[]> {
+  if (owner !== undefined) return [owner];
+  const members = await runtime.members();
+  return members.length === 1 && members[0] ? [members[0].destinationUserId] : [];
 }
 
 async function createCopy(

@@ -19,6 +19,6 @@ export function withDestinationDefaults(entry: SourceEntry, defaults: Destinatio
 
 /** Already prefixed stays as it is: a source entry that is itself a copy must not grow a second prefix. */
 function prefixed(description: string, prefix: string): string {
-  if (description.startsWith(prefix)) return description;
+  if (description.startsWith(prefix) || description === prefix.trim()) return description;
   return description === "" ? prefix.trim() : `${prefix}${description}`;
 }

@@ -6,6 +6,9 @@ import { applyEntryAction } from "./apply.js";
 import { desired } from "./desired.js";
 import { buildLookup, scopeOf } from "./lookup.js";
 import { planEntry, planSourceDeletion } from "./plan-entry.js";
+import { destinationUserOf } from "../members.js";
+
+const ownerField = (owner: string | undefined) => (owner === undefined ? {} : { owner });
 
 /**
  * The webhook path for one source entry: under the entry's lock, desired → planEntry → apply, the same
@@ -20,19 +23,29 @@ export function mirrorSourceEntry(runtime: PairRuntime, entry: SourceEntry, opti
     const { lookup, problems } = await buildLookup(runtime, skipped ? [] : [entry], { projects: "ensure" });
     // One entry, one project: its problem is this event's failure (retried, then dead-lettered).
     if (problems[0]) throw problems[0].error;
-    const wanted = desired(entry, lookup, await scopeOf(runtime));
+    const scope = await scopeOf(runtime);
+    const wanted = desired(entry, lookup, scope);
     if (wanted.kind === "mirror" && (wanted.missing.task || wanted.missing.tags.length > 0)) {
       runtime.logger.warn({ sourceEntryId: entry.id, missing: wanted.missing }, "task or tags not in the destination; left off");
     }
-    const action = planEntry(entry.id, wanted, mapping, { confirmed: options.confirmed ?? false, start: entry.start });
+    const action = planEntry(entry.id, wanted, mapping, {
+      confirmed: options.confirmed ?? false,
+      start: entry.start,
+      ...ownerField(destinationUserOf(scope.members, entry.userId)),
+    });
     return applyEntryAction(runtime, action);
   });
 }
 
 /** The source deleted the entry: delete the copy and keep a tombstone so no late event brings it back. */
-export function mirrorSourceDeletion(runtime: PairRuntime, sourceEntryId: string, hint: { start?: string | undefined } = {}): Promise<Outcome> {
+export function mirrorSourceDeletion(
+  runtime: PairRuntime,
+  sourceEntryId: string,
+  hint: { start?: string | undefined; userId?: string | undefined } = {},
+): Promise<Outcome> {
   return runtime.locks.run(entryLockKey(runtime.pair.id, sourceEntryId), async () => {
     const mapping = getEntryMapping(runtime.database, runtime.pair.id, sourceEntryId);
-    return applyEntryAction(runtime, planSourceDeletion(sourceEntryId, mapping, hint.start));
+    const owner = hint.userId === undefined ? undefined : destinationUserOf(await runtime.members(), hint.userId);
+    return applyEntryAction(runtime, planSourceDeletion(sourceEntryId, mapping, hint.start, owner));
   });
 }

@@ -25,7 +25,7 @@ export type EntryAction =
       sourceId: string;
       /** null: no known copy; `orphan` says where an interrupted create's copy may be. */
       destinationId: string | null;
-      orphan?: { near: string; hash: string };
+      orphan?: { near: string; hash: string; owner?: string };
       reason: string;
       /** Deleted in the source: keep a tombstone so no late event brings it back. Else forget the row. */
       tombstone: boolean;
@@ -56,6 +56,8 @@ export interface CopyState {
   adoptable?: (entry: DestinationEntry, intentHash: string | null) => { destinationId: string; content: DestinationEntry | null } | undefined;
   /** Where the entry starts, to find an interrupted create's copy when the entry leaves the scope. */
   start?: string;
+  /** Whose copy an interrupted create made (the member's destination user), when the entry says. */
+  owner?: string;
 }
 
 /**
@@ -74,7 +76,7 @@ export function planEntry(sourceId: string, wanted: Desired, mapping: MappingSta
     if (live) return { kind: "delete", sourceId, destinationId: live, reason: wanted.reason, tombstone: false };
     if (pending) {
       // An interrupted create for an entry that has since left the scope: its copy must not linger.
-      const orphan = pending.contentHash && copy.start ? { orphan: { near: copy.start, hash: pending.contentHash } } : {};
+      const orphan = pending.contentHash && copy.start ? { orphan: { near: copy.start, hash: pending.contentHash, ...ownerOf(copy.owner) } } : {};
       return { kind: "delete", sourceId, destinationId: null, ...orphan, reason: wanted.reason, tombstone: false };
     }
     // Time off is the pair's own entry that cannot be copied: reported and counted, unlike another's entry.
@@ -143,12 +145,14 @@ export function recheck(action: EntryAction, mapping: MappingState | undefined, 
 }
 
 /** The source says the entry is gone (a delete event, a read that found nothing, a run's confirmed read). Pure. */
-export function planSourceDeletion(sourceId: string, mapping: MappingState | undefined, start?: string): EntryAction {
+export function planSourceDeletion(sourceId: string, mapping: MappingState | undefined, start?: string, owner?: string): EntryAction {
   const reason = "deleted in the source";
   if (mapping?.state === "live" && mapping.destinationEntryId) {
     return { kind: "delete", sourceId, destinationId: mapping.destinationEntryId, reason, tombstone: true };
   }
   // An interrupted create may have made a copy: find it by its content and delete it too.
-  const orphan = mapping?.state === "pending" && mapping.contentHash && start ? { orphan: { near: start, hash: mapping.contentHash } } : {};
+  const orphan = mapping?.state === "pending" && mapping.contentHash && start ? { orphan: { near: start, hash: mapping.contentHash, ...ownerOf(owner) } } : {};
   return { kind: "delete", sourceId, destinationId: null, ...orphan, reason, tombstone: true };
 }
+
+const ownerOf = (owner: string | undefined) => (owner === undefined ? {} : { owner });

@@ -19,6 +19,13 @@ export interface WindowInput {
   decide: (entry: SourceEntry) => Desired;
   /** Tombstones written after the listing began are newer news than the listing: respected. */
   listedAt: number;
+  /** The destination user whose copy a source entry's is (its member's), if the pair mirrors its user. */
+  ownerOf?: (entry: SourceEntry) => string | undefined;
+  /**
+   * destinationDefaults.descriptionPrefix: the original tool copied descriptions without it, so its copies
+   * are matched on the description without the prefix too (and rewritten with it).
+   */
+  descriptionPrefix?: string;
 }
 
 export interface WindowPlan {
@@ -63,6 +70,7 @@ export function planWindow(input: WindowInput): WindowPlan {
       listed: live === undefined ? undefined : input.destinations.has(live) ? { content: input.destinations.get(live) ?? null } : "not listed",
       adoptable,
       start: source.start,
+      ...ownedBy(input.ownerOf?.(source)),
     });
     // Entries of other clients, other users and running timers (but a running timer of the pair's own
     // is reported: it will be mirrored once it stops) are not the pair's: no action, not counted.
@@ -101,8 +109,18 @@ function adoptionPool(input: WindowInput, mappedHere: ReadonlySet<string>) {
     if (id) taken.add(id);
     return id;
   };
+  const prefix = input.descriptionPrefix;
+  const unprefixed = (entry: DestinationEntry): DestinationEntry | undefined => {
+    if (prefix === undefined || !entry.description.startsWith(prefix.trim())) return undefined;
+    const description = entry.description === prefix.trim() ? "" : entry.description.slice(prefix.length);
+    return { ...entry, description };
+  };
   return (entry: DestinationEntry, intentHash: string | null) => {
-    const match = take(byKey.get(adoptionKey(entry))) ?? (intentHash ? take(byHash.get(ownedHash(entry.userId, intentHash))) : undefined);
+    const bare = unprefixed(entry);
+    const match =
+      take(byKey.get(adoptionKey(entry))) ??
+      (bare ? take(byKey.get(adoptionKey(bare))) : undefined) ??
+      (intentHash ? take(byHash.get(ownedHash(entry.userId, intentHash))) : undefined);
     return match ? { destinationId: match, content: input.destinations.get(match) ?? null } : undefined;
   };
 }
@@ -125,6 +143,8 @@ export function unlistedMappedSources(
 export function massDeleteLimit(mappedInWindow: number): number {
   return Math.max(10, Math.floor(mappedInWindow * 0.2));
 }
+
+const ownedBy = (owner: string | undefined) => (owner === undefined ? {} : { owner });
 
 function push(map: Map<string, string[]>, key: string, value: string): void {
   const list = map.get(key);

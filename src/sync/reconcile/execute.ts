@@ -10,6 +10,7 @@ import { applyActions, retryBlockedNotPlanned } from "./apply-all.js";
 import { handleLeftovers } from "./leftover-removal.js";
 import { listWindow } from "./listing.js";
 import { countByMember } from "./member-counts.js";
+import { destinationUserOf } from "../members.js";
 import { reconcileProjects, type ProjectFailure } from "./projects.js";
 import type { RunCountsSummary, RunOptions, RunSummary } from "./summary.js";
 
@@ -43,6 +44,8 @@ export async function execute(
     mappedElsewhere,
     listedAt,
     decide: (entry) => desired(entry, lookup, scope),
+    ownerOf: (entry) => destinationUserOf(scope.members, entry.userId),
+    ...(scope.defaults.descriptionPrefix === undefined ? {} : { descriptionPrefix: scope.defaults.descriptionPrefix }),
   });
   const notCreatable = plan.actions.filter((a) => a.kind === "skip" && a.reason === NOT_CREATABLE).length;
   const namesSeen = [names.created, names.leftOff].some((n) => n.tags.length + n.tasks.length > 0);
@@ -59,10 +62,10 @@ export async function execute(
   const guardError =
     `stopped before deleting: the run would delete ${plan.counts.delete} entries, more than ${limit} ` +
     `(max of 10 and 20% of the ${plan.mappedInWindow} mapped entries in the window); run with --yes to allow it`;
-  const leftovers = (mayRemove: boolean) => handleLeftovers(runtime, { listing, plan, mappedElsewhere, projectChanges: projects.changes }, options, progress, mayRemove);
+  const leftovers = (keep: string | undefined) => handleLeftovers(runtime, { listing, plan, mappedElsewhere, projectChanges: projects.changes }, options, progress, keep);
   if (dryRun) {
     countPlanned(plan, counts, guardTripped);
-    const { report } = await leftovers(false);
+    const { report } = await leftovers("a dry run deletes nothing");
     return finish(guardTripped ? "aborted" : "succeeded", { ...reported, leftovers: report, ...(guardTripped ? { error: guardError } : {}) });
   }
 
@@ -76,11 +79,16 @@ export async function execute(
   const concurrency = options.concurrency ?? 4;
   progress.phase("applying", writes.length + (guardTripped ? 0 : deletes.length));
   let firstFailure = await applyActions(runtime, writes, listedAt, concurrency, counts, progress);
-  if (guardTripped) return finish("aborted", { ...reported, leftovers: (await leftovers(false)).report, error: guardError });
-  firstFailure ??= await applyActions(runtime, deletes, listedAt, concurrency, counts, progress);
+  if (guardTripped) return finish("aborted", { ...reported, leftovers: (await leftovers("the run stopped before its deletes")).report, error: guardError });
+  // Each step runs whatever failed before it; only the first failure is kept for the error line.
+  const deleteFailure = await applyActions(runtime, deletes, listedAt, concurrency, counts, progress);
+  firstFailure ??= deleteFailure;
   // Blocked copies the window no longer holds (a lock on last month): read again, applied once it lifts.
-  firstFailure ??= await retryBlockedNotPlanned(runtime, plan.actions, counts);
-  const removal = await leftovers(true);
+  const blockedFailure = await retryBlockedNotPlanned(runtime, plan.actions, counts);
+  firstFailure ??= blockedFailure;
+  // Leftovers are judged against where the copies are after the writes: only when every write went through.
+  const writesFailed = counts.failed > 0 || (counts.blocked ?? 0) > 0;
+  const removal = await leftovers(writesFailed ? "some changes did not go through, so the copies may not be where the listing puts them" : undefined);
   // The first of each kind in full: one refusal usually stands for all (a key without the right, a lock).
   const [firstProject] = projectFailures;
   const problemsSeen = [

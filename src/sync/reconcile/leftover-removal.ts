@@ -25,7 +25,8 @@ export async function handleLeftovers(
   state: { listing: WindowListing; plan: WindowPlan; mappedElsewhere: ReadonlySet<string>; projectChanges: readonly ProjectChange[] },
   options: RunOptions & { dryRun: boolean },
   progress: Progress,
-  mayRemove: boolean,
+  /** Why the leftovers must stay this time (the guard stopped the run, a write failed), if they must. */
+  keep: string | undefined,
 ): Promise<LeftoverOutcome> {
   const { database, pair } = runtime;
   const { listing, plan, dryRun } = { ...state, dryRun: options.dryRun };
@@ -51,7 +52,7 @@ export async function handleLeftovers(
   }
   if (dryRun || !requested) return { report };
   if (found.length === 0) return { report: { ...report, removed: 0 } };
-  if (!mayRemove) return { report: { ...report, removed: 0, notRemoved: "the run stopped before its deletes" } };
+  if (keep !== undefined) return { report: { ...report, removed: 0, notRemoved: keep } };
 
   // The bar would draw over the question.
   progress.done();
