@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { formatReport } from "../../src/cli/status.js";
 import { listDeadLetters } from "../../src/db/inbox.js";
+import { listEntryMappings } from "../db/stored-rows.js";
 import type { TimeEntryDto } from "../../src/sandbox/index.js";
 import { collectStatus } from "../../src/status/collect.js";
 import { formatSummary } from "../../src/sync/reconcile/summary.js";
@@ -75,7 +76,7 @@ describe("a pair with two members", () => {
     if (!t) throw new Error("no team");
     entryOf(m, m.user.id, t.website, 9, "ada's work", true);
     const bobs = entryOf(m, t.bob, t.website, 10, "bob's work", true);
-    entryOf(m, t.carol, t.website, 11, "carol's work", true);
+    const carols = entryOf(m, t.carol, t.website, 11, "carol's work", true);
     await m.settle();
 
     expect(owners(m)).toEqual([
@@ -96,6 +97,12 @@ describe("a pair with two members", () => {
     m.sim.world.deleteTimeEntry(m.source.workspaceId, bobs.id, { emit: true });
     await m.settle();
     expect(owners(m)).toEqual([{ userId: m.user.id, description: "ada's work" }]);
+
+    // Carol's delete leaves no trace in the pair's map (no tombstone for an entry it never mirrors).
+    m.sim.world.deleteTimeEntry(m.source.workspaceId, carols.id, { emit: true });
+    await m.settle();
+    expect(listEntryMappings(m.database, "acme").map((r) => r.sourceEntryId)).not.toContain(carols.id);
+    expect(listEntryMappings(m.database, "acme").map((r) => r.sourceEntryId)).toContain(bobs.id);
   });
 
   it("reconciles every listed member with one listing per member and side, and counts nothing of the others", async () => {

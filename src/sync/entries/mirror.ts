@@ -46,6 +46,9 @@ export function mirrorSourceDeletion(
   return runtime.locks.run(entryLockKey(runtime.pair.id, sourceEntryId), async () => {
     const mapping = getEntryMapping(runtime.database, runtime.pair.id, sourceEntryId);
     const owner = hint.userId === undefined ? undefined : destinationUserOf(await runtime.members(), hint.userId);
+    // Another person's delete (webhooks cover the whole workspace when a member is given by email) is none
+    // of the pair's business: no tombstone for an entry it never mirrors.
+    if (hint.userId !== undefined && owner === undefined && !mapping) return { kind: "absent", reason: "other-user" };
     return applyEntryAction(runtime, planSourceDeletion(sourceEntryId, mapping, hint.start, owner));
   });
 }

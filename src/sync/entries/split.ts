@@ -1,4 +1,6 @@
+import { recordBlocked } from "../../db/blocked.js";
 import { getEntryMapping } from "../../db/entry-map.js";
+import { classifyBlock, startMs } from "../blocked.js";
 import type { PairScope, SourceEntry } from "../model.js";
 import type { Outcome } from "../outcome.js";
 import type { PairRuntime } from "../pair-runtime.js";
@@ -8,6 +10,33 @@ import { scopeOf } from "./lookup.js";
 import { mirrorSourceEntry } from "./mirror.js";
 
 const DAY_MS = 86_400_000;
+
+/**
+ * One new part. Its failure is its own, not the split entry's (whose copy is already written): a lock
+ * or an approval is recorded as blocked under the part's id; anything else is logged and left to the
+ * next reconcile, which lists the part as an unmapped entry of the window.
+ */
+async function mirrorPart(runtime: PairRuntime, entry: SourceEntry): Promise<Outcome> {
+  try {
+    return await mirrorSourceEntry(runtime, entry, { confirmed: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const block = classifyBlock(error);
+    if (block) {
+      recordBlocked(runtime.database, {
+        pairId: runtime.pair.id,
+        sourceEntryId: entry.id,
+        kind: block.kind,
+        action: "write",
+        entryStartAt: startMs(entry.start),
+        message,
+      });
+      return { kind: "skipped", reason: `blocked by ${block.kind}: ${block.reason}` };
+    }
+    runtime.logger.warn({ sourceEntryId: entry.id, err: message }, "a new part of a split entry could not be mirrored; the next reconcile retries it");
+    return { kind: "skipped", reason: `not mirrored: ${message}` };
+  }
+}
 
 /**
  * Where the other part of a split entry can start: a day either side of the part that is known. What a
@@ -49,7 +78,7 @@ export async function mirrorSplitParts(runtime: PairRuntime, part: SourceEntry):
   const known = (id: string) => getEntryMapping(runtime.database, runtime.pair.id, id) !== undefined;
   const outcomes: Outcome[] = [];
   for (const entry of splitCandidates(listed, part, scope, known)) {
-    outcomes.push(await mirrorSourceEntry(runtime, entry, { confirmed: true }));
+    outcomes.push(await mirrorPart(runtime, entry));
   }
   if (outcomes.length > 0) runtime.logger.info({ sourceEntryId: part.id, parts: outcomes.map((o) => o.kind) }, "mirrored the new parts of a split entry");
   return outcomes;
