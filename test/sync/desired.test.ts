@@ -1,22 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { desired } from "../../src/sync/entries/desired.js";
-import type { DestinationLookup, PairScope, SourceEntry } from "../../src/sync/model.js";
+import { oneUserScope, sourceEntry } from "./copies.js";
+import type { DestinationLookup } from "../../src/sync/model.js";
 
-const scope: PairScope = { members: [{ sourceUserId: "u1", destinationUserId: "u1", field: "source.userId" }], sourceClientId: "client-a", defaults: {} };
+const scope = oneUserScope;
 
-const entry = (over: Partial<SourceEntry> = {}): SourceEntry => ({
-  id: "e1",
-  workspaceId: "ws-src",
-  userId: "u1",
-  start: "2026-11-20T09:00:00Z",
-  end: "2026-11-20T10:00:00Z",
-  description: "work",
-  billable: true,
-  project: { id: "p-src", name: "Website", clientId: "client-a" },
-  taskName: null,
-  tagNames: [],
-  ...over,
-});
+const entry = sourceEntry;
 
 const lookup = (over: Partial<DestinationLookup> = {}): DestinationLookup => ({
   projectFor: (id) => (id === "p-src" ? { id: "p-dst" } : undefined),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copy } from "./copies.js";
+import { copy, oneUserScope, sourceEntry } from "./copies.js";
 import type { MappingState } from "../../src/db/entry-map.js";
 import type { HydratedTimeEntry } from "../../src/clockify/schemas.js";
 import { sha256 } from "../../src/hash.js";
@@ -7,28 +7,16 @@ import { desired, namesNeeded, type Desired } from "../../src/sync/entries/desir
 import { contentHash, fromDestination, toRequest } from "../../src/sync/entries/mirrored-content.js";
 import { NOT_CREATABLE, planEntry, type EntryAction } from "../../src/sync/entries/plan-entry.js";
 import { planWindow } from "../../src/sync/entries/plan-window.js";
-import type { DestinationLookup, PairScope, SourceEntry } from "../../src/sync/model.js";
+import type { DestinationLookup, SourceEntry } from "../../src/sync/model.js";
 import { formatSummary, type RunSummary } from "../../src/sync/reconcile/summary.js";
 import { sourceEntryFromApi } from "../../src/sync/source-entry.js";
 import { entryEventBodySchema, sourceEntryFromEvent } from "../../src/webhooks/events.js";
 
 /** Entry types (API-NOTES §8, §11): BREAK is copied as a break, time off cannot be created and is skipped. */
 
-const scope: PairScope = { members: [{ sourceUserId: "u1", destinationUserId: "u1", field: "source.userId" }], sourceClientId: "client-a", defaults: {} };
+const scope = oneUserScope;
 const PROJECT = { id: "p-src", name: "Website", clientId: "client-a" };
-const source = (over: Partial<SourceEntry> = {}): SourceEntry => ({
-  id: "e1",
-  workspaceId: "ws-src",
-  userId: "u1",
-  start: "2026-11-20T09:00:00Z",
-  end: "2026-11-20T10:00:00Z",
-  description: "work",
-  billable: true,
-  project: PROJECT,
-  taskName: null,
-  tagNames: [],
-  ...over,
-});
+const source = (over: Partial<SourceEntry> = {}): SourceEntry => sourceEntry({ project: PROJECT, ...over });
 const lookup: DestinationLookup = {
   projectFor: (id) => (id === "p-src" ? { id: "p-dst" } : undefined),
   taskFor: () => undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { copy } from "./copies.js";
+import { copy, oneUserScope, sourceEntry } from "./copies.js";
 import type { EntryMapping } from "../../src/db/schema.js";
 import { desired } from "../../src/sync/entries/desired.js";
 import { contentHash } from "../../src/sync/entries/mirrored-content.js";
@@ -11,7 +11,7 @@ const LISTED_AT = Date.parse("2026-11-21T00:00:00Z");
 const EARLIER = LISTED_AT - 60_000;
 const LATER = LISTED_AT + 5_000;
 
-const scope: PairScope = { members: [{ sourceUserId: "u1", destinationUserId: "u1", field: "source.userId" }], sourceClientId: "client-a", defaults: {} };
+const scope = oneUserScope;
 
 /** p-src is mapped to p-dst; p-mobile ("Mobile") is in scope but has no destination project yet. */
 const lookup: DestinationLookup = {
@@ -21,19 +21,7 @@ const lookup: DestinationLookup = {
 };
 const decide = (entry: SourceEntry) => desired(entry, lookup, scope);
 
-const src = (id: string, over: Partial<SourceEntry> = {}): SourceEntry => ({
-  id,
-  workspaceId: "ws-src",
-  userId: "u1",
-  start: "2026-11-20T09:00:00Z",
-  end: "2026-11-20T10:00:00Z",
-  description: "work",
-  billable: true,
-  project: { id: "p-src", name: "Website", clientId: "client-a" },
-  taskName: null,
-  tagNames: [],
-  ...over,
-});
+const src = (id: string, over: Partial<SourceEntry> = {}): SourceEntry => sourceEntry({ id, ...over });
 
 
 /** A full entry_map row, every column set. */
