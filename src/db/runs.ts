@@ -31,6 +31,8 @@ export interface MemberCounts {
   /** The member's entries in the window that are the pair's (client's projects, finished). */
   entries: number;
   created: number;
+  /** Taken over: a copy already in the destination (the original tool's, or an interrupted create's). */
+  adopted: number;
   updated: number;
   deleted: number;
   unchanged: number;
@@ -38,7 +40,7 @@ export interface MemberCounts {
 
 const count = z.number().int().nonnegative();
 const memberCountsSchema = z.array(
-  z.object({ field: z.string(), sourceUserId: z.string(), destinationUserId: z.string(), entries: count, created: count, updated: count, deleted: count, unchanged: count }),
+  z.object({ field: z.string(), sourceUserId: z.string(), destinationUserId: z.string(), entries: count, created: count, adopted: count.default(0), updated: count, deleted: count, unchanged: count }),
 );
 
 export interface RunFinish extends Partial<RunCounts> {

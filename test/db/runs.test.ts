@@ -76,9 +76,12 @@ describe("reconcile runs", () => {
 
 describe("a run's per-member counts", () => {
   it("are stored as JSON and read back; a row that does not parse reads as none", () => {
-    const rows = [{ field: "users[1]", sourceUserId: "u-bob", destinationUserId: "u-robert", entries: 2, created: 1, updated: 0, deleted: 0, unchanged: 1 }];
+    const rows = [{ field: "users[1]", sourceUserId: "u-bob", destinationUserId: "u-robert", entries: 2, created: 1, adopted: 0, updated: 0, deleted: 0, unchanged: 1 }];
     expect(memberCountsOf({ memberCounts: JSON.stringify(rows) })).toEqual(rows);
     expect(memberCountsOf({ memberCounts: null })).toEqual([]);
+    // A row without adopted reads as none adopted.
+    const { adopted: _adopted, ...older } = rows[0] ?? { adopted: 0 };
+    expect(memberCountsOf({ memberCounts: JSON.stringify([older]) })).toEqual(rows);
     expect(memberCountsOf({ memberCounts: "{not json" })).toEqual([]);
     expect(memberCountsOf({ memberCounts: JSON.stringify([{ field: "x" }]) })).toEqual([]);
   });

@@ -137,8 +137,8 @@ describe("a pair with two members", () => {
     expect(entryListPages(h.sim)).toEqual({ source: 2, destination: 2 });
 
     expect(summary.members).toEqual([
-      { field: "users[0]", sourceUserId: h.user.id, destinationUserId: h.user.id, entries: 1, created: 1, updated: 0, deleted: 0, unchanged: 0 },
-      { field: "users[1]", sourceUserId: t.bob, destinationUserId: t.robert, entries: 2, created: 2, updated: 0, deleted: 0, unchanged: 0 },
+      { field: "users[0]", sourceUserId: h.user.id, destinationUserId: h.user.id, entries: 1, created: 1, adopted: 0, updated: 0, deleted: 0, unchanged: 0 },
+      { field: "users[1]", sourceUserId: t.bob, destinationUserId: t.robert, entries: 2, created: 2, adopted: 0, updated: 0, deleted: 0, unchanged: 0 },
     ]);
     expect(formatSummary(summary)).toContain(`users[1] (${t.bob} → ${t.robert}): 2 entries; 2 created`);
 

@@ -23,11 +23,11 @@ describe("countByMember", () => {
     ];
     const rows = countByMember(members, sources, actions);
     expect(rows).toEqual([
-      { field: "users[0]", sourceUserId: "u-ada", destinationUserId: "u-ada", entries: 2, created: 1, updated: 0, deleted: 0, unchanged: 1 },
-      { field: "users[1]", sourceUserId: "u-bob", destinationUserId: "u-robert", entries: 2, created: 1, updated: 1, deleted: 0, unchanged: 0 },
+      { field: "users[0]", sourceUserId: "u-ada", destinationUserId: "u-ada", entries: 2, created: 1, adopted: 0, updated: 0, deleted: 0, unchanged: 1 },
+      { field: "users[1]", sourceUserId: "u-bob", destinationUserId: "u-robert", entries: 2, created: 0, adopted: 1, updated: 1, deleted: 0, unchanged: 0 },
     ]);
     const bob = rows[1];
     if (!bob) throw new Error("no row for Bob");
-    expect(formatMemberCounts(bob)).toBe("users[1] (u-bob → u-robert): 2 entries; 1 created, 1 updated, 0 deleted, 0 unchanged");
+    expect(formatMemberCounts(bob)).toBe("users[1] (u-bob → u-robert): 2 entries; 0 created, 1 adopted, 1 updated, 0 deleted, 0 unchanged");
   });
 });

@@ -12,14 +12,15 @@ export type { MemberCounts };
 export function countByMember(members: readonly Member[], sources: readonly SourceEntry[], actions: readonly EntryAction[]): MemberCounts[] {
   const userOf = new Map(sources.map((s) => [s.id, s.userId]));
   const counts = new Map(
-    members.map((m) => [m.sourceUserId, { field: m.field, sourceUserId: m.sourceUserId, destinationUserId: m.destinationUserId, entries: 0, created: 0, updated: 0, deleted: 0, unchanged: 0 }]),
+    members.map((m) => [m.sourceUserId, { field: m.field, sourceUserId: m.sourceUserId, destinationUserId: m.destinationUserId, entries: 0, created: 0, adopted: 0, updated: 0, deleted: 0, unchanged: 0 }]),
   );
   for (const action of actions) {
     const userId = userOf.get(action.sourceId);
     const row = userId === undefined ? undefined : counts.get(userId);
     if (!row) continue;
     if (action.kind !== "delete" && action.kind !== "skip") row.entries++;
-    if (action.kind === "create" || action.kind === "adopt") row.created++;
+    if (action.kind === "create") row.created++;
+    else if (action.kind === "adopt") row.adopted++;
     else if (action.kind === "update") row.updated++;
     else if (action.kind === "delete") row.deleted++;
     else if (action.kind === "unchanged") row.unchanged++;
@@ -29,6 +30,6 @@ export function countByMember(members: readonly Member[], sources: readonly Sour
 
 /** "users[1] 12 entries: 2 created, 1 updated" — one line per member, for the summary and status. */
 export function formatMemberCounts(row: MemberCounts): string {
-  const changes = [`${row.created} created`, `${row.updated} updated`, `${row.deleted} deleted`, `${row.unchanged} unchanged`];
+  const changes = [`${row.created} created`, ...(row.adopted > 0 ? [`${row.adopted} adopted`] : []), `${row.updated} updated`, `${row.deleted} deleted`, `${row.unchanged} unchanged`];
   return `${row.field} (${row.sourceUserId} → ${row.destinationUserId}): ${row.entries} entries; ${changes.join(", ")}`;
 }
