@@ -55,11 +55,50 @@ export interface PairConfig {
   webhookSecrets: string[];
 }
 
+/** What Clockify allows one workspace, when it is less than the plan's default (a Free workspace). */
+export interface WorkspaceQuota {
+  workspaceId: string;
+  /** Clockify's per-workspace rate for this workspace (the default: clockify.workspaceRequestsPerSecond). */
+  requestsPerSecond?: number;
+  /** An hourly budget shared by every request to the workspace (Free: 30). */
+  requestsPerHour?: number;
+}
+
+export interface ClockifySettings {
+  /** The most any one API key sends per second (a ceiling; 429s lower the rate below it). */
+  requestsPerSecond: number;
+  /** The most the service sends to one workspace per second, all keys together (Clockify's limit). */
+  workspaceRequestsPerSecond: number;
+  workspaces: WorkspaceQuota[];
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export interface WebhookSettings {
+  /** Re-enable or re-create the service's own webhooks that Clockify disabled (an alert either way). */
+  autoRepair: boolean;
+  /** How often the service reads its webhooks' failed deliveries and pulls the entries they named. */
+  deliveryCheckMinutes: number;
+}
+
+export interface PollingSettings {
+  /** Fetch what changed every interval instead of (or besides) receiving webhooks. */
+  enabled: boolean;
+  /** Minutes between polls; undefined: chosen from the workspaces' budgets. */
+  intervalMinutes?: number;
+  /** `auto`: Clockify's change feed, falling back to a listing when the feed is refused or unusable. */
+  method: "auto" | "feed" | "listing";
+  /** How far back a listing poll looks (by entry start), which is how far back a backdated entry is seen. */
+  listingWindowDays: number;
+}
+
 export interface Config {
   pairs: PairConfig[];
   reconcile: { cron: string; timezone: string; windowDays: number };
   alerts: { webhookUrl?: string; silenceHours: number };
-  clockify: { requestsPerSecond: number; timeoutMs: number; maxRetries: number };
+  clockify: ClockifySettings;
+  webhooks: WebhookSettings;
+  polling: PollingSettings;
 }
 
 export const PAIR_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -179,10 +218,27 @@ const alertsSchema = strictObject({
   webhookUrl: httpUrl().optional(),
   silenceHours: positiveNumber().default(24),
 });
+const workspaceQuotaSchema = strictObject({
+  workspaceId: text(),
+  requestsPerSecond: positiveNumber(50).optional(),
+  requestsPerHour: integerBetween(1, 180_000).optional(),
+});
 const clockifySchema = strictObject({
   requestsPerSecond: positiveNumber(50).default(10),
+  workspaceRequestsPerSecond: positiveNumber(50).default(50),
+  workspaces: z.array(workspaceQuotaSchema, { error: "expected an array of { workspaceId, requestsPerHour } objects" }).default(() => []),
   timeoutMs: integerBetween(1, MAX_TIMER_MS).default(30_000),
   maxRetries: integerBetween(0, 10).default(5),
+});
+const webhookSettingsSchema = strictObject({
+  autoRepair: bool().default(true),
+  deliveryCheckMinutes: integerBetween(5, 1440).default(60),
+});
+const pollingSchema = strictObject({
+  enabled: bool().default(false),
+  intervalMinutes: integerBetween(1, 1440).optional(),
+  method: z.enum(["auto", "feed", "listing"], { error: 'expected "auto", "feed" or "listing"' }).default("auto"),
+  listingWindowDays: integerBetween(1, 366).default(7),
 });
 
 /**
@@ -196,6 +252,8 @@ export const configSchema = strictObject({
   reconcile: reconcileSchema.prefault({}),
   alerts: alertsSchema.prefault({}),
   clockify: clockifySchema.prefault({}),
+  webhooks: webhookSettingsSchema.prefault({}),
+  polling: pollingSchema.prefault({}),
 }) satisfies z.ZodType<Config, unknown>;
 
 /**
@@ -214,4 +272,7 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   reconcile: Object.keys(reconcileSchema.shape),
   alerts: Object.keys(alertsSchema.shape),
   clockify: Object.keys(clockifySchema.shape),
+  "clockify.workspaces.*": Object.keys(workspaceQuotaSchema.shape),
+  webhooks: Object.keys(webhookSettingsSchema.shape),
+  polling: Object.keys(pollingSchema.shape),
 };

@@ -21,6 +21,18 @@ export type HandledEvent = EntryEvent | ProjectEvent;
 export function isEntryEvent(type: string): type is EntryEvent {
   return (ENTRY_EVENTS as readonly string[]).includes(type);
 }
+
+/**
+ * Not a Clockify event: the service's own note that an entry may have changed (a delivery Clockify gave
+ * up on, a change feed's line, a poll). Its body names the entry only; the worker reads the source, which
+ * is always right. The intake never accepts it from outside (no webhook is registered for it).
+ */
+export const PULL_EVENT = "PULL_TIME_ENTRY";
+
+/** The events the worker applies to an entry: Clockify's, and the service's pull. */
+export function isEntryWork(type: string): boolean {
+  return type === PULL_EVENT || isEntryEvent(type);
+}
 export function isProjectEvent(type: string): type is ProjectEvent {
   return (PROJECT_EVENTS as readonly string[]).includes(type);
 }

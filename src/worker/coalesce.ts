@@ -1,4 +1,5 @@
 import type { SourceEntry } from "../sync/model.js";
+import { PULL_EVENT } from "../webhooks/events.js";
 
 export interface PendingEntryEvent {
   eventType: string;
@@ -50,6 +51,8 @@ export function planEntryEvents(batch: PendingEntryEvent[], history: PastEntryEv
   const deleted = lastIndex("TIME_ENTRY_DELETED");
   const restored = lastIndex("TIME_ENTRY_RESTORED");
   const split = batch.some((e) => e.eventType === "TIME_ENTRY_SPLIT") ? { split: true as const } : {};
+  // Whatever else arrived, a pull asks the source, which is always right.
+  if (batch.some((e) => e.eventType === PULL_EVENT)) return { kind: "read", why: "pulled", ...split };
   if (deleted > restored) {
     const deletion = batch[deleted];
     // A body that is not an entry (a bulk delete's list of ids) only says the id was touched.

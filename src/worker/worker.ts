@@ -27,7 +27,7 @@ import { counterpartOf, outcomeText, type Outcome } from "../sync/outcome.js";
 import type { PairRuntime } from "../sync/pair-runtime.js";
 import { applyProjectEvent } from "../sync/projects/events.js";
 import { sourceEntryFromApi } from "../sync/source-entry.js";
-import { isEntryEvent } from "../webhooks/events.js";
+import { isEntryWork } from "../webhooks/events.js";
 import { planEntryEvents } from "./coalesce.js";
 import { decodeEntryRow, decodeProjectRow } from "./decode-row.js";
 import { defaultRetryPolicy, describeError, isPermanent, retryDelay, type RetryPolicy } from "./retry-policy.js";
@@ -214,7 +214,7 @@ export class Worker {
     const started = monotonic();
     let result: Outcome;
     try {
-      result = isEntryEvent(first.eventType) ? await this.applyEntry(runtime, entity) : await this.applyProject(runtime, entity);
+      result = isEntryWork(first.eventType) ? await this.applyEntry(runtime, entity) : await this.applyProject(runtime, entity);
     } catch (error) {
       if (!isStorageError(error)) return this.fail(entity, error, log);
       // The database failed under the writer, not Clockify: no attempt is counted, the events go back
@@ -245,7 +245,7 @@ export class Worker {
     const recorded = { outcome: outcomeText(result), destinationId: counterpartOf(result) };
     const complete = () => {
       completeEvents(database, ids, recorded, now);
-      if (isEntryEvent(first.eventType) && settlesBlock(result)) clearBlocked(database, entity.pairId, entity.entityId);
+      if (isEntryWork(first.eventType) && settlesBlock(result)) clearBlocked(database, entity.pairId, entity.entityId);
     };
     this.backoff.writeOrOwe({ key, operation: "complete", write: complete });
     for (const row of entity.rows) metrics?.appliedLatency.observe(Math.max(0, now - row.receivedAt) / 1000);

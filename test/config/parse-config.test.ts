@@ -34,7 +34,9 @@ describe("parseConfig accepts", () => {
       ],
       reconcile: { cron: "0 3 * * *", timezone: "UTC", windowDays: 30 },
       alerts: { silenceHours: 24 },
-      clockify: { requestsPerSecond: 10, timeoutMs: 30_000, maxRetries: 5 },
+      clockify: { requestsPerSecond: 10, workspaceRequestsPerSecond: 50, workspaces: [], timeoutMs: 30_000, maxRetries: 5 },
+      webhooks: { autoRepair: true, deliveryCheckMinutes: 60 },
+      polling: { enabled: false, method: "auto", listingWindowDays: 7 },
     });
   });
 
@@ -55,7 +57,15 @@ describe("parseConfig accepts", () => {
       ],
       reconcile: { cron: "*/15 2-4 * * MON-FRI", timezone: "Europe/Berlin", windowDays: 366 },
       alerts: { webhookUrl: ALERT_WEBHOOK_URL, silenceHours: 0.5 },
-      clockify: { requestsPerSecond: 50, timeoutMs: 5000, maxRetries: 0 },
+      clockify: {
+        requestsPerSecond: 50,
+        workspaceRequestsPerSecond: 5,
+        workspaces: [{ workspaceId: "ws-source", requestsPerHour: 30, requestsPerSecond: 2 }],
+        timeoutMs: 5000,
+        maxRetries: 0,
+      },
+      webhooks: { autoRepair: false, deliveryCheckMinutes: 15 },
+      polling: { enabled: true, intervalMinutes: 10, method: "listing", listingWindowDays: 3 },
     };
     const config = parseConfig(raw, NO_ENV);
     expect(config.pairs[0]).toEqual({
@@ -74,6 +84,8 @@ describe("parseConfig accepts", () => {
     expect(config.reconcile).toEqual(raw.reconcile);
     expect(config.alerts).toEqual(raw.alerts);
     expect(config.clockify).toEqual(raw.clockify);
+    expect(config.webhooks).toEqual(raw.webhooks);
+    expect(config.polling).toEqual(raw.polling);
   });
 
   it.each<[string, Json, Json]>([

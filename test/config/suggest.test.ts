@@ -56,7 +56,7 @@ describe("editDistance", () => {
 describe("KNOWN_KEYS", () => {
   it("lists the keys of each object of the file", () => {
     expect(KNOWN_KEYS).toEqual({
-      "": ["pairs", "reconcile", "alerts", "clockify"],
+      "": ["pairs", "reconcile", "alerts", "clockify", "webhooks", "polling"],
       "pairs.*": ["id", "source", "destination", "users", "destinationDefaults", "projectOptions", "destinationProjectOptions", "createMissingDestinationProjects", "createMissingDestinationTags", "createMissingDestinationTasks", "webhookSecrets"],
       "pairs.*.source": ["apiKey", "workspaceId", "userId", "clientId"],
       "pairs.*.destination": ["apiKey", "workspaceId", "userId", "clientId"],
@@ -66,7 +66,10 @@ describe("KNOWN_KEYS", () => {
       "pairs.*.destinationProjectOptions": ["color", "billable", "isPublic", "note"],
       reconcile: ["cron", "timezone", "windowDays"],
       alerts: ["webhookUrl", "silenceHours"],
-      clockify: ["requestsPerSecond", "timeoutMs", "maxRetries"],
+      clockify: ["requestsPerSecond", "workspaceRequestsPerSecond", "workspaces", "timeoutMs", "maxRetries"],
+      "clockify.workspaces.*": ["workspaceId", "requestsPerSecond", "requestsPerHour"],
+      webhooks: ["autoRepair", "deliveryCheckMinutes"],
+      polling: ["enabled", "intervalMinutes", "method", "listingWindowDays"],
     });
   });
 });
