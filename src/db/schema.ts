@@ -261,3 +261,31 @@ export const blockedCopies = sqliteTable(
   ],
 );
 export type BlockedCopyRow = typeof blockedCopies.$inferSelect;
+
+/**
+ * Requests sent to each workspace, per minute, by every process on this database: the hourly budget
+ * (clockify.workspaces[].requestsPerHour) and the usage in `status` and /metrics are read from here.
+ */
+export const apiUsage = sqliteTable(
+  "api_usage",
+  {
+    workspaceId: text("workspace_id").notNull(),
+    /** Minutes since the epoch. */
+    minute: integer("minute", { mode: "number" }).notNull(),
+    requests: integer("requests", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.minute] })],
+);
+export type ApiUsageRow = typeof apiUsage.$inferSelect;
+
+/**
+ * How far a periodic reader got, so a restart goes on from there: a webhook's delivery log
+ * (`webhook-logs:<webhookId>`), a pair's poll (`poll:<pairId>:…`).
+ */
+export const cursors = sqliteTable("cursors", {
+  name: text("name").primaryKey(),
+  /** Epoch milliseconds: the end of the span read last. */
+  position: integer("position", { mode: "number" }).notNull(),
+  updatedAt: integer("updated_at", { mode: "number" }).notNull(),
+});
+export type CursorRow = typeof cursors.$inferSelect;

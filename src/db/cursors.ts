@@ -1,0 +1,16 @@
+import { eq } from "drizzle-orm";
+import type { AppDatabase } from "./connection.js";
+import { cursors } from "./schema.js";
+import { now as clockNow } from "../clock.js";
+
+/** Where the reader named `name` got to (epoch ms), or undefined when it never ran. */
+export function readCursor({ db }: AppDatabase, name: string): number | undefined {
+  return db.select({ position: cursors.position }).from(cursors).where(eq(cursors.name, name)).get()?.position;
+}
+
+export function writeCursor({ db }: AppDatabase, name: string, position: number, now: number = clockNow()): void {
+  db.insert(cursors)
+    .values({ name, position, updatedAt: now })
+    .onConflictDoUpdate({ target: cursors.name, set: { position, updatedAt: now } })
+    .run();
+}
