@@ -10,7 +10,7 @@ import { MIGRATION_COUNT, useTempDatabases } from "./temp-database.js";
 
 const temp = useTempDatabases();
 const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
-const APP_TABLES = ["blocked_copies", "check_results", "entry_map", "inbox", "leases", "project_map", "reconcile_runs", "webhooks"];
+const APP_TABLES = ["api_usage", "blocked_copies", "check_results", "cursors", "entry_map", "inbox", "leases", "project_map", "reconcile_runs", "webhooks"];
 
 function tableNames(app: AppDatabase): string[] {
   return app.sqlite
