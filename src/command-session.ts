@@ -1,4 +1,6 @@
 import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
+import { apiUsageStore } from "./db/api-usage.js";
+import { announceWait } from "./observability/quota-log.js";
 import { configFileWarnings, loadConfig, readRuntimeEnv, type Config, type RuntimeEnv } from "./config/index.js";
 import { UsageError } from "./config/errors.js";
 import type { AppDatabase } from "./db/connection.js";
@@ -61,6 +63,10 @@ export function openCommandSession(options: CommandSessionOptions): CommandSessi
   const alerter = new Alerter(config.alerts.webhookUrl, logger);
   let database: AppDatabase | undefined;
   const openDatabase = () => (database ??= openAndMigrate(runtime.databasePath));
+  // One per command, on the database's shared counts: a CLI run spends the same hourly budget as the service.
+  let limiters: RateLimiterRegistry | undefined;
+  const sharedLimiters = () =>
+    (limiters ??= new RateLimiterRegistry({ ...selected.clockify, usage: apiUsageStore(openDatabase()), onWait: (wait) => announceWait(logger, wait) }));
   return {
     runtime,
     config,
@@ -75,11 +81,14 @@ export function openCommandSession(options: CommandSessionOptions): CommandSessi
         apiUrl: runtime.apiUrl,
         database: openDatabase(),
         logger,
-        limiters: new RateLimiterRegistry({ requestsPerSecond: selected.clockify.requestsPerSecond }),
+        limiters: sharedLimiters(),
         locks: new KeyedMutex(),
         alerter,
       }),
-    close: () => database?.close(),
+    close: () => {
+      limiters?.close();
+      database?.close();
+    },
   };
 }
 

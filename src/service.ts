@@ -1,6 +1,8 @@
 import type { Server } from "node:http";
 import type { Express } from "express";
 import { RateLimiterRegistry } from "./clockify/rate-limiter.js";
+import { apiUsageStore } from "./db/api-usage.js";
+import { announceWait } from "./observability/quota-log.js";
 import type { Config } from "./config/schema.js";
 import { openDatabase, type AppDatabase } from "./db/connection.js";
 import { inboxStats } from "./db/inbox.js";
@@ -131,6 +133,8 @@ function createWorker(
 
 interface SharedParts {
   metrics: Metrics;
+  /** One for the process's life: what 429s taught survives a reload. */
+  limiters: RateLimiterRegistry;
   locks: KeyedMutex;
   alerter: Alerter;
   /** A 401/403 reached the sync: the checks find out which key and say so, instead of a dead letter at 03:00. */
@@ -144,7 +148,9 @@ function pairRuntimeDeps(options: ServiceOptions, config: Config, parts: SharedP
     apiUrl: options.apiUrl,
     database: options.database,
     logger: options.logger,
-    limiters: new RateLimiterRegistry({ requestsPerSecond: config.clockify.requestsPerSecond }),
+    limiters: parts.limiters,
+    // The worker's runtimes send what people just changed: first in line for an hourly budget.
+    purpose: "webhook",
     locks: parts.locks,
     onRequest: (event) => {
       parts.metrics.recordClockifyRequest(event);
@@ -187,6 +193,12 @@ function baseParts(options: ServiceOptions) {
   const intake = options.intakeDatabase ? { connection: options.intakeDatabase, owned: false } : openIntakeConnection(database);
   const metrics = new Metrics();
   metrics.watchInbox(() => inboxStats(database));
+  const limiters = new RateLimiterRegistry({
+    ...options.config.clockify,
+    usage: apiUsageStore(database),
+    onWait: (wait) => announceWait(logger, wait),
+  });
+  metrics.watchQuota(() => limiters.states());
   return {
     intake,
     metrics,
@@ -194,6 +206,7 @@ function baseParts(options: ServiceOptions) {
     instanceLock: new InstanceLock(database, logger),
     locks: new KeyedMutex(),
     alerter: new Alerter(options.config.alerts.webhookUrl, logger),
+    limiters,
   };
 }
 
@@ -201,10 +214,10 @@ function baseParts(options: ServiceOptions) {
 export function createService(options: ServiceOptions): Service {
   const { database, logger } = options;
   let config = options.config;
-  const { intake, metrics, storage, instanceLock, locks, alerter } = baseParts(options);
+  const { intake, metrics, storage, instanceLock, locks, alerter, limiters } = baseParts(options);
   let checks: CheckMonitor | undefined;
   const runtimeDepsFor = (current: Config) =>
-    pairRuntimeDeps(options, current, { metrics, locks, alerter, onRefusal: () => checks?.onRefusal() });
+    pairRuntimeDeps(options, current, { metrics, limiters, locks, alerter, onRefusal: () => checks?.onRefusal() });
   let runtimeDeps = runtimeDepsFor(config);
   const runtimes = createPairRuntimes(runtimeDeps);
   const worker = createWorker(options, { runtimes, metrics, storage, alerter });
@@ -218,7 +231,7 @@ export function createService(options: ServiceOptions): Service {
   const monitor = createCheckMonitor(options, config, { metrics, alerter, clientFor: (apiKey) => checkClientFor(apiKey) });
   if (options.checks?.enabled !== false) checks = monitor;
   const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
-    const fresh = createPairRuntimes(runtimeDeps);
+    const fresh = createPairRuntimes({ ...runtimeDeps, purpose: "bulk" });
     const chosen = [...fresh.values()].filter((runtime) => pairId === undefined || runtime.pair.id === pairId);
     return reconcileAll(chosen, { trigger, windowDays: config.reconcile.windowDays, alerter });
   };
@@ -228,6 +241,7 @@ export function createService(options: ServiceOptions): Service {
     current: () => config,
     apply: (next, before) => {
       config = next;
+      limiters.configure(next.clockify);
       runtimeDeps = runtimeDepsFor(next);
       checkClientFor = checkClients(options, runtimeDeps, metrics);
       replaceRuntimes(runtimes, createPairRuntimes(runtimeDeps));
@@ -254,17 +268,7 @@ export function createService(options: ServiceOptions): Service {
     admin: { actions: statusActions, adminToken: options.adminToken },
     view: { viewToken: options.statusViewToken, public: options.statusPublic },
   });
-  const serving = serveWith({
-    options,
-    config: () => config,
-    app,
-    worker,
-    receiver,
-    instanceLock,
-    intake,
-    checks: () => checks,
-    reconcileNow,
-  });
+  const serving = serveWith({ options, config: () => config, app, worker, receiver, instanceLock, intake, checks: () => checks, reconcileNow, limiters });
   return {
     ...{ app, worker, receiver, runtimes, tokens, metrics, locks, alerter, storage },
     intakeDatabase: intake.connection,

@@ -23,6 +23,8 @@ export interface ServingParts {
   intake: { connection: AppDatabase; owned: boolean };
   checks: () => CheckMonitor | undefined;
   reconcileNow: (trigger: RunTrigger) => Promise<RunSummary[]>;
+  /** The process's limiters: stopping fails the requests that wait for an hourly budget, at once. */
+  limiters: { close(): void };
 }
 
 /** Starting and stopping: the lock, the worker, the nightly run, the checks and the HTTP server, in that order and back. */
@@ -65,6 +67,7 @@ export function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop">
       parts.checks()?.stop();
       schedule?.stop();
       receiver.stopAccepting();
+      parts.limiters.close();
       const closed = server
         ? new Promise<void>((resolve) => server?.close(() => resolve()))
         : Promise.resolve();

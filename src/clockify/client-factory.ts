@@ -1,7 +1,7 @@
 import type { BackoffOptions } from "./backoff.js";
 import { ClockifyClient } from "./client.js";
 import type { FailureSite } from "./explain.js";
-import type { RateLimiterRegistry } from "./rate-limiter.js";
+import type { Purpose, RateLimiterRegistry } from "./rate-limiter.js";
 import type { RequestEvent } from "./transport.js";
 
 export interface ClientFactoryOptions {
@@ -12,6 +12,8 @@ export interface ClientFactoryOptions {
   /** Clients of the same key share one limiter, so together they keep to the key's rate. */
   limiters: RateLimiterRegistry;
   onRequest?: (event: RequestEvent) => void;
+  /** Why these clients send: who gets the last of an hourly budget (default bulk). */
+  purpose?: Purpose;
   /** Tests shorten backoff; production keeps the defaults. */
   backoff?: Partial<Pick<BackoffOptions, "baseDelayMs" | "maxDelayMs">>;
 }
@@ -21,12 +23,12 @@ export interface ClientFactoryOptions {
  * A pair's clients pass their `site`, so every failure they throw names the pair, side and config field.
  */
 export function createClientFactory(options: ClientFactoryOptions): (apiKey: string, site?: FailureSite) => ClockifyClient {
-  const { apiUrl, clockify, limiters, onRequest, backoff } = options;
+  const { apiUrl, clockify, limiters, onRequest, backoff, purpose } = options;
   return (apiKey, site) =>
     new ClockifyClient({
       baseUrl: apiUrl,
       apiKey,
-      limiter: limiters.forKey(apiKey),
+      limiter: limiters.forKey(apiKey, purpose),
       timeoutMs: clockify.timeoutMs,
       backoff: { maxRetries: clockify.maxRetries, ...backoff },
       ...(onRequest ? { onRequest } : {}),

@@ -4,7 +4,7 @@ import { defaultBackoff, type BackoffOptions } from "./backoff.js";
 import * as catalog from "./catalog.js";
 import type { FailureSite } from "./explain.js";
 import type { ProjectFilter } from "./catalog.js";
-import { RateLimiter } from "./rate-limiter.js";
+import { RateLimiterRegistry, type RequestGate } from "./rate-limiter.js";
 import type {
   Client,
   CreateWebhookRequest,
@@ -33,8 +33,8 @@ export interface ClockifyClientOptions {
   /** API base including `/api/v1`; regional hosts (`https://euc1.clockify.me/api/v1`) work the same. */
   baseUrl?: string;
   apiKey: string;
-  /** Share one limiter between clients that use the same key (see RateLimiterRegistry). */
-  limiter?: RateLimiter;
+  /** Share one gate between clients that use the same key (see RateLimiterRegistry). */
+  limiter?: RequestGate;
   requestsPerSecond?: number;
   timeoutMs?: number;
   backoff?: Partial<BackoffOptions>;
@@ -59,7 +59,7 @@ export class ClockifyClient {
     this.http = new Transport({
       baseUrl: options.baseUrl ?? DEFAULT_API_URL,
       apiKey: options.apiKey,
-      limiter: options.limiter ?? new RateLimiter({ requestsPerSecond: options.requestsPerSecond ?? 10 }),
+      limiter: options.limiter ?? new RateLimiterRegistry({ requestsPerSecond: options.requestsPerSecond ?? 10 }).forKey(options.apiKey),
       timeoutMs: options.timeoutMs ?? 30_000,
       backoff: { ...defaultBackoff, ...options.backoff },
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),

@@ -8,6 +8,6 @@ export type { ClockifyErrorKind } from "./errors.js";
 export { describeFailure, explainFailure, pairIdsOf, siteOf } from "./explain.js";
 export type { Explanation, FailureFacts, FailureSite, PairIds, Side } from "./explain.js";
 export { collect, MAX_PAGE_SIZE, paginate } from "./pagination.js";
-export { RateLimiter, RateLimiterRegistry } from "./rate-limiter.js";
+export { RateLimiterRegistry, QuotaClosedError, type RequestGate, type Purpose } from "./rate-limiter.js";
 export type { RequestEvent } from "./transport.js";
 export * from "./schemas.js";

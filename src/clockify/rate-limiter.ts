@@ -1,53 +1,239 @@
 import { sha256 } from "../hash.js";
+import { now as clockNow } from "../clock.js";
+import type { WorkspaceQuota } from "../config/schema.js";
+import { parseRetryAfter } from "./backoff.js";
+import { AdaptiveRate } from "./quota/adaptive-rate.js";
+import { judgeBudget, usedInHour, minuteOf, type Purpose } from "./quota/hourly-budget.js";
+import { Pacer } from "./quota/pacer.js";
+import { UsageRecorder, type UsageStore } from "./quota/usage.js";
 
-export interface RateLimiterOptions {
+export type { Purpose } from "./quota/hourly-budget.js";
+
+/** What a request tells its gate: the workspace it is about, when it names one. */
+export interface GateTicket {
+  workspaceId?: string | undefined;
+}
+
+/** What the transport asks before each attempt and tells after it. */
+export interface RequestGate {
+  /** Resolves when the request may be sent; rejects with QuotaClosedError once the process stops. */
+  acquire(ticket: GateTicket): Promise<void>;
+  /** The answer's status and headers: a 429 slows the key and the workspace down. */
+  settle(ticket: GateTicket, status: number, headers: Record<string, string | string[] | undefined>): void;
+}
+
+/** A request that waits for an hourly budget says so, once per wait. */
+export interface BudgetWait {
+  workspaceId: string;
+  purpose: Purpose;
+  /** When the request may go. */
+  until: Date;
+  used: number;
+  allowed: number;
+  perHour: number;
+}
+
+export interface QuotaSettings {
+  /** Per API key, requests per second (a ceiling). */
   requestsPerSecond: number;
-  /** Requests that may go out back to back after an idle spell. 1 keeps any 1-second window at the rate. */
-  burst?: number;
+  /** Per workspace, all keys together (Clockify's limit); default 50. */
+  workspaceRequestsPerSecond?: number;
+  workspaces?: readonly WorkspaceQuota[];
 }
 
-/**
- * Token bucket in its GCRA form: each acquire reserves the next slot synchronously, so waiters are served
- * in call order and concurrent callers can never overshoot the rate together.
- */
-export class RateLimiter {
-  private readonly intervalMs: number;
-  private readonly burst: number;
-  private theoreticalArrival = 0;
+export interface RegistryOptions extends QuotaSettings {
+  /** Shares request counts with the other processes of the database (the hourly budget needs it). */
+  usage?: UsageStore;
+  onWait?: (wait: BudgetWait) => void;
+  /** Epoch milliseconds; tests move time. */
+  now?: () => number;
+}
 
-  constructor(options: RateLimiterOptions) {
-    if (!(options.requestsPerSecond > 0)) throw new Error("requestsPerSecond must be > 0");
-    this.intervalMs = 1000 / options.requestsPerSecond;
-    this.burst = Math.max(1, Math.floor(options.burst ?? 1));
-  }
+/** What status and /metrics show of one workspace. */
+export interface WorkspaceQuotaState {
+  workspaceId: string;
+  /** The rate the service allows itself now (lowered by 429s), and the configured most. */
+  rate: number;
+  ceiling: number;
+  /** The limit learned from 429s, if any came. */
+  learnedLimit: number | undefined;
+  limited: number;
+  lastMinute: number;
+  lastHour: number;
+  perHour: number | undefined;
+}
 
-  /** Resolves when the caller may send one request. */
-  acquire(): Promise<void> {
-    const now = performance.now();
-    const slot = Math.max(this.theoreticalArrival, now);
-    this.theoreticalArrival = slot + this.intervalMs;
-    const wait = slot - (this.burst - 1) * this.intervalMs - now;
-    if (wait <= 0) return Promise.resolve();
-    // setTimeout truncates fractions, which could let a request out a hair early.
-    return new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+export class QuotaClosedError extends Error {
+  constructor() {
+    super("the process is stopping: request not sent");
+    this.name = "QuotaClosedError";
   }
 }
 
+const DEFAULT_WORKSPACE_RATE = 50;
+
 /**
- * Clockify limits per API key, and several pairs (and both directions of one pair) may share a key, so
- * limiters are shared by key. Keys are held only as hashes.
+ * The client's side of Clockify's limits, shared by every client of the process: a learning rate per
+ * API key and per workspace (Clockify limits per workspace; several pairs, keys and both directions of
+ * a pair may share one), and an hourly budget per workspace that every process of the database shares.
+ * Keys are held only as hashes.
  */
 export class RateLimiterRegistry {
-  private readonly limiters = new Map<string, RateLimiter>();
-  constructor(private readonly defaults: RateLimiterOptions) {}
+  private settings: QuotaSettings;
+  private readonly keys = new Map<string, Pacer>();
+  private readonly workspaces = new Map<string, Pacer>();
+  private readonly usage: UsageRecorder;
+  private readonly waits = new Set<{ timer: NodeJS.Timeout; reject: (error: Error) => void }>();
+  private readonly clock: () => number;
+  private readonly flusher: NodeJS.Timeout | undefined;
+  private closed = false;
 
-  forKey(apiKey: string, options: RateLimiterOptions = this.defaults): RateLimiter {
-    const id = sha256(apiKey);
-    let limiter = this.limiters.get(id);
-    if (!limiter) {
-      limiter = new RateLimiter(options);
-      this.limiters.set(id, limiter);
+  constructor(private readonly options: RegistryOptions) {
+    this.settings = options;
+    this.usage = new UsageRecorder(options.usage);
+    this.clock = options.now ?? clockNow;
+    if (options.usage) {
+      this.flusher = setInterval(() => this.usage.flush(), 1000);
+      this.flusher.unref();
     }
-    return limiter;
   }
+
+  /** A gate for clients of `apiKey` sending for `purpose`. */
+  forKey(apiKey: string, purpose: Purpose = "bulk"): RequestGate {
+    const id = sha256(apiKey);
+    let key = this.keys.get(id);
+    if (!key) this.keys.set(id, (key = new Pacer(new AdaptiveRate({ ceiling: this.settings.requestsPerSecond }, this.clock()))));
+    const pacer = key;
+    return {
+      acquire: (ticket) => this.acquire(pacer, ticket, purpose),
+      settle: (ticket, status, headers) => this.settle(pacer, ticket, status, headers),
+    };
+  }
+
+  /** New settings (a reload): ceilings change, what was learned and counted stays. */
+  configure(settings: QuotaSettings): void {
+    this.settings = settings;
+    for (const pacer of this.keys.values()) pacer.rate.setCeiling(settings.requestsPerSecond);
+    for (const [workspaceId, pacer] of this.workspaces) pacer.rate.setCeiling(this.workspaceCeiling(workspaceId));
+  }
+
+  /** Every workspace this process sent to or has a budget for. */
+  states(): WorkspaceQuotaState[] {
+    const now = this.clock();
+    const ids = new Set([...this.workspaces.keys(), ...(this.settings.workspaces ?? []).map((w) => w.workspaceId)]);
+    return [...ids].sort().map((workspaceId) => {
+      const rate = this.workspaces.get(workspaceId)?.rate;
+      const minutes = this.usage.minutes(workspaceId, now);
+      const ceiling = this.workspaceCeiling(workspaceId);
+      return {
+        workspaceId,
+        rate: rate?.rate(now) ?? ceiling,
+        ceiling,
+        learnedLimit: rate?.learnedLimit(),
+        limited: rate?.limitedCount() ?? 0,
+        lastMinute: minutes.get(minuteOf(now)) ?? 0,
+        lastHour: usedInHour(minutes, now),
+        perHour: this.quotaOf(workspaceId)?.requestsPerHour,
+      };
+    });
+  }
+
+  /**
+   * Stopping: requests waiting for an hourly budget (maybe for most of an hour) fail at once, and so does
+   * any that would have to wait for one; paced requests go on, so work in flight can finish. Counts are written.
+   */
+  close(): void {
+    this.closed = true;
+    if (this.flusher) clearInterval(this.flusher);
+    for (const wait of this.waits) {
+      clearTimeout(wait.timer);
+      wait.reject(new QuotaClosedError());
+    }
+    this.waits.clear();
+    this.usage.flush();
+  }
+
+  private async acquire(key: Pacer, ticket: GateTicket, purpose: Purpose): Promise<void> {
+    const { workspaceId } = ticket;
+    if (workspaceId !== undefined) await this.withinBudget(workspaceId, purpose);
+    const workspace = workspaceId === undefined ? undefined : this.workspacePacer(workspaceId);
+    // A 429 that came while this request waited for its slot pushes it back behind the hold.
+    for (;;) {
+      await pause(key.reserve(this.clock()));
+      await pause(workspace?.reserve(this.clock()) ?? 0);
+      const now = this.clock();
+      if (key.rate.heldUntil() <= now && (workspace?.rate.heldUntil() ?? 0) <= now) break;
+    }
+    if (workspaceId !== undefined) this.usage.record(workspaceId, this.clock(), this.quotaOf(workspaceId)?.requestsPerHour !== undefined);
+  }
+
+  private async withinBudget(workspaceId: string, purpose: Purpose): Promise<void> {
+    let announced: number | undefined;
+    for (;;) {
+      const perHour = this.quotaOf(workspaceId)?.requestsPerHour;
+      if (perHour === undefined) return;
+      const now = this.clock();
+      const verdict = judgeBudget(this.usage.minutes(workspaceId, now), perHour, purpose, now);
+      if (verdict.ok) return;
+      if (this.closed) throw new QuotaClosedError();
+      if (announced !== verdict.until) {
+        announced = verdict.until;
+        this.options.onWait?.({ workspaceId, purpose, until: new Date(verdict.until), used: verdict.used, allowed: verdict.allowed, perHour });
+      }
+      // Another process may free nothing, but may spend: look again at least every minute.
+      await this.budgetSleep(Math.min(verdict.until - now, 60_000));
+    }
+  }
+
+  private settle(key: Pacer, ticket: GateTicket, status: number, headers: Record<string, string | string[] | undefined>): void {
+    const now = this.clock();
+    const rates = [key.rate, ...(ticket.workspaceId === undefined ? [] : [this.workspacePacer(ticket.workspaceId).rate])];
+    const retryAfter = parseRetryAfter(first(headers["retry-after"]), Date.now());
+    for (const rate of rates) {
+      if (status === 429) rate.onLimited(now, retryAfter);
+      else rate.onAccepted(now);
+      const reset = rateLimitReset(headers, now);
+      if (reset !== undefined) rate.holdFor(now, reset);
+    }
+  }
+
+  private workspacePacer(workspaceId: string): Pacer {
+    let pacer = this.workspaces.get(workspaceId);
+    if (!pacer) this.workspaces.set(workspaceId, (pacer = new Pacer(new AdaptiveRate({ ceiling: this.workspaceCeiling(workspaceId) }, this.clock()))));
+    return pacer;
+  }
+
+  private workspaceCeiling(workspaceId: string): number {
+    return this.quotaOf(workspaceId)?.requestsPerSecond ?? this.settings.workspaceRequestsPerSecond ?? DEFAULT_WORKSPACE_RATE;
+  }
+
+  private quotaOf(workspaceId: string): WorkspaceQuota | undefined {
+    return this.settings.workspaces?.find((w) => w.workspaceId === workspaceId);
+  }
+
+  private budgetSleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const wait = { timer: setTimeout(() => (this.waits.delete(wait), resolve()), Math.max(1, Math.ceil(ms))), reject };
+      this.waits.add(wait);
+    });
+  }
+}
+
+// setTimeout truncates fractions, which could let a request out a hair early.
+const pause = (ms: number) => (ms <= 0 ? Promise.resolve() : new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(ms))));
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/**
+ * `X-RateLimit-Remaining: 0` with `X-RateLimit-Reset`: nothing more until the reset. Clockify is not
+ * known to send them (API-NOTES §6); if it ever does, it knows better than our learning. The reset is
+ * read as seconds from now when small, else as epoch seconds (or milliseconds).
+ */
+function rateLimitReset(headers: Record<string, string | string[] | undefined>, now: number): number | undefined {
+  const remaining = Number(first(headers["x-ratelimit-remaining"]));
+  const reset = Number(first(headers["x-ratelimit-reset"]));
+  if (remaining !== 0 || !Number.isFinite(reset) || reset <= 0) return undefined;
+  if (reset < 1e9) return now + reset * 1000;
+  const epochMs = reset < 1e12 ? reset * 1000 : reset;
+  return now + Math.max(0, epochMs - Date.now());
 }

@@ -4,7 +4,7 @@ import { backoffDelay, parseRetryAfter, type BackoffOptions } from "./backoff.js
 import { ClockifyError, classifyStatus } from "./errors.js";
 import type { FailureSite } from "./explain.js";
 import type { Page } from "./pagination.js";
-import type { RateLimiter } from "./rate-limiter.js";
+import { QuotaClosedError, type RequestGate } from "./rate-limiter.js";
 import { JsonArraySplitter } from "./json-array-stream.js";
 import { errorBodySchema } from "./schemas.js";
 
@@ -25,7 +25,8 @@ export interface RequestEvent {
 export interface TransportOptions {
   baseUrl: string;
   apiKey: string;
-  limiter: RateLimiter;
+  /** Paces every attempt (per key and workspace) and hears every answer. */
+  limiter: RequestGate;
   timeoutMs: number;
   backoff: BackoffOptions;
   dispatcher?: Dispatcher;
@@ -103,6 +104,7 @@ export class Transport {
     read: (body: Dispatcher.ResponseData["body"], status: number) => Promise<T>,
   ): Promise<{ data: T; headers: Record<string, string | string[] | undefined> }> {
     const url = this.url(call);
+    const ticket = { workspaceId: call.params?.workspaceId };
     const { maxRetries } = this.options.backoff;
     let uncertain = false;
     for (let attempt = 0; ; attempt++) {
@@ -110,7 +112,7 @@ export class Transport {
       let error: ClockifyError;
       let retryAfterMs: number | undefined;
       try {
-        await this.options.limiter.acquire();
+        await this.options.limiter.acquire(ticket);
         const res = await request(url, {
           method: call.method,
           dispatcher: this.options.dispatcher ?? defaultDispatcher(),
@@ -122,6 +124,7 @@ export class Transport {
           body: call.body === undefined ? undefined : JSON.stringify(call.body),
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });
+        this.options.limiter.settle(ticket, res.statusCode, res.headers);
         const answered = (code?: number) =>
           this.options.onRequest?.({
             method: call.method,
@@ -143,6 +146,12 @@ export class Transport {
         retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
       } catch (cause) {
         if (cause instanceof ClockifyError) throw this.located(cause);
+        // Stopping: nothing was sent, and the caller retries it after the restart.
+        if (cause instanceof QuotaClosedError) {
+          const stopped = new ClockifyError("network", call.method, call.route, 0, undefined, cause.message, { cause, ids: idsOf(call) });
+          stopped.mayHaveExecuted = uncertain;
+          throw this.located(stopped);
+        }
         this.options.onRequest?.({
           method: call.method,
           route: call.route,

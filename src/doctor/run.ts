@@ -51,7 +51,7 @@ export async function runDoctorChecks(config: Config, options: DoctorOptions): P
     createClientFactory({
       apiUrl: options.apiUrl,
       clockify: config.clockify,
-      limiters: new RateLimiterRegistry({ requestsPerSecond: config.clockify.requestsPerSecond }),
+      limiters: new RateLimiterRegistry(config.clockify),
     });
   const pairs = config.pairs.filter((p) => options.pairIds === undefined || options.pairIds.includes(p.id));
   const cache = new FactCache(clientFor);

@@ -1,5 +1,6 @@
 import { now as clockNow } from "../clock.js";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { WorkspaceQuotaState } from "../clockify/rate-limiter.js";
 import type { RequestEvent } from "../clockify/transport.js";
 import { ENTRY_EVENTS, PROJECT_EVENTS } from "../webhooks/events.js";
 
@@ -116,6 +117,33 @@ export class Metrics {
         this.set(oldest === null ? 0 : Math.max(0, clockNow() - oldest) / 1000);
       },
     });
+  }
+
+  /**
+   * Requests per workspace against its limits, read when scraped. Workspace ids are labels: a handful per
+   * config, and not secrets.
+   */
+  watchQuota(read: () => readonly WorkspaceQuotaState[]): void {
+    const gauge = (name: string, help: string, value: (state: WorkspaceQuotaState) => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["workspace"] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const state of read()) {
+            const v = value(state);
+            if (v !== undefined) this.set({ workspace: state.workspaceId }, v);
+          }
+        },
+      });
+    gauge("clockify_workspace_requests_last_minute", "Requests sent to the workspace in the current minute, by every process of the database", (s) => s.lastMinute);
+    gauge("clockify_workspace_requests_last_hour", "Requests sent to the workspace in the last 60 minutes, by every process of the database", (s) => s.lastHour);
+    gauge("clockify_workspace_hourly_budget", "clockify.workspaces[].requestsPerHour of the workspace (only where set)", (s) => s.perHour);
+    gauge("clockify_workspace_rate_per_second", "The rate this process allows itself for the workspace now (429s lower it)", (s) => s.rate);
+    gauge("clockify_workspace_rate_limit_per_second", "The configured most per second for the workspace", (s) => s.ceiling);
+    gauge("clockify_workspace_learned_limit_per_second", "The rate Clockify accepted when its last 429s came (only after one)", (s) => s.learnedLimit);
   }
 
   /** Hand this to ClockifyClient's `onRequest`. */

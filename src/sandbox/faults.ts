@@ -52,11 +52,23 @@ export class Faults {
   delayWhen: ((req: FaultRequest) => RequestDelay | undefined) | undefined = undefined;
   /** Per API key, sliding 1-second window of admitted requests. */
   rateLimitPerSecond: number | undefined = undefined;
+  /**
+   * Per workspace, all keys together, sliding 1-second window: what Clockify enforces (50/s on paid plans,
+   * HELP-LIM). Off unless set. A request refused here is not counted, like a refused one is not anywhere.
+   */
+  workspaceRateLimitPerSecond: number | undefined = undefined;
+  /**
+   * Per workspace, sliding hour: a new Free workspace's "30 API requests per hour for the whole workspace"
+   * (HELP-LIM). What Clockify answers past it is undocumented: the simulator's guess is the same 429.
+   */
+  workspaceRequestsPerHour: number | undefined = undefined;
   /** Reset in place, so a reference held by a test or benchmark stays live. */
   readonly webhook: WebhookFaults = defaultWebhookFaults();
 
   private failQueue: number[] = [];
   private readonly admitted = new Map<string, number[]>();
+  private readonly admittedByWorkspace = new Map<string, number[]>();
+  private readonly hourByWorkspace = new Map<string, number[]>();
 
   constructor(
     private readonly requestRandom: Random,
@@ -75,6 +87,10 @@ export class Faults {
     this.failWhen = undefined;
     this.delayWhen = undefined;
     this.rateLimitPerSecond = undefined;
+    this.workspaceRateLimitPerSecond = undefined;
+    this.workspaceRequestsPerHour = undefined;
+    this.admittedByWorkspace.clear();
+    this.hourByWorkspace.clear();
     Object.assign(this.webhook, defaultWebhookFaults());
     this.failQueue = [];
     this.admitted.clear();
@@ -88,20 +104,32 @@ export class Faults {
     return this.failWhen?.(req);
   }
 
-  /** False when the key already had `rateLimitPerSecond` requests admitted in (now - 1s, now]. */
-  admit(apiKey: string, now: number): boolean {
-    const limit = this.rateLimitPerSecond;
-    if (limit === undefined) return true;
-    let times = this.admitted.get(apiKey);
-    if (!times) {
-      times = [];
-      this.admitted.set(apiKey, times);
+  /**
+   * False when the key already had `rateLimitPerSecond` requests admitted in (now - 1s, now], or the
+   * request's workspace its per-second or hourly limit. Admitted requests are counted on each.
+   */
+  admit(apiKey: string, now: number, workspaceId?: string): boolean {
+    const windows: [number[], number, number][] = [];
+    if (this.rateLimitPerSecond !== undefined) windows.push([timesOf(this.admitted, apiKey), this.rateLimitPerSecond, 1000]);
+    if (workspaceId !== undefined && this.workspaceRateLimitPerSecond !== undefined) {
+      windows.push([timesOf(this.admittedByWorkspace, workspaceId), this.workspaceRateLimitPerSecond, 1000]);
     }
-    let expired = 0;
-    while (expired < times.length && (times[expired] ?? 0) <= now - 1000) expired++;
-    if (expired) times.splice(0, expired);
-    if (times.length >= limit) return false;
-    times.push(now);
+    if (workspaceId !== undefined && this.workspaceRequestsPerHour !== undefined) {
+      windows.push([timesOf(this.hourByWorkspace, workspaceId), this.workspaceRequestsPerHour, 3_600_000]);
+    }
+    for (const [times, limit, spanMs] of windows) {
+      let expired = 0;
+      while (expired < times.length && (times[expired] ?? 0) <= now - spanMs) expired++;
+      if (expired) times.splice(0, expired);
+      if (times.length >= limit) return false;
+    }
+    for (const [times] of windows) times.push(now);
     return true;
   }
+}
+
+function timesOf(map: Map<string, number[]>, key: string): number[] {
+  let times = map.get(key);
+  if (!times) map.set(key, (times = []));
+  return times;
 }

@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): express.Express {
       }
       const injected = deps.faults.injectedFailure(faultRequest);
       if (injected !== undefined) throw new ApiError(injected, injected, "Injected failure (simulator fault)");
-      if (!deps.faults.admit(apiKey ?? "", performance.now())) throw new ApiError(429, 429, "Too many requests");
+      if (!deps.faults.admit(apiKey ?? "", performance.now(), params.workspaceId)) throw new ApiError(429, 429, "Too many requests");
       if (!apiKey) throw new ApiError(401, 1000, "Full authentication is required to access this resource");
       if (!user) throw new ApiError(401, 4003, "Api key does not exist");
       if (match.kind === "none") throw new ApiError(404, 404, `No endpoint ${req.method} ${req.path}`);

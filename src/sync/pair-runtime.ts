@@ -2,7 +2,7 @@ import { ClockifyError } from "../clockify/errors.js";
 import { createClientFactory } from "../clockify/client-factory.js";
 import type { ClockifyClient } from "../clockify/client.js";
 import { siteOf } from "../clockify/explain.js";
-import type { RateLimiterRegistry } from "../clockify/rate-limiter.js";
+import type { Purpose, RateLimiterRegistry } from "../clockify/rate-limiter.js";
 import type { RequestEvent } from "../clockify/transport.js";
 import type { Config, PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
@@ -45,6 +45,8 @@ export interface RuntimeDeps {
   database: AppDatabase;
   logger: Logger;
   limiters: RateLimiterRegistry;
+  /** Why these runtimes send (the worker: webhook; a reconcile: bulk): who gets the last of an hourly budget. */
+  purpose?: Purpose;
   /** One per process: the worker and reconciliation runs serialise on the same keys. */
   locks: KeyedMutex;
   onRequest?: (event: RequestEvent) => void;
@@ -65,6 +67,7 @@ export function createPairRuntimes(deps: RuntimeDeps): Map<string, PairRuntime> 
     apiUrl: deps.apiUrl,
     clockify: config.clockify,
     limiters: deps.limiters,
+    ...(deps.purpose ? { purpose: deps.purpose } : {}),
     ...(deps.onRequest ? { onRequest: deps.onRequest } : {}),
     ...(deps.backoff ? { backoff: deps.backoff } : {}),
   });
