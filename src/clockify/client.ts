@@ -23,6 +23,8 @@ import type {
 import * as entries from "./time-entries.js";
 import type { TimeEntryFilter } from "./time-entries.js";
 import { Transport, type RequestEvent } from "./transport.js";
+import * as webhookLogs from "./webhook-logs.js";
+import type { WebhookEventStatus, WebhookLog, WebhookLogSearch } from "./webhook-logs.js";
 import * as webhooks from "./webhooks.js";
 import * as rules from "./workspace-rules.js";
 import type { CustomField, WorkspaceDetail } from "./workspace-rules.js";
@@ -215,5 +217,31 @@ export class ClockifyClient {
 
   regenerateWebhookToken(workspaceId: string, webhookId: string): Promise<Webhook> {
     return webhooks.regenerateWebhookToken(this.http, workspaceId, webhookId);
+  }
+
+  /** A PUT of the webhook's fields; `enabled` is not in the spec's request (see webhooks.ts). */
+  updateWebhook(workspaceId: string, webhookId: string, body: webhooks.UpdateWebhookRequest): Promise<Webhook> {
+    return webhooks.updateWebhook(this.http, workspaceId, webhookId, body);
+  }
+
+  /** One page of a webhook's delivery attempts in a time window (`status: "FAILED"`: the failed ones). */
+  searchWebhookLogs(workspaceId: string, webhookId: string, search: WebhookLogSearch, paging: { size: number; page?: number }): Promise<WebhookLog[]> {
+    return webhookLogs.searchWebhookLogs(this.http, workspaceId, webhookId, search, paging);
+  }
+
+  listWebhookEventStatuses(workspaceId: string, webhookId: string, filter: { status?: "SUCCEEDED" | "RETRYING" | "FAILED"; size?: number } = {}): Promise<WebhookEventStatus[]> {
+    return webhookLogs.listWebhookEventStatuses(this.http, workspaceId, webhookId, filter);
+  }
+
+  // ---- change feed (experimental; polling mode) ----
+
+  /** One page of `/entities/{kind}` (API-NOTES §11); imported lazily so this file's imports stay the lead's. */
+  async entityChangesPage(
+    workspaceId: string,
+    kind: import("./change-feed.js").ChangeKind,
+    query: import("./change-feed.js").FeedQuery,
+  ): Promise<import("./change-feed.js").FeedLine[]> {
+    const feed = await import("./change-feed.js");
+    return feed.entityChangesPage(this.http, workspaceId, kind, query);
   }
 }

@@ -36,7 +36,7 @@ export interface BudgetWait {
 export interface QuotaSettings {
   /** Per API key, requests per second (a ceiling). */
   requestsPerSecond: number;
-  /** Per workspace, all keys together (Clockify's limit); default 50. */
+  /** Per workspace, all keys together (Clockify's limit; the config's default is 50). */
   workspaceRequestsPerSecond?: number;
   workspaces?: readonly WorkspaceQuota[];
 }
@@ -69,8 +69,6 @@ export class QuotaClosedError extends Error {
     this.name = "QuotaClosedError";
   }
 }
-
-const DEFAULT_WORKSPACE_RATE = 50;
 
 /**
  * The client's side of Clockify's limits, shared by every client of the process: a learning rate per
@@ -204,7 +202,8 @@ export class RateLimiterRegistry {
   }
 
   private workspaceCeiling(workspaceId: string): number {
-    return this.quotaOf(workspaceId)?.requestsPerSecond ?? this.settings.workspaceRequestsPerSecond ?? DEFAULT_WORKSPACE_RATE;
+    // Without a workspace rate (a registry made for one command or test), the key's rate is the most.
+    return this.quotaOf(workspaceId)?.requestsPerSecond ?? this.settings.workspaceRequestsPerSecond ?? this.settings.requestsPerSecond;
   }
 
   private quotaOf(workspaceId: string): WorkspaceQuota | undefined {

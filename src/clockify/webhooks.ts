@@ -24,6 +24,22 @@ export function createWebhook(http: Transport, workspaceId: string, body: Create
   });
 }
 
+/**
+ * UpdateWebhookRequestV1 plus `enabled`, which the spec's request lacks but its DTO has: whether Clockify
+ * honours it is undocumented (a GUESS the repair checks by reading the answer).
+ */
+export type UpdateWebhookRequest = CreateWebhookRequest & { enabled?: boolean };
+
+export function updateWebhook(http: Transport, workspaceId: string, webhookId: string, body: UpdateWebhookRequest): Promise<Webhook> {
+  return http.call({
+    method: "PUT",
+    route: "/workspaces/{workspaceId}/webhooks/{webhookId}",
+    params: { workspaceId, webhookId },
+    body,
+    schema: webhookSchema,
+  });
+}
+
 export async function deleteWebhook(http: Transport, workspaceId: string, webhookId: string): Promise<void> {
   await http.call({
     method: "DELETE",

@@ -30,8 +30,8 @@ export interface MirrorOptions {
   adminToken?: string;
   /** The client's retry backoff over the harness's (5 ms doubling to 50 ms). */
   backoff?: ServiceSettings["backoff"];
-  /** Client settings over the harness's (requestsPerSecond 50), e.g. a short timeoutMs. */
-  clockify?: Partial<Config["clockify"]>;
+  /** Client settings over the harness's (requestsPerSecond 50), e.g. a short timeoutMs; a function may use the world's ids. */
+  clockify?: Partial<Config["clockify"]> | ((env: TwoWorkspaces) => Partial<Config["clockify"]>);
 }
 
 /**
@@ -47,7 +47,8 @@ export function registerMirrorWebhooks(env: TwoWorkspaces, database: AppDatabase
 export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEnv> {
   const env = await startTwoWorkspaces(options.simulator);
   const pair = typeof options.pair === "function" ? options.pair(env) : options.pair;
-  const config = parseConfig(acmeConfigFile(env, pair, options.clockify), {});
+  const clockify = typeof options.clockify === "function" ? options.clockify(env) : options.clockify;
+  const config = parseConfig(acmeConfigFile(env, pair, clockify), {});
   const harness = await startServiceHarness({
     config,
     apiUrl: env.sim.apiBaseUrl,

@@ -24,7 +24,7 @@ export interface AdaptiveRateOptions {
   holdMs?: number;
   /** Additive increase, requests per second gained per clean second. */
   stepPerSecond?: number;
-  /** How far under the learned limit the rate stays (0.95: 5% under). */
+  /** How far under the learned limit the rate stays (0.9: 10% under, room for a late timer). */
   margin?: number;
   /** A learned cap is relaxed by a quarter after this long without a 429. */
   relaxAfterMs?: number;
@@ -58,7 +58,7 @@ export class AdaptiveRate {
     this.decrease = options.decrease ?? 0.5;
     this.holdMs = options.holdMs ?? 1000;
     this.step = options.stepPerSecond ?? Math.max(0.2, options.ceiling / 20);
-    this.margin = options.margin ?? 0.95;
+    this.margin = options.margin ?? 0.9;
     this.relaxAfterMs = options.relaxAfterMs ?? 5 * 60_000;
     this.current = options.ceiling;
     this.raisedAt = now;
