@@ -153,7 +153,8 @@ export class RateLimiterRegistry {
 
   private async acquire(key: Pacer, ticket: GateTicket, purpose: Purpose): Promise<void> {
     const { workspaceId } = ticket;
-    if (workspaceId !== undefined) await this.withinBudget(workspaceId, purpose);
+    // Counted when admitted, before its slot: a budget's last request is taken by one caller only.
+    if (workspaceId !== undefined) await this.admitToBudget(workspaceId, purpose);
     const workspace = workspaceId === undefined ? undefined : this.workspacePacer(workspaceId);
     // A 429 that came while this request waited for its slot pushes it back behind the hold.
     for (;;) {
@@ -162,17 +163,16 @@ export class RateLimiterRegistry {
       const now = this.clock();
       if (key.rate.heldUntil() <= now && (workspace?.rate.heldUntil() ?? 0) <= now) break;
     }
-    if (workspaceId !== undefined) this.usage.record(workspaceId, this.clock(), this.quotaOf(workspaceId)?.requestsPerHour !== undefined);
   }
 
-  private async withinBudget(workspaceId: string, purpose: Purpose): Promise<void> {
+  private async admitToBudget(workspaceId: string, purpose: Purpose): Promise<void> {
     let announced: number | undefined;
     for (;;) {
       const perHour = this.quotaOf(workspaceId)?.requestsPerHour;
-      if (perHour === undefined) return;
       const now = this.clock();
+      if (perHour === undefined) return this.usage.record(workspaceId, now, false);
       const verdict = judgeBudget(this.usage.minutes(workspaceId, now), perHour, purpose, now);
-      if (verdict.ok) return;
+      if (verdict.ok) return this.usage.record(workspaceId, now, true);
       if (this.closed) throw new QuotaClosedError();
       if (announced !== verdict.until) {
         announced = verdict.until;

@@ -56,7 +56,7 @@ describe("an hourly budget on the destination workspace (a Free plan's 30 reques
     await env.service.stop();
     const [summary] = await run;
     expect(summary?.outcome).toBe("failed");
-    expect(summary?.error).toContain("stopping");
+    expect(summary?.error, JSON.stringify(summary)).toContain("stopping");
     expect(used(env)).toBeLessThanOrEqual(PER_HOUR);
   }, 40_000);
 });
