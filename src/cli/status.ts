@@ -1,4 +1,5 @@
 import { formatMemberCounts } from "../sync/reconcile/member-counts.js";
+import { describeUsage } from "../status/quota.js";
 import { Command } from "commander";
 import { withCommandSession } from "../command-session.js";
 import { allWarnings, collectStatus, problemText, type BlockedItem, type PairStatus, type StatusReport } from "../status/collect.js";
@@ -99,6 +100,9 @@ export function formatReport(report: StatusReport, warnings: string[] = allWarni
   }
   blocks.push(...report.pairs.map((p) => formatPair(p, now).join("\n")));
   if (report.blocked.length > 0) blocks.push(formatBlocked(report, now));
+  if (report.quota.length > 0) {
+    blocks.push(["API requests per workspace", ...report.quota.map((u) => `  ${u.workspaceId}: ${describeUsage(u, (ms) => `${formatInstant(ms)} (${formatRelative(ms, now)})`)}`)].join("\n"));
+  }
   blocks.push(
     warnings.length === 0
       ? "no warnings"

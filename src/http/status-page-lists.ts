@@ -1,5 +1,6 @@
 import type { CheckProblem } from "../doctor/model.js";
 import type { ActivityItem, StatusReport } from "../status/collect.js";
+import { describeUsage } from "../status/quota.js";
 import { formatEntryDuration, formatInstant, formatInZone, formatRelative } from "../status/format.js";
 import { adminForm, cell, duration, esc, headRow, muted, shorten, when } from "./status-page-html.js";
 
@@ -100,6 +101,15 @@ export function renderDeadLetters(report: StatusReport, adminEnabled: boolean): 
     `<div class="box"><table class="list" id="dead-letters">${head}<tbody>${rows.join("")}</tbody></table></div>` +
     `${more}${retryAll}`
   );
+}
+
+/** Requests per workspace against its limits: where an hourly budget is spent, what waits and until when. */
+export function renderQuota(report: StatusReport): string {
+  if (report.quota.length === 0) return `<p class="muted">No workspace configured.</p>`;
+  const items = report.quota.map(
+    (u) => `<li data-workspace="${esc(u.workspaceId)}"><code>${esc(u.workspaceId)}</code>: ${esc(describeUsage(u, (ms) => `${formatInstant(ms)} (${formatRelative(ms, report.generatedAt)})`))}</li>`,
+  );
+  return `<ul id="quota">${items.join("")}</ul>`;
 }
 
 /** Copies a locked period or an approved entry refuses: nothing to do here, they follow when the block lifts. */

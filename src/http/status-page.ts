@@ -4,7 +4,7 @@ import type { StatusView } from "../status/actions.js";
 import { pairWarnings, type PairStatus, type ReconcileStatus } from "../status/collect.js";
 import { formatInstant } from "../status/format.js";
 import { adminForm, duration, esc, when } from "./status-page-html.js";
-import { renderActivity, renderBlocked, renderDeadLetters, renderProblems } from "./status-page-lists.js";
+import { renderActivity, renderBlocked, renderDeadLetters, renderProblems, renderQuota } from "./status-page-lists.js";
 import { STATUS_PAGE_SCRIPT } from "./status-page-script.js";
 import { STATUS_PAGE_STYLE } from "./status-page-style.js";
 
@@ -173,6 +173,10 @@ ${report.pairs.map((p) => renderPair(p, now)).join("\n")}
 <section id="recent-activity" data-live>
 <h2>Recent activity</h2>
 ${renderActivity(report)}
+</section>
+<section id="quota-list" data-live>
+<h2>API requests</h2>
+${renderQuota(report)}
 </section>
 <section id="blocked-list" data-live>
 <h2>Blocked copies</h2>

@@ -1,4 +1,5 @@
 import { memberCountsOf, type MemberCounts } from "../db/runs.js";
+import { collectQuota, type WorkspaceUsage } from "./quota.js";
 import { now as clockNow } from "../clock.js";
 import type { Config, PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
@@ -129,6 +130,8 @@ export interface StatusReport {
   /** Oldest entry first, at most BLOCKED_SHOWN; `blockedTotal` counts all of the configured pairs. */
   blocked: BlockedItem[];
   blockedTotal: number;
+  /** Requests per configured workspace against its limits (every process's). */
+  quota: WorkspaceUsage[];
 }
 
 export const RECENT_ACTIVITY_SHOWN = 50;
@@ -181,6 +184,7 @@ export function collectStatus(database: AppDatabase, config: Config, now: number
     // Not warnings: a lock or an approval is the destination's deliberate state, and the copy follows by itself when it lifts.
     blocked: blocked.slice(0, BLOCKED_SHOWN),
     blockedTotal: blocked.length,
+    quota: collectQuota(database, config, now),
   };
 }
 

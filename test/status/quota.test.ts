@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { RateLimiterRegistry } from "../../src/clockify/rate-limiter.js";
+import { parseConfig } from "../../src/config/index.js";
+import { addApiUsage, apiUsageStore } from "../../src/db/api-usage.js";
+import { formatReport } from "../../src/cli/status.js";
+import { collectStatus } from "../../src/status/collect.js";
+import { collectQuota } from "../../src/status/quota.js";
+import { useTempDatabases } from "../db/temp-database.js";
+import { NOW, statusConfigJson, WS } from "./seed.js";
+
+const databases = useTempDatabases();
+const minute = Math.floor(NOW / 60_000);
+const config = () =>
+  parseConfig({ ...statusConfigJson(), clockify: { workspaces: [{ workspaceId: WS.DST, requestsPerHour: 30 }] } }, {});
+
+describe("requests per workspace in status", () => {
+  it("counts the minute and the hour of every configured workspace, and says what waits for a spent budget and until when", () => {
+    const database = databases.open();
+    addApiUsage(database, [
+      { workspaceId: WS.SRC, minute, requests: 7 },
+      { workspaceId: WS.SRC, minute: minute - 30, requests: 100 },
+      { workspaceId: WS.SRC, minute: minute - 60, requests: 1000 },
+      { workspaceId: WS.DST, minute: minute - 50, requests: 20 },
+      { workspaceId: WS.DST, minute: minute - 1, requests: 5 },
+    ]);
+    const usage = collectQuota(database, config(), NOW);
+    expect(usage.find((u) => u.workspaceId === WS.SRC)).toEqual({
+      workspaceId: WS.SRC,
+      lastMinute: 7,
+      lastHour: 107,
+      perSecond: 50,
+      perHour: null,
+      bulkWaitsUntil: null,
+      webhookWaitsUntil: null,
+    });
+    // 25 of 30: bulk work (24) waits until the 20 of minute -50 leave the hour; webhook work still goes.
+    expect(usage.find((u) => u.workspaceId === WS.DST)).toMatchObject({ lastHour: 25, perHour: 30, bulkWaitsUntil: (minute + 10) * 60_000, webhookWaitsUntil: null });
+
+    const text = formatReport(collectStatus(database, config(), NOW));
+    expect(text).toContain(`${WS.SRC}: 7 request(s) this minute (at most 50/s), 107 in the last hour`);
+    expect(text).toContain(`${WS.DST}: 0 request(s) this minute (at most 50/s), 25 in the last hour of a budget of 30: reconciliation and checks wait until 2026-11-20 12:10:00 UTC (in 10 min)`);
+  });
+
+  it("sees what another process's limiter counted in the same database", () => {
+    const database = databases.open();
+    const other = new RateLimiterRegistry({ requestsPerSecond: 10, usage: apiUsageStore(database), now: () => NOW });
+    const gate = other.forKey("another process's key");
+    return Promise.all([gate.acquire({ workspaceId: WS.SRC2 }), gate.acquire({ workspaceId: WS.SRC2 })]).then(() => {
+      other.close();
+      expect(collectQuota(database, config(), NOW).find((u) => u.workspaceId === WS.SRC2)).toMatchObject({ lastMinute: 2, lastHour: 2 });
+    });
+  });
+});
