@@ -1,5 +1,6 @@
 import { formatMemberCounts } from "../sync/reconcile/member-counts.js";
 import { describeUsage } from "../status/quota.js";
+import { describePolling } from "../status/polling.js";
 import { Command } from "commander";
 import { withCommandSession } from "../command-session.js";
 import { allWarnings, collectStatus, problemText, type BlockedItem, type PairStatus, type StatusReport } from "../status/collect.js";
@@ -100,6 +101,11 @@ export function formatReport(report: StatusReport, warnings: string[] = allWarni
   }
   blocks.push(...report.pairs.map((p) => formatPair(p, now).join("\n")));
   if (report.blocked.length > 0) blocks.push(formatBlocked(report, now));
+  const polling = report.polling;
+  if (polling) {
+    const at = (ms: number | null) => (ms === null ? "never" : formatRelative(ms, now));
+    blocks.push(["polling (no webhooks needed)", ...polling.workspaces.map((w) => `  ${w.workspaceId}: ${describePolling(polling, w, at)}`)].join("\n"));
+  }
   if (report.quota.length > 0) {
     blocks.push(["API requests per workspace", ...report.quota.map((u) => `  ${u.workspaceId}: ${describeUsage(u, (ms) => `${formatInstant(ms)} (${formatRelative(ms, now)})`)}`)].join("\n"));
   }

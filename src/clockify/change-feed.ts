@@ -63,7 +63,8 @@ export function entityChangesPage(http: Transport, workspaceId: string, kind: Ch
     query: {
       type: [...query.types],
       start: clockifyTime(query.start),
-      end: clockifyTime(query.end),
+      // The API takes whole seconds: the end rounds up, so a change in the poll's last second is inside.
+      end: clockifyTime(new Date(Math.ceil(query.end.getTime() / 1000) * 1000)),
       page: String(query.page),
       limit: String(query.limit),
     },

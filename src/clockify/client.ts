@@ -2,6 +2,8 @@ import type { Dispatcher } from "undici";
 import * as account from "./account.js";
 import { defaultBackoff, type BackoffOptions } from "./backoff.js";
 import * as catalog from "./catalog.js";
+import * as feed from "./change-feed.js";
+import type { ChangeKind, FeedLine, FeedQuery } from "./change-feed.js";
 import type { FailureSite } from "./explain.js";
 import type { ProjectFilter } from "./catalog.js";
 import { RateLimiterRegistry, type RequestGate } from "./rate-limiter.js";
@@ -236,12 +238,7 @@ export class ClockifyClient {
   // ---- change feed (experimental; polling mode) ----
 
   /** One page of `/entities/{kind}` (API-NOTES §11); imported lazily so this file's imports stay the lead's. */
-  async entityChangesPage(
-    workspaceId: string,
-    kind: import("./change-feed.js").ChangeKind,
-    query: import("./change-feed.js").FeedQuery,
-  ): Promise<import("./change-feed.js").FeedLine[]> {
-    const feed = await import("./change-feed.js");
+  entityChangesPage(workspaceId: string, kind: ChangeKind, query: FeedQuery): Promise<FeedLine[]> {
     return feed.entityChangesPage(this.http, workspaceId, kind, query);
   }
 }

@@ -14,3 +14,8 @@ export function writeCursor({ db }: AppDatabase, name: string, position: number,
     .onConflictDoUpdate({ target: cursors.name, set: { position, updatedAt: now } })
     .run();
 }
+
+/** When the reader named `name` last moved on (epoch ms), or undefined when it never ran. */
+export function cursorUpdatedAt({ db }: AppDatabase, name: string): number | undefined {
+  return db.select({ updatedAt: cursors.updatedAt }).from(cursors).where(eq(cursors.name, name)).get()?.updatedAt;
+}

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import { z } from "zod";
 import type { AppDatabase } from "./connection.js";
 import { reconcileRuns, type ReconcileRun, type RunOutcome, type RunTrigger } from "./schema.js";
@@ -94,5 +94,13 @@ export function abortOrphanedRuns({ db }: AppDatabase, pairId: string, reason: s
     .update(reconcileRuns)
     .set({ outcome: "aborted", finishedAt: now, error: reason })
     .where(and(eq(reconcileRuns.pairId, pairId), eq(reconcileRuns.outcome, "running")))
+    .run().changes;
+}
+
+/** Polling's short-window runs are many (one per poll): only the last week of them is kept. */
+export function prunePollRuns({ db }: AppDatabase, before: number): number {
+  return db
+    .delete(reconcileRuns)
+    .where(and(eq(reconcileRuns.trigger, "poll"), lt(reconcileRuns.startedAt, before)))
     .run().changes;
 }

@@ -19,7 +19,7 @@ export const ENTRY_STATES = ["pending", "live", "tombstone"] as const;
 export const ENTRY_ORIGINS = ["created", "adopted"] as const;
 export const WEBHOOK_SIDES = ["source", "destination"] as const;
 export const INBOX_STATUSES = ["pending", "leased", "done", "dead", "ignored"] as const;
-export const RUN_TRIGGERS = ["cli", "schedule", "admin", "setup"] as const;
+export const RUN_TRIGGERS = ["cli", "schedule", "admin", "setup", "poll"] as const;
 export const RUN_OUTCOMES = ["running", "succeeded", "failed", "aborted"] as const;
 
 export type ProjectOrigin = (typeof PROJECT_ORIGINS)[number];

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, max, min } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, max, min, ne } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { entryMap, inbox, projectMap, reconcileRuns, webhooks, type EntryState, type ReconcileRun } from "./schema.js";
 
@@ -21,12 +21,15 @@ export function countEntryMappingsByState({ db }: AppDatabase, pairId: string): 
   return counts;
 }
 
-/** The newest run of the pair that changed (or tried to change) something: dry runs are left out. */
+/**
+ * The newest full run of the pair that changed (or tried to change) something: dry runs are left out,
+ * and so are polling's short-window listings, which would hide the nightly run's result every few minutes.
+ */
 export function latestRealReconcileRun({ db }: AppDatabase, pairId: string): ReconcileRun | undefined {
   return db
     .select()
     .from(reconcileRuns)
-    .where(and(eq(reconcileRuns.pairId, pairId), eq(reconcileRuns.dryRun, false)))
+    .where(and(eq(reconcileRuns.pairId, pairId), eq(reconcileRuns.dryRun, false), ne(reconcileRuns.trigger, "poll")))
     .orderBy(desc(reconcileRuns.startedAt), desc(reconcileRuns.id))
     .get();
 }

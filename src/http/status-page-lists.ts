@@ -1,6 +1,7 @@
 import type { CheckProblem } from "../doctor/model.js";
 import type { ActivityItem, StatusReport } from "../status/collect.js";
 import { describeUsage } from "../status/quota.js";
+import { describePolling } from "../status/polling.js";
 import { formatEntryDuration, formatInstant, formatInZone, formatRelative } from "../status/format.js";
 import { adminForm, cell, duration, esc, headRow, muted, shorten, when } from "./status-page-html.js";
 
@@ -109,7 +110,11 @@ export function renderQuota(report: StatusReport): string {
   const items = report.quota.map(
     (u) => `<li data-workspace="${esc(u.workspaceId)}"><code>${esc(u.workspaceId)}</code>: ${esc(describeUsage(u, (ms) => `${formatInstant(ms)} (${formatRelative(ms, report.generatedAt)})`))}</li>`,
   );
-  return `<ul id="quota">${items.join("")}</ul>`;
+  const polling = report.polling;
+  const polls = polling
+    ? polling.workspaces.map((w) => `<li>Polling <code>${esc(w.workspaceId)}</code>: ${esc(describePolling(polling, w, (ms) => (ms === null ? "never" : formatRelative(ms, report.generatedAt))))}</li>`)
+    : [];
+  return `<ul id="quota">${[...items, ...polls].join("")}</ul>`;
 }
 
 /** Copies a locked period or an approved entry refuses: nothing to do here, they follow when the block lifts. */

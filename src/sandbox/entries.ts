@@ -1,4 +1,5 @@
 import { badRequest } from "./errors.js";
+import { recordEntryChange } from "./change-feed.js";
 import { timeEntryPayload } from "./payloads.js";
 import { parseInstant, truncateToSecond } from "./time.js";
 import type { Store } from "./store.js";
@@ -110,6 +111,7 @@ export function createEntry(
   ws.entries.set(entry.id, entry);
   store.indexEntry(ws, entry);
   account(ws, entry, 1);
+  recordEntryChange(store, ws, "created", entry);
   emitEntry(store, ws, entry, entry.end === null ? "NEW_TIMER_STARTED" : "NEW_TIME_ENTRY", options);
   return entry;
 }
@@ -135,6 +137,7 @@ export function replaceEntry(
   if (fields.start !== entry.start) store.touchEntryIndex(ws, entry.userId);
   Object.assign(entry, fields);
   account(ws, entry, 1);
+  recordEntryChange(store, ws, "updated", entry);
   emitEntry(store, ws, entry, wasRunning && entry.end !== null ? "TIMER_STOPPED" : "TIME_ENTRY_UPDATED", options);
   return entry;
 }
@@ -163,6 +166,7 @@ export function stopTimer(
   if (endMs < entry.start) throw badRequest("Start time must be before end time");
   entry.end = endMs;
   account(ws, entry, 1);
+  recordEntryChange(store, ws, "updated", entry);
   emitEntry(store, ws, entry, "TIMER_STOPPED", options);
   return entry;
 }
@@ -186,6 +190,7 @@ export function removeEntry(store: Store, ws: WorkspaceRecord, entry: EntryRecor
   ws.deletedEntries.set(entry.id, entry);
   store.touchEntryIndex(ws, entry.userId);
   account(ws, entry, -1);
+  recordEntryChange(store, ws, "deleted", entry);
 }
 
 export interface EntryQuery {

@@ -1,5 +1,6 @@
 import { account, emitEntry, removeEntry, toMs, type EntryWriteOptions, type Instant } from "./entries.js";
 import { badRequest, notInWorkspace } from "./errors.js";
+import { recordEntryChange } from "./change-feed.js";
 import type { Store } from "./store.js";
 import type { EmitOption, EntryRecord, WorkspaceRecord } from "./model.js";
 
@@ -36,6 +37,8 @@ export function splitEntry(store: Store, ws: WorkspaceRecord, entryId: string, a
   ws.entries.set(second.id, second);
   store.indexEntry(ws, second);
   account(ws, second, 1);
+  recordEntryChange(store, ws, "updated", entry);
+  recordEntryChange(store, ws, "created", second);
   emitEntry(store, ws, entry, "TIME_ENTRY_SPLIT", options);
   return { first: entry, second };
 }
@@ -54,6 +57,8 @@ export function restoreEntry(store: Store, ws: WorkspaceRecord, entryId: string,
   ws.entries.set(entry.id, entry);
   store.indexEntry(ws, entry);
   account(ws, entry, 1);
+  // GUESS: the feed shows a restored entry as created again (it left the bin, like a new document).
+  recordEntryChange(store, ws, "created", entry);
   emitEntry(store, ws, entry, "TIME_ENTRY_RESTORED", options);
   return entry;
 }

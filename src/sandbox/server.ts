@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps): express.Express {
         route,
         status: result.status,
         ...(user ? { userId: user.id } : {}),
+        ...(params.workspaceId ? { workspaceId: params.workspaceId } : {}),
         at,
         durationMs: performance.now() - at,
         ...(query.size ? { query: queryRecord(query) } : {}),

@@ -6,6 +6,8 @@ export interface RequestRecord {
   route: string;
   status: number;
   userId?: string;
+  /** The workspace the path names, if any: what a per-workspace limit counts. */
+  workspaceId?: string;
   /** Arrival time, performance.now() milliseconds. */
   at: number;
   durationMs: number;

@@ -1,4 +1,5 @@
 import { accessDenied, notInWorkspace } from "./errors.js";
+import { defaultChangeFeedSettings, type ChangeFeedSettings, type EntityChange } from "./change-feed.js";
 import type { IdFactory } from "./ids.js";
 import type {
   BulkDeleteEvents,
@@ -24,6 +25,9 @@ export class Store {
   sink: ((event: WorldEvent) => void) | undefined;
   /** The webhook a bulk delete fires (a guess, see BulkDeleteEvents); tests switch it. */
   bulkDeleteEvents: BulkDeleteEvents = "per-entry";
+  /** Entry changes per workspace, for the change feed (change-feed.ts). */
+  readonly entityChanges = new Map<string, EntityChange[]>();
+  changeFeed: ChangeFeedSettings = defaultChangeFeedSettings();
 
   constructor(readonly ids: IdFactory) {}
 

@@ -1,5 +1,6 @@
 import { memberCountsOf, type MemberCounts } from "../db/runs.js";
 import { collectQuota, type WorkspaceUsage } from "./quota.js";
+import { collectPolling, type PollingStatus } from "./polling.js";
 import { now as clockNow } from "../clock.js";
 import type { Config, PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
@@ -132,6 +133,8 @@ export interface StatusReport {
   blockedTotal: number;
   /** Requests per configured workspace against its limits (every process's). */
   quota: WorkspaceUsage[];
+  /** When polling is on: how often, and each source workspace's last polls. */
+  polling?: PollingStatus;
 }
 
 export const RECENT_ACTIVITY_SHOWN = 50;
@@ -185,6 +188,7 @@ export function collectStatus(database: AppDatabase, config: Config, now: number
     blocked: blocked.slice(0, BLOCKED_SHOWN),
     blockedTotal: blocked.length,
     quota: collectQuota(database, config, now),
+    ...optional("polling", collectPolling(database, config)),
   };
 }
 
@@ -327,3 +331,5 @@ export function problemText(problem: CheckProblem): string {
 export function allWarnings(report: StatusReport): string[] {
   return [...report.problems.map(problemText), ...pairWarnings(report)];
 }
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));

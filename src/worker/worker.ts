@@ -9,12 +9,12 @@ import {
   deadLetterEvents,
   entityKeyOf,
   releaseAllLeases,
-  pruneInbox,
   releaseExpiredLeases,
   rescheduleEvents,
   type ClaimedEntity,
 } from "../db/inbox.js";
 import { pairsReconciledElsewhere } from "../db/leases.js";
+import { pruneHistory } from "../db/retention.js";
 import type { InboxRow } from "../db/schema.js";
 import { elapsedSince, monotonic, now as clockNow } from "../clock.js";
 import type { Logger } from "../observability/logger.js";
@@ -184,12 +184,12 @@ export class Worker {
     this.wakeTimer.unref();
   }
 
-  /** Applied events are history: kept a week for the activity list and late-event checks, then dropped. */
+  /** Applied events (and polling's runs) are history: kept a week for the activity list and late-event checks, then dropped. */
   private pruneHourly(): void {
     if (elapsedSince(this.prunedAt) < 3_600_000) return;
     this.prunedAt = monotonic();
-    const removed = pruneInbox(this.options.database, clockNow() - RETENTION_MS);
-    if (removed > 0) this.options.logger.info({ removed }, "pruned applied inbox events older than a week");
+    const removed = pruneHistory(this.options.database, clockNow() - RETENTION_MS, clockNow());
+    if (removed.inboxEvents > 0) this.options.logger.info({ removed: removed.inboxEvents }, "pruned applied inbox events older than a week");
   }
 
   private wakeIdle(): void {

@@ -106,6 +106,9 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
     name: "contract2",
   });
   await c.deleteWebhook(ws, hook.id);
+  for (const kind of ["created", "updated", "deleted"] as const) {
+    await c.entityChangesPage(ws, kind, { types: ["TIME_ENTRY"], start: new Date(Date.now() - 3_600_000), end: new Date(), page: 0, limit: 50 });
+  }
   await c.updateProject(ws, project.id, { archived: true });
   await raw("DELETE", `/workspaces/${ws}/projects/${project.id}`);
 }
@@ -129,7 +132,9 @@ describe("simulator against the official OpenAPI document", () => {
     const failures: string[] = [];
     let checked = 0;
     for (const r of env.sim.stats.requests) {
-      if (r.status >= 300 || r.responseBody === undefined) continue;
+      // The change feed's /created and /updated are declared `type: string`, and the live answer to an
+      // empty log is a bare [] (API-NOTES §11): its shape is checked by the client's own schemas instead.
+      if (r.status >= 300 || r.responseBody === undefined || r.route.includes("/entities/")) continue;
       const op = spec.operation(r.route, r.method);
       const declared = op?.responses?.[String(r.status)]?.content?.["application/json"]?.schema;
       if (!declared) {

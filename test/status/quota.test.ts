@@ -5,6 +5,7 @@ import { addApiUsage, apiUsageStore } from "../../src/db/api-usage.js";
 import { formatReport } from "../../src/cli/status.js";
 import { collectStatus } from "../../src/status/collect.js";
 import { collectQuota } from "../../src/status/quota.js";
+import { writeCursor } from "../../src/db/cursors.js";
 import { useTempDatabases } from "../db/temp-database.js";
 import { NOW, statusConfigJson, WS } from "./seed.js";
 
@@ -49,5 +50,18 @@ describe("requests per workspace in status", () => {
       other.close();
       expect(collectQuota(database, config(), NOW).find((u) => u.workspaceId === WS.SRC2)).toMatchObject({ lastMinute: 2, lastHour: 2 });
     });
+  });
+
+  it("shows polling when it is on: how often, and each source workspace's last feed and listing poll", () => {
+    const database = databases.open();
+    const polling = parseConfig({ ...statusConfigJson(), polling: { enabled: true, intervalMinutes: 7 } }, {});
+    writeCursor(database, `poll:feed:${WS.SRC}:changes`, NOW - 60_000, NOW - 180_000);
+    const report = collectStatus(database, polling, NOW);
+    expect(report.polling?.workspaces).toEqual([
+      { workspaceId: WS.SRC, lastFeedPollAt: NOW - 180_000, lastListingPollAt: null },
+      { workspaceId: WS.SRC2, lastFeedPollAt: null, lastListingPollAt: null },
+    ]);
+    expect(formatReport(report)).toContain(`${WS.SRC}: auto every 7 min; last feed poll 3 min ago, last listing poll never`);
+    expect(collectStatus(database, config(), NOW).polling).toBeUndefined();
   });
 });

@@ -1,0 +1,97 @@
+import type { ChangeKind, FeedLine } from "../clockify/change-feed.js";
+import type { ClockifyClient } from "../clockify/client.js";
+import type { PairConfig } from "../config/schema.js";
+import type { AppDatabase } from "../db/connection.js";
+import { readCursor, writeCursor } from "../db/cursors.js";
+import { enqueueDeliveries, type NewInboxEvent } from "../db/inbox.js";
+import { pullEvents } from "../webhooks/pull.js";
+import { fetchFeed } from "./feed-fetch.js";
+import { parseFeedLines, unseenChanges, type FeedChange } from "./feed-lines.js";
+import { dueRechecks, feedWindows, type TimeWindow, type WindowSettings } from "./windows.js";
+
+export interface FeedPollInput {
+  database: AppDatabase;
+  workspaceId: string;
+  /** The pairs mirroring out of this workspace. */
+  pairs: readonly PairConfig[];
+  client: ClockifyClient;
+  settings: WindowSettings;
+  /** Entries first seen in /created and not yet safe from the created-and-deleted rule (see dueRechecks). */
+  young: ReadonlyMap<string, number>;
+  /** Changes earlier polls pulled, by entry and cause (see unseenChanges). */
+  seen: ReadonlyMap<string, number>;
+  now: number;
+  aborted: () => boolean;
+}
+
+export interface FeedPollResult {
+  lines: number;
+  /** Inbox events stored (one per pair and entry). */
+  stored: number;
+  /** Entries read again because their deletion could hide from /deleted. */
+  rechecks: number;
+  /** Lines whose entry id is only the line's own `id` (see FeedChange.identified). */
+  unidentified: number;
+  /** The cursor was older than the feed reaches: a listing should heal the gap. */
+  gap: boolean;
+  young: Map<string, number>;
+  seen: Map<string, number>;
+}
+
+export const feedCursorName = (workspaceId: string, part: "changes" | "deleted") => `poll:feed:${workspaceId}:${part}`;
+
+async function fetchAll(input: FeedPollInput, changes: TimeWindow, deleted: TimeWindow | undefined) {
+  const get = (kind: ChangeKind, window: TimeWindow) => fetchFeed(input.client, input.workspaceId, kind, window, input.aborted);
+  const created = await get("created", changes);
+  const updated = await get("updated", changes);
+  const gone: FeedLine[] = deleted ? await get("deleted", deleted) : [];
+  return { created, updated, gone };
+}
+
+function eventsFor(input: FeedPollInput, changes: readonly FeedChange[], rechecks: readonly string[]): NewInboxEvent[] {
+  const { pairs, workspaceId, now } = input;
+  return [
+    ...changes.flatMap((c) => pullEvents(pairs, { workspaceId, entryId: c.entryId, userId: c.userId, cause: c.cause })),
+    ...rechecks.flatMap((entryId) => pullEvents(pairs, { workspaceId, entryId, cause: `feed:recheck:${now}` })),
+  ];
+}
+
+/**
+ * One feed poll of one source workspace: the three feeds over their windows, each line a pull (the worker
+ * reads the entry and mirrors what it finds, as for a webhook). Nothing is written when aborted midway,
+ * so the next poll asks the same windows again. Undefined when aborted.
+ */
+export async function feedPoll(input: FeedPollInput): Promise<FeedPollResult | undefined> {
+  const { database, workspaceId, now } = input;
+  const cursors = {
+    changes: readCursor(database, feedCursorName(workspaceId, "changes")),
+    deleted: readCursor(database, feedCursorName(workspaceId, "deleted")),
+  };
+  const windows = feedWindows(cursors, now, input.settings);
+  const { created, updated, gone } = await fetchAll(input, windows.changes, windows.deleted);
+  if (input.aborted()) return undefined;
+  const parsed = [
+    parseFeedLines("created", created, now),
+    parseFeedLines("updated", updated, now),
+    parseFeedLines("deleted", gone, now),
+  ];
+  const oldestStart = Math.min(windows.changes.start, windows.deleted?.start ?? windows.changes.start);
+  const { fresh: changes, seen } = unseenChanges(parsed.flatMap((p) => p.changes), input.seen, now, oldestStart - input.settings.overlapMs);
+  const { recheck, keep } = dueRechecks(input.young, windows.deleted);
+  for (const change of changes) if (change.kind === "created" && !keep.has(change.entryId)) keep.set(change.entryId, now);
+  const events = eventsFor(input, changes, recheck);
+  // Pulls first, cursors after: a crash between them asks the same windows again, and the same lines
+  // dedupe in the inbox (same cause), so nothing is lost and nothing is applied twice.
+  const stored = events.length > 0 ? (enqueueDeliveries(database, [events], now)[0]?.stored ?? 0) : 0;
+  writeCursor(database, feedCursorName(workspaceId, "changes"), windows.next.changes, now);
+  writeCursor(database, feedCursorName(workspaceId, "deleted"), windows.next.deleted, now);
+  return {
+    lines: created.length + updated.length + gone.length,
+    stored,
+    rechecks: recheck.length,
+    unidentified: changes.filter((c) => !c.identified).length,
+    gap: windows.gap,
+    young: keep,
+    seen,
+  };
+}
