@@ -5,6 +5,7 @@
  * request accounting is asked for through the parent: { rpc: "reset" | "stats", id } → { id, stats }.
  */
 import { readFileSync } from "node:fs";
+import { getHeapSpaceStatistics } from "node:v8";
 import { RateLimiterRegistry } from "../../src/clockify/rate-limiter.js";
 import { parseConfig } from "../../src/config/index.js";
 import { openAndMigrate } from "../../src/db/migrate.js";
@@ -15,7 +16,8 @@ import type { RunSummary } from "../../src/sync/reconcile/summary.js";
 import { discardingLogger } from "../helpers/logs.js";
 import { acmePair } from "../helpers/world.js";
 import { PAIR_ID, recentWindow } from "../reconcile/support.js";
-import { log, rssSampler } from "./common.js";
+import type { Progress } from "../../src/observability/progress.js";
+import { log, mb, rssSampler } from "./common.js";
 import type { SimulatorReady, SimulatorStats } from "./reconcile-simulator.bench-run.js";
 
 export interface ReconcileJob {
@@ -45,6 +47,22 @@ function highWaterMark(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** BENCH_PHASES=1: the memory at each phase of the run, to see where a big run's memory goes. */
+function phaseMemory(label: string): Progress {
+  // With --expose-gc the heap is collected first, so "heap used" is what the run holds, not its garbage.
+  const collect = (globalThis as { gc?: () => void }).gc;
+  const show = (phase: string) => {
+    const peak = highWaterMark() ?? 0;
+    collect?.();
+    const m = process.memoryUsage();
+    const status = readFileSync("/proc/self/status", "utf8");
+    const anon = /RssAnon:\s+(\d+) kB/.exec(status)?.[1] ?? "?";
+    const spaces = getHeapSpaceStatistics().map((sp) => `${sp.space_name.replace("_space", "")} ${mb(sp.space_size)}`).join(", ");
+    log(`  ${label} [${phase}]: peak so far ${mb(peak)}, rss ${mb(m.rss)} (anon ${anon} kB), heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} (${spaces}), external ${mb(m.external)}`);
+  };
+  return { phase: show, advance() {}, done: () => show("done") };
 }
 
 let nextId = 0;
@@ -84,7 +102,8 @@ async function runJob({ label, simulator, databasePath }: ReconcileJob): Promise
     const baselineRss = process.memoryUsage.rss();
     const sampler = rssSampler(20);
     const started = performance.now();
-    const summary = await reconcilePair(rt, { ...recentWindow(), trigger: "cli", concurrency: 16 });
+    const progress = process.env.BENCH_PHASES ? phaseMemory(label) : undefined;
+    const summary = await reconcilePair(rt, { ...recentWindow(), trigger: "cli", concurrency: 16, ...(progress ? { progress } : {}) });
     const wallMs = performance.now() - started;
     const sampled = sampler.stop();
     const stats = await ask("stats");

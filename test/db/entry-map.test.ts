@@ -5,6 +5,7 @@ import {
   findEntryMappingByDestinationId,
   getEntryMapping,
   listMappingStates,
+  iterateMappingStates,
   recordEntryIntent,
   tombstoneEntryMapping,
 } from "../../src/db/entry-map.js";
@@ -117,6 +118,10 @@ describe("entry map", () => {
       { sourceEntryId: "src-c", destinationEntryId: null, contentHash: null, state: "pending", updatedAt: 1_000 },
     ]);
 
+    completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-b", destinationEntryId: "dst-b", contentHash: "h" });
+    // Row by row, the same rows as the list, in the same shape.
+    expect([...iterateMappingStates(app, "pair-1")]).toEqual(listMappingStates(app, "pair-1"));
+    expect([...iterateMappingStates(app, "pair-2")]).toEqual(listMappingStates(app, "pair-2"));
     expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(true);
     expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(false);
     expect(sourceIds("pair-1")).toEqual(["src-b"]);

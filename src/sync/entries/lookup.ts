@@ -38,6 +38,83 @@ export async function buildLookup(
   entries: Iterable<SourceEntry>,
   mode: { projects: "ensure" | "look" },
 ): Promise<BuiltLookup> {
+  const builder = createLookupBuilder(runtime, mode);
+  await builder.add(entries);
+  return builder;
+}
+
+export interface LookupBuilder extends BuiltLookup {
+  /** Resolves what these entries need that earlier ones did not: a run adds each listed page as it arrives. */
+  add(entries: Iterable<SourceEntry>): Promise<void>;
+}
+
+/**
+ * A lookup that grows: each name is resolved once, the first time an entry needs it; one that failed
+ * stays a problem and is not tried again in the same run.
+ */
+export function createLookupBuilder(runtime: PairRuntime, mode: { projects: "ensure" | "look" }): LookupBuilder {
+  const refs = new Map<string, DestinationProjectRef>();
+  const tried = new Map<string, string>();
+  const tags = new Map<string, string>();
+  const tagsTried = new Set<string>();
+  const tasks = new Map<string, string>();
+  const tasksTried = new Set<string>();
+  const problems: ProjectProblem[] = [];
+  const names: NameReport = { created: { tags: [], tasks: [] }, leftOff: { tags: [], tasks: [] } };
+  const taskKey = (projectId: string, name: string) => `${projectId}\u0000${name}`;
+  const resolveProjects = async (wanted: Map<string, string>) => {
+    for (const [id, name] of wanted) {
+      tried.set(id, name);
+      try {
+        const ref = mode.projects === "ensure" ? await ensureProject(runtime, id, name) : await lookForProject(runtime, id, name);
+        if (ref) refs.set(id, ref);
+      } catch (error) {
+        problems.push({ project: name, error });
+      }
+    }
+  };
+  const resolveTasks = async (wanted: Map<string, Set<string>>) => {
+    for (const [sourceProjectId, taskNames] of wanted) {
+      const ref = refs.get(sourceProjectId);
+      if (!ref || !("id" in ref)) continue;
+      const projectName = tried.get(sourceProjectId) ?? sourceProjectId;
+      try {
+        for (const name of taskNames) {
+          if (tasksTried.has(taskKey(sourceProjectId, name))) continue;
+          tasksTried.add(taskKey(sourceProjectId, name));
+          const resolved = await resolveDestinationTask(runtime, ref.id, name, mode.projects);
+          const id = noteResolution(resolved, `${projectName}: ${name}`, names.created.tasks, names.leftOff.tasks);
+          if (id) tasks.set(taskKey(ref.id, name), id);
+        }
+      } catch (error) {
+        // Its tasks cannot be read or made: that project's entries wait rather than lose their task.
+        refs.delete(sourceProjectId);
+        problems.push({ project: projectName, error });
+      }
+    }
+  };
+  return {
+    lookup: {
+      projectFor: (id) => refs.get(id),
+      taskFor: (projectId, name) => tasks.get(taskKey(projectId, name)),
+      tagFor: (name) => tags.get(name),
+    },
+    problems,
+    names,
+    async add(entries) {
+      const needs = await namesOf(runtime, entries);
+      for (const id of tried.keys()) needs.projects.delete(id);
+      for (const name of tagsTried) needs.tagNames.delete(name);
+      await resolveProjects(needs.projects);
+      for (const name of needs.tagNames) tagsTried.add(name);
+      for (const [name, id] of await resolveTags(runtime, needs.tagNames, mode.projects, names)) tags.set(name, id);
+      await resolveTasks(needs.taskNames);
+    },
+  };
+}
+
+/** The projects (id → name), tag names and task names (per source project) the entries in scope carry. */
+async function namesOf(runtime: PairRuntime, entries: Iterable<SourceEntry>) {
   const scope = await scopeOf(runtime);
   const projects = new Map<string, string>();
   const tagNames = new Set<string>();
@@ -53,47 +130,7 @@ export async function buildLookup(
       taskNames.set(needs.project.id, names);
     }
   }
-
-  const refs = new Map<string, DestinationProjectRef>();
-  const problems: ProjectProblem[] = [];
-  for (const [id, name] of projects) {
-    try {
-      const ref = mode.projects === "ensure" ? await ensureProject(runtime, id, name) : await lookForProject(runtime, id, name);
-      if (ref) refs.set(id, ref);
-    } catch (error) {
-      problems.push({ project: name, error });
-    }
-  }
-
-  const names: NameReport = { created: { tags: [], tasks: [] }, leftOff: { tags: [], tasks: [] } };
-  const tags = await resolveTags(runtime, tagNames, mode.projects, names);
-  const tasks = new Map<string, string>();
-  const taskKey = (projectId: string, name: string) => `${projectId}\u0000${name}`;
-  for (const [sourceProjectId, wanted] of taskNames) {
-    const ref = refs.get(sourceProjectId);
-    if (!ref || !("id" in ref)) continue;
-    const projectName = projects.get(sourceProjectId) ?? sourceProjectId;
-    try {
-      for (const name of wanted) {
-        const resolved = await resolveDestinationTask(runtime, ref.id, name, mode.projects);
-        const id = noteResolution(resolved, `${projectName}: ${name}`, names.created.tasks, names.leftOff.tasks);
-        if (id) tasks.set(taskKey(ref.id, name), id);
-      }
-    } catch (error) {
-      // Its tasks cannot be read or made: that project's entries wait rather than lose their task.
-      refs.delete(sourceProjectId);
-      problems.push({ project: projectName, error });
-    }
-  }
-  return {
-    lookup: {
-      projectFor: (id) => refs.get(id),
-      taskFor: (projectId, name) => tasks.get(taskKey(projectId, name)),
-      tagFor: (name) => tags.get(name),
-    },
-    problems,
-    names,
-  };
+  return { projects, tagNames, taskNames };
 }
 
 async function resolveTags(runtime: PairRuntime, tagNames: Iterable<string>, mode: "ensure" | "look", names: NameReport): Promise<Map<string, string>> {

@@ -1,6 +1,7 @@
 import type { Alerter } from "../../observability/alerts.js";
 import type { PairRuntime } from "../pair-runtime.js";
 import { reconcilePair } from "./run.js";
+import { SharedReads } from "./shared-reads.js";
 import type { RunOptions, RunSummary } from "./summary.js";
 
 export interface ReconcileAllOptions extends Omit<RunOptions, "since" | "until"> {
@@ -16,14 +17,20 @@ export function defaultWindow(windowDays: number, now: Date = new Date()): { sin
   return { since: new Date(now.getTime() - windowDays * 86_400_000), until: now };
 }
 
-/** Runs pairs one after another (they may share a rate-limited key) and alerts on each failure. */
+/**
+ * Runs pairs one after another (they may share a rate-limited key) and alerts on each failure. Several
+ * pairs share their reads (shared-reads.ts): each source user's entries, each destination user's entries
+ * and each workspace's projects are listed once for all of them, unless a write made the listing stale.
+ */
 export async function reconcileAll(runtimes: PairRuntime[], options: ReconcileAllOptions): Promise<RunSummary[]> {
   const window = defaultWindow(options.windowDays, options.now);
   const since = options.since ?? window.since;
   const until = options.until ?? window.until;
+  const shared = runtimes.length > 1 ? await SharedReads.forRuns(runtimes) : undefined;
   const summaries: RunSummary[] = [];
   for (const runtime of runtimes) {
-    const summary = await reconcilePair(runtime, { ...options, since, until });
+    const run = shared ? shared.watch(runtime) : runtime;
+    const summary = await reconcilePair(run, { ...options, since, until, ...(shared ? { reads: shared } : {}) });
     summaries.push(summary);
     const { runId, outcome, counts, requests, durationMs, error, leftovers } = summary;
     // A stale copy of the original tool doubles hours silently: every run's log says how many it sees.

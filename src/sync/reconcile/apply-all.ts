@@ -59,13 +59,15 @@ export async function applyActions(
  */
 export async function retryBlockedNotPlanned(
   runtime: PairRuntime,
-  planned: readonly EntryAction[],
+  /** The run's planned actions, or whether it planned one for a source entry (a run that kept none). */
+  planned: readonly EntryAction[] | ((sourceEntryId: string) => boolean),
   counts: RunCountsSummary,
 ): Promise<string | undefined> {
-  const seen = new Set(planned.map((a) => a.sourceId));
+  const ids = typeof planned === "function" ? undefined : new Set(planned.map((a) => a.sourceId));
+  const wasPlanned = typeof planned === "function" ? planned : (id: string) => ids?.has(id) === true;
   let firstFailure: string | undefined;
   for (const blocked of listBlocked(runtime.database, [runtime.pair.id])) {
-    if (seen.has(blocked.sourceEntryId)) continue;
+    if (wasPlanned(blocked.sourceEntryId)) continue;
     const again: EntryAction = { kind: "skip", sourceId: blocked.sourceEntryId, reason: "blocked before" };
     try {
       const outcome = await mirrorAgain(runtime, blocked.sourceEntryId, blocked.entryStartAt);

@@ -1,18 +1,30 @@
-import { destinationIdsOfOtherPairs, findEntryMappingByDestinationId, listMappingStates } from "../../db/entry-map.js";
+import { destinationIdsOfOtherPairs, findEntryMappingByDestinationId, type MappingState } from "../../db/entry-map.js";
 import { listProjectMappings } from "../../db/project-map.js";
 import type { Progress } from "../../observability/progress.js";
 import { deleteDestination } from "../entries/destination-writes.js";
-import type { WindowPlan } from "../entries/plan-window.js";
+import type { EntryAction } from "../entries/plan-entry.js";
 import type { PairRuntime } from "../pair-runtime.js";
 import type { ProjectChange } from "../projects/plan.js";
-import { findLeftovers, leftoverReport, listingAfter, mappingsAfter, type Leftover, type LeftoverReport } from "./leftovers.js";
-import type { WindowListing } from "./listing.js";
+import { findLeftovers, leftoverNeighbourhood, leftoverReport, mappingsAfter, type Leftover, type LeftoverReport, type ListingAfter } from "./leftovers.js";
 import type { RunOptions } from "./summary.js";
 
 export interface LeftoverOutcome {
   report: LeftoverReport;
   /** For the run's error: some leftovers could not be deleted. */
   failure?: string;
+}
+
+/** What the leftovers are judged from: the run's listing, its map, and what its plan does to them. */
+export interface LeftoverState {
+  after: ListingAfter;
+  /** The map as the run began. */
+  mappings: ReadonlyMap<string, MappingState>;
+  mappedElsewhere: ReadonlySet<string>;
+  /** Destination entries the run adopts (or would): a failed adoption must not turn its target into a leftover. */
+  adopted: ReadonlySet<string>;
+  projectChanges: readonly ProjectChange[];
+  /** A dry run's plan: what it would adopt becomes a copy on paper. */
+  dryRunActions?: readonly EntryAction[];
 }
 
 /**
@@ -22,29 +34,21 @@ export interface LeftoverOutcome {
  */
 export async function handleLeftovers(
   runtime: PairRuntime,
-  state: { listing: WindowListing; plan: WindowPlan; mappedElsewhere: ReadonlySet<string>; projectChanges: readonly ProjectChange[] },
+  state: LeftoverState,
   options: RunOptions & { dryRun: boolean },
   progress: Progress,
   /** Why the leftovers must stay this time (the guard stopped the run, a write failed), if they must. */
   keep: string | undefined,
 ): Promise<LeftoverOutcome> {
-  const { database, pair } = runtime;
-  const { listing, plan, dryRun } = { ...state, dryRun: options.dryRun };
+  const { pair } = runtime;
+  const { dryRun } = options;
   // A dry run maps (or creates the source project of) a destination project only on paper.
   const planned = dryRun ? state.projectChanges.filter((c) => c.kind === "map" || c.kind === "create") : [];
   const projects = [
-    ...listProjectMappings(database, pair.id).map((p) => ({ id: p.destinationProjectId, name: p.name })),
+    ...listProjectMappings(runtime.database, pair.id).map((p) => ({ id: p.destinationProjectId, name: p.name })),
     ...planned.map((c) => ({ id: c.destination.id, name: c.destination.name })),
   ];
-  const members = await runtime.members();
-  const found = findLeftovers({
-    destinations: listingAfter(listing.destinations, plan.actions),
-    mappings: dryRun ? mappingsAfter(listing.mappings, plan.actions) : new Map(listMappingStates(database, pair.id).map((m) => [m.sourceEntryId, m])),
-    mappedElsewhere: dryRun ? state.mappedElsewhere : destinationIdsOfOtherPairs(database, pair.id),
-    mirroredProjectIds: new Set(projects.map((p) => p.id)),
-    memberDestinationUserIds: new Set(members.map((m) => m.destinationUserId)),
-    keep: new Set(plan.actions.flatMap((a) => (a.kind === "adopt" ? [a.destinationId] : []))),
-  });
+  const found = await leftoversOf(runtime, state, dryRun, new Set(projects.map((p) => p.id)));
   const requested = options.removeLeftovers === true;
   const report = leftoverReport(found, new Map(projects.map((p) => [p.id, p.name])), requested);
   if (found.length > 0) {
@@ -59,6 +63,39 @@ export async function handleLeftovers(
   const confirmed = options.yes === true || (options.confirmLeftovers ? await options.confirmLeftovers(pair.id, report) : false);
   if (!confirmed) return { report: { ...report, removed: 0, notRemoved: "not confirmed (answer yes, or add --yes)" } };
   return removeLeftovers(runtime, found, report, progress);
+}
+
+/**
+ * findLeftovers over the entries that could be leftovers and their possible twins only, with the map of
+ * just those (a real run reads each again: its writes and the webhook worker's changed it).
+ */
+async function leftoversOf(runtime: PairRuntime, state: LeftoverState, dryRun: boolean, mirroredProjectIds: ReadonlySet<string>): Promise<Leftover[]> {
+  const { database, pair } = runtime;
+  const members = await runtime.members();
+  const memberDestinationUserIds = new Set(members.map((m) => m.destinationUserId));
+  const mappedElsewhere = dryRun ? state.mappedElsewhere : destinationIdsOfOtherPairs(database, pair.id);
+  const mappedHere = new Set<string>();
+  for (const m of state.mappings.values()) if (m.destinationEntryId) mappedHere.add(m.destinationEntryId);
+  const nowMapped = (id: string) => !dryRun && findEntryMappingByDestinationId(database, pair.id, id) !== undefined;
+  const mapped = (id: string) => mappedHere.has(id) || mappedElsewhere.has(id) || state.adopted.has(id) || nowMapped(id);
+  const near = leftoverNeighbourhood(state.after, { mapped, mirroredProjectIds, memberDestinationUserIds });
+  const mappings = new Map<string, MappingState>();
+  for (const id of near.keys()) {
+    const mapping = dryRun ? undefined : findEntryMappingByDestinationId(database, pair.id, id);
+    if (mapping) mappings.set(mapping.sourceEntryId, mapping);
+  }
+  if (dryRun) {
+    for (const m of state.mappings.values()) if (m.destinationEntryId && near.has(m.destinationEntryId)) mappings.set(m.sourceEntryId, m);
+  }
+  const adoptions = (state.dryRunActions ?? []).filter((a) => a.kind === "adopt" && near.has(a.destinationId));
+  return findLeftovers({
+    destinations: near,
+    mappings: dryRun ? mappingsAfter(mappings, adoptions) : mappings,
+    mappedElsewhere,
+    mirroredProjectIds,
+    memberDestinationUserIds,
+    keep: state.adopted,
+  });
 }
 
 async function removeLeftovers(runtime: PairRuntime, found: readonly Leftover[], report: LeftoverReport, progress: Progress): Promise<LeftoverOutcome> {

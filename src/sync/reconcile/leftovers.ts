@@ -65,16 +65,64 @@ function hoursOf(entry: DestinationEntry): number {
 }
 
 /**
- * The listing as the plan leaves it: updated and adopted copies with their new content, deleted ones
- * gone. A copy moved by this run must not vouch for an entry at its old times.
+ * The listing as the plan leaves it, without a copy of it: the content of copies the plan rewrites (an
+ * update, an adoption that rewrites) and the copies it deletes. A copy moved by this run must not vouch
+ * for an entry at its old times.
  */
-export function listingAfter(destinations: ReadonlyMap<string, DestinationEntry | null>, actions: readonly EntryAction[]): Map<string, DestinationEntry | null> {
-  const after = new Map(destinations);
-  for (const a of actions) {
-    if (a.kind === "update" || a.kind === "adopt") after.set(a.destinationId, { ...a.entry, userId: destinations.get(a.destinationId)?.userId ?? a.entry.userId });
-    else if (a.kind === "delete" && a.destinationId) after.delete(a.destinationId);
+export interface ListingAfter {
+  listed: ReadonlyMap<string, DestinationEntry | null>;
+  changed: Map<string, DestinationEntry>;
+  removed: Set<string>;
+}
+
+export function emptyChanges(listed: ReadonlyMap<string, DestinationEntry | null>): ListingAfter {
+  return { listed, changed: new Map(), removed: new Set() };
+}
+
+/** Notes what one planned action does to the listing. An adoption that keeps the content changes nothing. */
+export function noteAction(after: ListingAfter, a: EntryAction): void {
+  if (a.kind === "update" || (a.kind === "adopt" && a.rewrite)) {
+    after.changed.set(a.destinationId, { ...a.entry, userId: after.listed.get(a.destinationId)?.userId ?? a.entry.userId });
+  } else if (a.kind === "delete" && a.destinationId) after.removed.add(a.destinationId);
+}
+
+/** The entries of the listing as the plan leaves them. */
+export function* entriesAfter(after: ListingAfter): Generator<[string, DestinationEntry | null]> {
+  for (const [id, content] of after.listed) {
+    if (after.removed.has(id)) continue;
+    yield [id, after.changed.get(id) ?? content];
   }
-  return after;
+}
+
+/** The listing as the plan leaves it, whole (for a small listing and the tests). */
+export function listingAfter(destinations: ReadonlyMap<string, DestinationEntry | null>, actions: readonly EntryAction[]): Map<string, DestinationEntry | null> {
+  const after = emptyChanges(destinations);
+  for (const a of actions) noteAction(after, a);
+  return new Map(entriesAfter(after));
+}
+
+export interface CandidateRules {
+  /** Mapped by this pair or another, or adopted by this run: never a leftover. */
+  mapped: (destinationId: string) => boolean;
+  mirroredProjectIds: ReadonlySet<string>;
+  memberDestinationUserIds: ReadonlySet<string>;
+}
+
+/**
+ * What findLeftovers could find, and all it needs to tell: the unmapped entries of a member on a mirrored
+ * project, and every entry that shares a start and end with one of them (their possible twins). A run
+ * over 100,000 copies usually has none, and then hands findLeftovers nothing instead of its whole map.
+ */
+export function leftoverNeighbourhood(after: ListingAfter, rules: CandidateRules): Map<string, DestinationEntry | null> {
+  const slots = new Set<string>();
+  for (const [id, entry] of entriesAfter(after)) {
+    if (!entry || !rules.mirroredProjectIds.has(entry.projectId) || !rules.memberDestinationUserIds.has(entry.userId)) continue;
+    if (!rules.mapped(id)) slots.add(slot(entry));
+  }
+  const near = new Map<string, DestinationEntry | null>();
+  if (slots.size === 0) return near;
+  for (const [id, entry] of entriesAfter(after)) if (entry && slots.has(slot(entry))) near.set(id, entry);
+  return near;
 }
 
 /** A dry run's map as the plan would leave it: what it adopts becomes a live copy. */

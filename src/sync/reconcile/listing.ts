@@ -1,55 +1,59 @@
-import type { HydratedTimeEntry, TimeEntry } from "../../clockify/schemas.js";
-import { listMappingStates, type MappingState } from "../../db/entry-map.js";
 import type { Progress } from "../../observability/progress.js";
-import { sourceEntryFromApi } from "../source-entry.js";
-import { createCompactor } from "../entries/compact.js";
-import { fromDestination } from "../entries/mirrored-content.js";
-import { unlistedMappedSources } from "../entries/plan-window.js";
 import type { DestinationEntry, SourceEntry } from "../model.js";
 import type { PairRuntime } from "../pair-runtime.js";
+import type { ListRange, RunReads } from "./reads.js";
 
 export interface WindowListing {
-  sources: SourceEntry[];
-  destinations: Map<string, DestinationEntry | null>;
-  mappings: Map<string, MappingState>;
-  goneSources: Set<string>;
+  /** Every member's destination entries in the window, by id: the index the plan looks copies up in. */
+  destinations: ReadonlyMap<string, DestinationEntry | null>;
+  /** Each source user's entries, page by page; read as the plan goes, never held whole. */
+  sources: AsyncIterable<SourceEntry[]>[];
+  /** When the listings another pair made began (a live listing begins now). */
+  listedAt: number[];
+  /** " of users[1] (1/2)" for the progress line of the index-th source listing; "" for one member. */
+  of(index: number): string;
 }
 
 /**
- * Both sides of the window, page by page and kept compact (a big run holds 100,000 entries at once),
- * then a read of each mapped copy's source entry that the listing did not show, to tell "gone" from
- * "moved out of the window".
+ * The window's listings, one per user and side (Clockify lists entries per user): the destination side
+ * whole, as a compact index, the source side as pages still to come.
  */
-export async function listWindow(runtime: PairRuntime, window: { since: Date; until: Date }, progress: Progress): Promise<WindowListing> {
-  const { pair } = runtime;
+export async function listWindow(runtime: PairRuntime, reads: RunReads, window: { since: Date; until: Date }, progress: Progress): Promise<WindowListing> {
   const members = await runtime.members();
-  const range = { start: window.since, end: window.until, pageSize: 5000 };
-  const compact = createCompactor();
-  const sources: SourceEntry[] = [];
-  const destinations = new Map<string, DestinationEntry | null>();
-  const keepSource = (e: HydratedTimeEntry) => compact.source(sourceEntryFromApi(e));
-  const keepDestination = (e: TimeEntry) => [e.id, compact.destination(fromDestination(e))] as const;
-  // One listing per member and side: Clockify lists entries per user.
-  for (const [index, member] of members.entries()) {
-    const of = members.length > 1 ? ` of ${member.field} (${index + 1}/${members.length})` : "";
-    progress.phase(`listing source entries${of}`);
-    for await (const page of runtime.source.hydratedTimeEntryPages(pair.source.workspaceId, member.sourceUserId, range, keepSource)) {
-      for (const s of page) sources.push(s);
-      progress.advance(page.length);
-    }
-    progress.phase(`listing destination entries${of}`);
-    for await (const page of runtime.destination.timeEntryPages(pair.destination.workspaceId, member.destinationUserId, range, keepDestination)) {
-      for (const [id, content] of page) destinations.set(id, content);
-      progress.advance(page.length);
-    }
+  const range: ListRange = { start: window.since, end: window.until, pageSize: 5000 };
+  const label = (field: string, index: number, count: number) => (count > 1 ? ` of ${field} (${index + 1}/${count})` : "");
+  const destinationUsers = distinct(members.map((m) => ({ userId: m.destinationUserId, field: m.field })));
+  const sourceUsers = distinct(members.map((m) => ({ userId: m.sourceUserId, field: m.field })));
+  const listedAt: number[] = [];
+  const parts: ReadonlyMap<string, DestinationEntry | null>[] = [];
+  for (const [index, user] of destinationUsers.entries()) {
+    progress.phase(`listing destination entries${label(user.field, index, destinationUsers.length)}`);
+    const listed = await reads.destinationEntries(runtime, user.userId, range, progress);
+    if (listed.listedAt !== undefined) listedAt.push(listed.listedAt);
+    parts.push(listed.value);
   }
+  const sources = sourceUsers.map((user) => {
+    const listed = reads.sourceEntries(runtime, user.userId, range, progress);
+    if (listed.listedAt !== undefined) listedAt.push(listed.listedAt);
+    return listed.value;
+  });
+  return {
+    destinations: parts.length === 1 && parts[0] ? parts[0] : merged(parts),
+    sources,
+    listedAt,
+    of: (index) => label(sourceUsers[index]?.field ?? "", index, sourceUsers.length),
+  };
+}
 
-  const mappings = new Map(listMappingStates(runtime.database, pair.id).map((m) => [m.sourceEntryId, m]));
-  const goneSources = new Set<string>();
-  for (const id of unlistedMappedSources(mappings, new Set(sources.map((s) => s.id)), destinations)) {
-    const current = await runtime.source.getHydratedTimeEntry(pair.source.workspaceId, id);
-    if (current) sources.push(sourceEntryFromApi(current));
-    else goneSources.add(id);
-  }
-  return { sources, destinations, mappings, goneSources };
+/** One listing per user: two members of one user would list the same entries twice. */
+function distinct<T extends { userId: string }>(users: T[]): T[] {
+  const seen = new Set<string>();
+  return users.filter((u) => !seen.has(u.userId) && seen.add(u.userId));
+}
+
+/** Several users' listings as one index (a listing shared with other pairs is never changed). */
+function merged(parts: readonly ReadonlyMap<string, DestinationEntry | null>[]): Map<string, DestinationEntry | null> {
+  const all = new Map<string, DestinationEntry | null>();
+  for (const part of parts) for (const [id, content] of part) all.set(id, content);
+  return all;
 }

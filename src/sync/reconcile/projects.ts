@@ -3,6 +3,7 @@ import { clearProjectConflict, listProjectConflicts, listProjectMappings } from 
 import type { PairRuntime } from "../pair-runtime.js";
 import { planProjectChanges, type ProjectChange } from "../projects/plan.js";
 import { applySourceProjectChange } from "../projects/source-projects.js";
+import { liveReads, type RunReads } from "./reads.js";
 
 export interface ProjectFailure {
   project: string;
@@ -21,11 +22,11 @@ export interface ProjectStep {
  * never a reason to leave the pair's entries unreconciled. Before anything is written both workspaces
  * have answered a read and the source client is confirmed: a misconfigured pair stops here, whole.
  */
-export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean): Promise<ProjectStep> {
+export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean, reads: RunReads = liveReads): Promise<ProjectStep> {
   const { pair, database } = runtime;
-  const destinationProjects = await runtime.destination.listProjects(pair.destination.workspaceId);
+  const destinationProjects = await reads.destinationProjects(runtime);
   runtime.destinationCatalog.prime(destinationProjects);
-  const listed = await runtime.source.listProjects(pair.source.workspaceId, { clientIds: [pair.source.clientId] });
+  const listed = await reads.sourceProjects(runtime);
   const sourceProjects = listed.filter((p) => p.clientId === pair.source.clientId);
   // A project of the client listed in the workspace proves the client is there; an empty list does not
   // (a foreign client id lists nothing too), and then one read of the client tells.

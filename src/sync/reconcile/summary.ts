@@ -7,6 +7,7 @@ import { describeProjectConflict, type ProjectChange } from "../projects/plan.js
 import { describeLeftovers, type LeftoverReport } from "./leftovers.js";
 import { formatMemberCounts, type MemberCounts } from "./member-counts.js";
 import type { ProjectFailure } from "./projects.js";
+import type { RunReads } from "./reads.js";
 
 export interface RunOptions {
   since: Date;
@@ -25,6 +26,8 @@ export interface RunOptions {
    * Not asked when `yes` is set.
    */
   confirmLeftovers?: (pairId: string, report: LeftoverReport) => Promise<boolean>;
+  /** Where the run's listings come from: live (the default), or shared with the other pairs of a reconcileAll. */
+  reads?: RunReads;
 }
 
 /** What a run did to entries: the recorded counts (runs table) plus the skipped ones, which are not stored. */
@@ -60,7 +63,7 @@ export interface RunSummary {
   requests: number;
   durationMs: number;
   error?: string;
-  /** The plan, for --dry-run output. */
+  /** The plan, for --dry-run output (a real run keeps its counts and its deletes, not every action). */
   plan?: WindowPlan;
   /** The plan per member of the pair (sync/reconcile/member-counts.ts); absent when the run stopped before planning. */
   members?: MemberCounts[];
