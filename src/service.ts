@@ -21,6 +21,7 @@ import type { RunSummary } from "./sync/reconcile/summary.js";
 import type { RunTrigger } from "./db/schema.js";
 import { WebhookReceiver } from "./webhooks/receiver.js";
 import { TokenBook } from "./webhooks/tokens.js";
+import { WebhookHealthJob } from "./webhooks/health/job.js";
 import { Worker, type WorkerOptions } from "./worker/worker.js";
 import { describeHealth } from "./observability/health.js";
 import { createClientFactory } from "./clockify/client-factory.js";
@@ -29,6 +30,8 @@ import { CheckMonitor } from "./doctor/monitor.js";
 import { createReloader, replaceRuntimes } from "./reload.js";
 import { serveWith } from "./serving.js";
 import type { ReloadOutcome } from "./status/actions.js";
+import { createPoller, type PollingParts } from "./polling/wire.js";
+import type { Poller } from "./polling/poller.js";
 
 export interface ServiceOptions {
   config: Config;
@@ -60,6 +63,10 @@ export interface ServiceOptions {
   loadConfig?: () => Config;
   /** The doctor's checks in the background (at start, hourly, after a 401/403); tests switch them off. */
   checks?: { enabled?: boolean; intervalMs?: number };
+  /** The webhook health check (failed deliveries, disabled webhooks), every webhooks.deliveryCheckMinutes by default. */
+  webhookHealth?: { enabled?: boolean; intervalMs?: number };
+  /** Polling mode's pace (runs when `config.polling.enabled`); tests shorten it. */
+  polling?: PollingParts["tuning"];
 }
 
 export interface Service {
@@ -79,6 +86,10 @@ export interface Service {
   readonly statusActions: StatusActions;
   /** The doctor's checks as the service runs them; `checks.runNow()` runs them at once. */
   readonly checks: CheckMonitor;
+  /** The webhook health check; `webhookHealth.runNow()` runs it at once. */
+  readonly webhookHealth: WebhookHealthJob;
+  /** Polling mode (started by listen when `config.polling.enabled`); `poller.pollNow()` polls at once. */
+  readonly poller: Poller;
   /** The config in effect (a reload replaces it). */
   config(): Config;
   /** Reads the config file again and applies it without stopping intake; an invalid file changes nothing. */
@@ -230,6 +241,13 @@ export function createService(options: ServiceOptions): Service {
   let checkClientFor = checkClients(options, runtimeDeps, metrics);
   const monitor = createCheckMonitor(options, config, { metrics, alerter, clientFor: (apiKey) => checkClientFor(apiKey) });
   if (options.checks?.enabled !== false) checks = monitor;
+  const webhookHealth = new WebhookHealthJob({
+    ...{ config: () => config, apiUrl: options.apiUrl, database, logger, alerter },
+    clientFor: (apiKey) => checkClientFor(apiKey),
+    onRegistrationsChanged: () => tokens.reload(),
+    onStored: () => worker.notify(),
+    ...(options.webhookHealth?.intervalMs === undefined ? {} : { intervalMs: options.webhookHealth.intervalMs }),
+  });
   const reconcileNow = async (trigger: RunTrigger, pairId?: string): Promise<RunSummary[]> => {
     const fresh = createPairRuntimes({ ...runtimeDeps, purpose: "bulk" });
     const chosen = [...fresh.values()].filter((runtime) => pairId === undefined || runtime.pair.id === pairId);
@@ -253,6 +271,7 @@ export function createService(options: ServiceOptions): Service {
       worker.notify();
     },
   });
+  const poller = createPoller({ database, logger, config: () => config, runtimeDeps: () => runtimeDeps, notify: () => worker.notify(), tuning: options.polling });
   const statusActions = createStatusActions({
     database,
     config: () => config,
@@ -268,12 +287,13 @@ export function createService(options: ServiceOptions): Service {
     admin: { actions: statusActions, adminToken: options.adminToken },
     view: { viewToken: options.statusViewToken, public: options.statusPublic },
   });
-  const serving = serveWith({ options, config: () => config, app, worker, receiver, instanceLock, intake, checks: () => checks, reconcileNow, limiters });
+  const serving = serveWith({ options, config: () => config, app, worker, receiver, instanceLock, intake, checks: () => checks, webhookHealth: () => (options.webhookHealth?.enabled === false ? undefined : webhookHealth), reconcileNow, limiters, poller });
   return {
-    ...{ app, worker, receiver, runtimes, tokens, metrics, locks, alerter, storage },
+    ...{ app, worker, receiver, runtimes, tokens, metrics, locks, alerter, storage, poller },
     intakeDatabase: intake.connection,
     statusActions,
     checks: monitor,
+    webhookHealth,
     config: () => config,
     reload,
     reconcileNow,

@@ -9,8 +9,10 @@ import type { CheckMonitor } from "./doctor/monitor.js";
 import type { InstanceLock } from "./instance-lock.js";
 import type { Service, ServiceOptions } from "./service.js";
 import type { RunSummary } from "./sync/reconcile/summary.js";
+import type { WebhookHealthJob } from "./webhooks/health/job.js";
 import type { WebhookReceiver } from "./webhooks/receiver.js";
 import type { Worker } from "./worker/worker.js";
+import type { Poller } from "./polling/poller.js";
 
 export interface ServingParts {
   options: ServiceOptions;
@@ -22,9 +24,13 @@ export interface ServingParts {
   instanceLock: InstanceLock;
   intake: { connection: AppDatabase; owned: boolean };
   checks: () => CheckMonitor | undefined;
+  /** The webhook health check, started with the server (undefined: switched off). */
+  webhookHealth: () => WebhookHealthJob | undefined;
   reconcileNow: (trigger: RunTrigger) => Promise<RunSummary[]>;
   /** The process's limiters: stopping fails the requests that wait for an hourly budget, at once. */
   limiters: { close(): void };
+  /** Polling mode: started with the server (it polls while `config.polling.enabled`), stopped first. */
+  poller: Poller;
 }
 
 /** Starting and stopping: the lock, the worker, the nightly run, the checks and the HTTP server, in that order and back. */
@@ -57,6 +63,9 @@ export function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop">
       });
       // In the background: intake is open before Clockify has answered a single check.
       parts.checks()?.start();
+      parts.webhookHealth()?.start();
+      // Its timer polls only while `polling.enabled`, so a reload can turn polling on or off.
+      parts.poller.start();
       return server;
     },
     nextRun: () => schedule?.nextRun() ?? undefined,
@@ -64,6 +73,8 @@ export function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop">
       if (schedule) startSchedule();
     },
     async stop() {
+      parts.webhookHealth()?.stop();
+      await parts.poller.stop();
       parts.checks()?.stop();
       schedule?.stop();
       receiver.stopAccepting();

@@ -8,6 +8,8 @@ import { registerWebhooks } from "../webhooks/registration/register.js";
 import { removeWebhooks, type RemovalReport } from "../webhooks/registration/remove.js";
 import type { RegistrationReport } from "../webhooks/registration/report.js";
 import { checkWebhookUrl } from "../webhooks/registration/url.js";
+import { repairAlert, repairWebhooks, type RepairReport } from "../webhooks/health/repair.js";
+import { Alerter } from "../observability/alerts.js";
 import { runCommand } from "./run.js";
 
 const URL_REQUIRED = "--url is required: the service's public URL ending in /webhooks/clockify";
@@ -20,6 +22,7 @@ const urlFlag = z
 
 const registerFlags = z.object({ url: urlFlag, pair: z.string().optional(), json: z.boolean().optional() });
 const listFlags = z.object({ pair: z.string().optional(), json: z.boolean().optional() });
+const repairFlags = z.object({ pair: z.string().optional(), json: z.boolean().optional() });
 const removeFlags = z.object({ url: urlFlag.optional(), pair: z.string().optional(), json: z.boolean().optional() });
 
 function parseFlags<T>(schema: z.ZodType<T>, raw: unknown): T {
@@ -43,7 +46,7 @@ function withRegistrations<T>(pair: string | undefined, body: (options: Registra
 
 /**
  * `clockify-sync webhooks register --url https://host/webhooks/clockify [--pair ID] | list [--pair ID] |
- * remove [--pair ID] [--url URL]`. Prints per workspace what was registered, found, left out and why;
+ * remove [--pair ID] [--url URL] | repair [--pair ID]`. Prints per workspace what was registered, found, left out and why;
  * never a token (only their hashes are stored, and the report carries none).
  */
 export function webhooksCommand(): Command {
@@ -61,6 +64,15 @@ export function webhooksCommand(): Command {
     .option("--pair <id>", "only this pair's workspaces")
     .option("--json", "machine-readable output")
     .action((raw: unknown) => runCommand(() => list(raw)));
+  program
+    .command("repair")
+    .description(
+      "bring back this service's webhooks that Clockify disabled (enabled or deliveryEnabled false): " +
+        "re-enable them, or delete and re-create them (new token stored); alerts say what was done",
+    )
+    .option("--pair <id>", "only this pair's workspaces")
+    .option("--json", "machine-readable output")
+    .action((raw: unknown) => runCommand(() => repair(raw)));
   program
     .command("remove")
     .description("delete the webhooks this service registered (in Clockify and in its table)")
@@ -88,6 +100,37 @@ async function list(raw: unknown): Promise<void> {
   if (flags.json) console.log(JSON.stringify(listing, null, 2));
   else printListing(listing);
   process.exitCode = listing.workspaces.every((w) => w.error === null) ? 0 : 1;
+}
+
+async function repair(raw: unknown): Promise<void> {
+  const flags = parseFlags(repairFlags, raw);
+  const report = await withRegistrations(flags.pair, async (s) => {
+    const found = await repairWebhooks(s);
+    // An alert either way, as the service sends one when it repairs by itself.
+    const alerter = new Alerter(s.config.alerts.webhookUrl, s.logger);
+    const alerts = found.workspaces.flatMap((w) => w.results).map((r) => repairAlert(r));
+    await Promise.all(alerts.map((a) => alerter.alert(a.problem, a.text, undefined, a.level)));
+    return found;
+  });
+  if (flags.json) console.log(JSON.stringify(report, null, 2));
+  else printRepair(report);
+  process.exitCode = report.ok ? 0 : 1;
+}
+
+function printRepair(report: RepairReport): void {
+  const results = report.workspaces.flatMap((w) => w.results);
+  for (const w of report.workspaces) {
+    console.log(`workspace ${w.workspaceId}`);
+    if (w.error !== null) console.log(`  error: ${w.error}`);
+    for (const r of w.results) {
+      const detail = r.outcome === "re-created" ? `now ${r.newWebhookId ?? "?"} (new token stored)` : (r.detail ?? "");
+      console.log(`  ${pad(r.outcome, 11)} ${pad(r.event, 20)} id ${r.webhookId}  ${r.reason}${detail ? `; ${detail}` : ""}`);
+    }
+    if (w.error === null && w.results.length === 0) console.log("  every webhook of this service delivers");
+  }
+  if (report.workspaces.length === 0) console.log("nothing to repair: this service has no registrations in the config's workspaces");
+  const count = (o: string) => results.filter((r) => r.outcome === o).length;
+  console.log(`${count("re-enabled")} re-enabled, ${count("re-created")} re-created, ${count("left")} left, ${count("failed")} failed`);
 }
 
 async function remove(raw: unknown): Promise<void> {

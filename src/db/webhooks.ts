@@ -1,7 +1,7 @@
 import { sha256 } from "../hash.js";
-import { and, asc, eq, or } from "drizzle-orm";
+import { and, asc, eq, gt, or } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
-import { webhooks, type WebhookRegistration } from "./schema.js";
+import { inbox, webhooks, type WebhookRegistration } from "./schema.js";
 import { now as clockNow } from "../clock.js";
 
 /** Lowercase hex SHA-256, the only form of a webhook token that is ever stored. */
@@ -76,4 +76,24 @@ export function listRegisteredTokenHashes({ db }: AppDatabase): RegisteredTokenH
 /** Returns whether a registration was removed. */
 export function deleteWebhookByClockifyId({ db }: AppDatabase, clockifyWebhookId: string): boolean {
   return db.delete(webhooks).where(eq(webhooks.clockifyWebhookId, clockifyWebhookId)).run().changes > 0;
+}
+
+/**
+ * Whether the inbox holds a delivery with this dedupe key: a delivery Clockify logged as failed that got
+ * through on a later attempt (the webhook health check asks, so it does not pull what already arrived).
+ */
+export function isDeliveryStored({ db }: AppDatabase, dedupeKey: string): boolean {
+  return db.select({ id: inbox.id }).from(inbox).where(eq(inbox.dedupeKey, dedupeKey)).limit(1).get() !== undefined;
+}
+
+/** Whether any event of the entity reached the pair's inbox after `at` (epoch ms): a logged body is then older news. */
+export function receivedSince({ db }: AppDatabase, pairId: string, entityId: string, at: number): boolean {
+  return (
+    db
+      .select({ id: inbox.id })
+      .from(inbox)
+      .where(and(eq(inbox.pairId, pairId), eq(inbox.entityId, entityId), gt(inbox.receivedAt, at)))
+      .limit(1)
+      .get() !== undefined
+  );
 }

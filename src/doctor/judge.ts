@@ -3,7 +3,8 @@ import type { Client } from "../clockify/schemas.js";
 import type { Answer, PairFacts, Side } from "./facts.js";
 import { answered, couldNotCheck, isRefusal, judgeKey, judgeWorkspace, keyField } from "./judge-keys.js";
 import { judgeDestinationRules } from "./judge-rules.js";
-import { judgeReconcile, judgeWebhooks } from "./judge-runtime.js";
+import { judgeReconcile } from "./judge-runtime.js";
+import { judgeWebhooks } from "./judge-webhooks.js";
 import { judgeUsers } from "./judge-users.js";
 import type { CheckResult } from "./model.js";
 

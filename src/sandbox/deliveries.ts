@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { Agent, request } from "undici";
 import type { Faults } from "./faults.js";
-import type { WebhookRecord } from "./model.js";
+import type { WebhookEventStatusRecord, WebhookRecord } from "./model.js";
+import { DEFAULT_DISABLE_AFTER_FAILED_EVENTS, openEventStatus, recordAttempt } from "./webhook-logs.js";
 
 /** One event for one webhook. The body is serialized once, so every attempt is byte-identical. */
 export interface DeliveryJob {
@@ -32,6 +33,15 @@ export interface DeliveryOptions {
   faults: Faults;
   /** Current registration, read at every attempt: a regenerated token or a deleted webhook applies at once. */
   webhook: (workspaceId: string, webhookId: string) => WebhookRecord | undefined;
+  /** Failed events in a row that turn a webhook's delivery off; default DEFAULT_DISABLE_AFTER_FAILED_EVENTS (a GUESS). */
+  disableAfterFailedEvents?: number;
+}
+
+/** What one answer (or its absence) was, as the log keeps it. */
+interface Outcome {
+  status?: number;
+  error?: string;
+  responseBody?: string;
 }
 
 /** The header set of a real delivery (ODOO capture) plus RT's per-attempt idempotency-key. */
@@ -43,6 +53,13 @@ const USER_AGENT = "Vert.x-WebClient/4.2.5";
  */
 export class Deliveries {
   readonly log: DeliveryLogEntry[] = [];
+  /**
+   * Events in a row whose every attempt failed before Clockify turns the webhook's `deliveryEnabled` off.
+   * The number is undocumented: the simulator's GUESS, changeable by tests.
+   */
+  disableAfterFailedEvents: number;
+  /** Each start of a job (a duplicate is a second event) has its own event status. */
+  private readonly statuses = new WeakMap<DeliveryJob, WebhookEventStatusRecord>();
   private pendingCount = 0;
   private waiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -52,6 +69,7 @@ export class Deliveries {
   private readonly agent: Agent;
 
   constructor(private readonly options: DeliveryOptions) {
+    this.disableAfterFailedEvents = options.disableAfterFailedEvents ?? DEFAULT_DISABLE_AFTER_FAILED_EVENTS;
     this.agent = new Agent({
       connections: 64,
       headersTimeout: options.timeoutMs,
@@ -110,7 +128,8 @@ export class Deliveries {
     });
   }
 
-  private start(job: DeliveryJob): void {
+  private start(original: DeliveryJob): void {
+    const job = { ...original };
     const [min, max] = this.options.faults.webhook.delayMs;
     const delay = max > 0 ? this.options.faults.webhookRandom.int(Math.max(0, min), max) : 0;
     if (delay > 0) this.later(delay, () => this.attempt(job, 1));
@@ -124,20 +143,37 @@ export class Deliveries {
       this.record(job, attempt, { error: "webhook no longer registered" });
       return;
     }
+    // GUESS: once Clockify stops delivering a webhook, the retries already scheduled stop too.
+    if (!hook.deliveryEnabled) {
+      this.record(job, attempt, { error: "webhook delivery disabled" });
+      return;
+    }
     this.pendingCount++;
     void this.send(hook, job)
       .then((outcome) => {
         if (this.closed) return;
         this.record(job, attempt, outcome);
         const ok = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;
-        if (!ok && attempt < this.options.maxAttempts) {
-          this.later(this.options.retryDelayMs, () => this.attempt(job, attempt + 1));
-        }
+        const final = ok || attempt >= this.options.maxAttempts;
+        this.logAttempt(hook, job, outcome, final);
+        if (!final) this.later(this.options.retryDelayMs, () => this.attempt(job, attempt + 1));
       })
       .finally(() => this.settle());
   }
 
-  private async send(hook: WebhookRecord, job: DeliveryJob): Promise<{ status?: number; error?: string }> {
+  /** What the webhook logs API shows of this attempt. */
+  private logAttempt(hook: WebhookRecord, job: DeliveryJob, outcome: Outcome, final: boolean): void {
+    let status = this.statuses.get(job);
+    if (!status) {
+      status = openEventStatus(hook);
+      this.statuses.set(job, status);
+    }
+    const statusCode = outcome.status ?? null;
+    const responseBody = outcome.responseBody ?? outcome.error ?? "";
+    recordAttempt(hook, status, job.body, { statusCode, responseBody, final }, this.disableAfterFailedEvents);
+  }
+
+  private async send(hook: WebhookRecord, job: DeliveryJob): Promise<Outcome> {
     const controller = new AbortController();
     this.inFlight.add(controller);
     try {
@@ -154,8 +190,8 @@ export class Deliveries {
         },
         body: job.body,
       });
-      await res.body.dump();
-      return { status: res.statusCode };
+      const responseBody = await res.body.text();
+      return { status: res.statusCode, responseBody };
     } catch (err) {
       return { error: err instanceof Error ? err.message : String(err) };
     } finally {
@@ -163,13 +199,14 @@ export class Deliveries {
     }
   }
 
-  private record(job: DeliveryJob, attempt: number, outcome: { status?: number; error?: string }): void {
+  private record(job: DeliveryJob, attempt: number, outcome: Outcome): void {
     this.log.push({
       webhookId: job.webhookId,
       event: job.event,
       entityId: job.entityId,
       attempt,
-      ...outcome,
+      ...(outcome.status === undefined ? {} : { status: outcome.status }),
+      ...(outcome.error === undefined ? {} : { error: outcome.error }),
       at: performance.now(),
     });
   }

@@ -88,6 +88,37 @@ export interface WebhookRecord {
   enabled: boolean;
   /** Clockify turns delivery off after repeated failures (API-NOTES §2); the owner turns it back on. */
   deliveryEnabled: boolean;
+  /** One line per delivery attempt, oldest first (WebhookLogDtoV1); capped, see webhook-logs.ts. */
+  logs: WebhookLogRecord[];
+  /** One per event sent to this webhook, oldest first (WebhookEventStatusWithLatestLogDtoV1). */
+  eventStatuses: WebhookEventStatusRecord[];
+  /** Events in a row whose every attempt failed: what turns deliveryEnabled off (a GUESS, see deliveries.ts). */
+  failedInARow: number;
+}
+
+/** One delivery attempt as Clockify logs it. `statusCode` null: no answer (connection refused, timeout). */
+export interface WebhookLogRecord {
+  id: string;
+  webhookId: string;
+  webhookEventStatusId: string;
+  /** The delivered body, byte for byte. */
+  requestBody: string;
+  responseBody: string;
+  statusCode: number | null;
+  /** Epoch ms of the answer (or of the failure). */
+  respondedAt: number;
+}
+
+export type WebhookEventStatus = "SUCCEEDED" | "RETRYING" | "FAILED";
+
+/** One event's delivery as a whole: retrying until it succeeded or the attempts ran out. */
+export interface WebhookEventStatusRecord {
+  id: string;
+  webhookId: string;
+  status: WebhookEventStatus;
+  /** Attempts made after the first. */
+  retryCount: number;
+  latestLogId: string | null;
 }
 
 /**

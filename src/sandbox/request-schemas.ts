@@ -62,6 +62,14 @@ export const webhookBody = z.object({
   name: z.string().optional(),
 });
 
+/** WebhookLogSearchRequestV1: every field optional; `from`/`to` are checked as instants by the route. */
+export const webhookLogSearchBody = z.object({
+  from: optionalText,
+  to: optionalText,
+  status: z.enum(["ALL", "SUCCEEDED", "FAILED"], { error: "status must be ALL, SUCCEEDED or FAILED" }).nullish(),
+  sortByNewest: z.boolean({ error: "sortByNewest must be a boolean" }).nullish(),
+});
+
 /** Parses a JSON body or answers 400 (code 501) naming the first offending field. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body ?? {});

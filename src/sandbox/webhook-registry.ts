@@ -12,6 +12,11 @@ export interface WebhookInput {
   triggerSourceType?: string;
   triggerSource?: readonly string[];
   name?: string;
+  /**
+   * Not in UpdateWebhookRequestV1; the DTO has it and the UI switches it. The simulator's GUESS: a PUT
+   * that carries it sets it, one without it leaves it as it was.
+   */
+  enabled?: boolean;
 }
 
 const EVENTS: ReadonlySet<string> = new Set(WEBHOOK_EVENTS);
@@ -20,7 +25,7 @@ const SOURCE_TYPES: ReadonlySet<string> = new Set(TRIGGER_SOURCE_TYPES);
 /** Observed user-webhook tokens are 32-char alphanumeric strings (API-NOTES §2). */
 export const TOKEN_LENGTH = 32;
 
-function validated(store: Store, ws: WorkspaceRecord, input: WebhookInput): Omit<WebhookRecord, "id" | "workspaceId" | "userId" | "authToken" | "enabled" | "deliveryEnabled"> {
+function validated(store: Store, ws: WorkspaceRecord, input: WebhookInput): Omit<WebhookRecord, "id" | "workspaceId" | "userId" | "authToken" | "enabled" | "deliveryEnabled" | "logs" | "eventStatuses" | "failedInARow"> {
   let url: URL;
   try {
     url = new URL(input.url);
@@ -76,6 +81,9 @@ export function createWebhook(store: Store, ws: WorkspaceRecord, userId: string,
     authToken: alphanumericSecret(TOKEN_LENGTH),
     enabled: true,
     deliveryEnabled: true,
+    logs: [],
+    eventStatuses: [],
+    failedInARow: 0,
     ...fields,
   };
   ws.webhooks.set(hook.id, hook);
@@ -85,6 +93,10 @@ export function createWebhook(store: Store, ws: WorkspaceRecord, userId: string,
 export function updateWebhook(store: Store, ws: WorkspaceRecord, webhookId: string, input: WebhookInput): WebhookRecord {
   const hook = store.webhook(ws, webhookId);
   const fields = validated(store, ws, { ...input, name: input.name ?? hook.name });
+  // GUESS (undocumented): a PUT never turns deliveryEnabled back on. Clockify says only that it "can be
+  // disabled if delivery failed for too many times"; how it comes back is not said anywhere we found, so
+  // the simulator takes the strict reading and a repair has to re-create such a webhook.
+  if (input.enabled !== undefined) hook.enabled = input.enabled;
   return Object.assign(hook, fields);
 }
 

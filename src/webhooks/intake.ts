@@ -50,19 +50,27 @@ export interface IntakeLookups {
 export function interpretDelivery(delivery: Delivery, lookups: IntakeLookups): IntakeDecision {
   const screened = screenHeaders(delivery, lookups);
   if (screened.kind === "reject") return screened;
-  const { scope, type } = screened;
+  return interpretBody(screened.type, delivery.body.toString("utf8"), screened.scope, lookups.pairs);
+}
+
+/**
+ * What a body of a known sender (`scope`) and event type becomes: the part of interpretDelivery after the
+ * headers. Also what a failed delivery's logged body becomes (webhooks/health): the same body gives the
+ * same dedupe key, so a delivery that got through after all is not stored twice.
+ */
+export function interpretBody(type: string, body: string, scope: TokenScope, pairs: readonly PairConfig[]): IntakeDecision {
   const entry = isEntryEvent(type);
   if (!entry && !isProjectEvent(type)) return { kind: "ignore", reason: `event ${type} is not used` };
 
   let json: unknown;
   try {
-    json = JSON.parse(delivery.body.toString("utf8"));
+    json = JSON.parse(body);
   } catch {
     return { kind: "reject", status: 400, error: "body is not valid JSON" };
   }
   if (type === "TIME_ENTRY_DELETED" && !entryEventBodySchema.safeParse(json).success) {
     const batch = batchDeletedBodySchema.safeParse(json);
-    if (batch.success) return batchDeletion(batch.data, delivery.body.toString("utf8"), scope, lookups.pairs);
+    if (batch.success) return batchDeletion(batch.data, body, scope, pairs);
   }
   const parsed = entry ? parseBody(entryEventBodySchema, json, type) : parseBody(projectEventBodySchema, json, type);
   if ("error" in parsed) return { kind: "reject", status: 400, error: parsed.error };
@@ -71,11 +79,10 @@ export function interpretDelivery(delivery: Delivery, lookups: IntakeLookups): I
     return { kind: "reject", status: 400, error: "workspaceId does not match the webhook's workspace" };
   }
 
-  const body = delivery.body.toString("utf8");
   const targets =
     "userId" in parsed.value
-      ? entryTargets(lookups.pairs, workspaceId, parsed.value.userId)
-      : projectTargets(lookups.pairs, workspaceId, type, parsed.value.clientId);
+      ? entryTargets(pairs, workspaceId, parsed.value.userId)
+      : projectTargets(pairs, workspaceId, type, parsed.value.clientId);
   if (targets.length === 0) return { kind: "ignore", reason: "no pair concerns this event" };
   return {
     kind: "store",

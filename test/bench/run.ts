@@ -6,6 +6,8 @@ import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fmt, forkBenchChild, log, mb, REPO_ROOT, type BenchTable } from "./common.js";
 import { mirrorBenchmark } from "./mirror.bench-run.js";
+import { pollingBenchmark } from "./polling.bench-run.js";
+import { quotaBenchmark } from "./quota.bench-run.js";
 import type { ReconcileJob, ReconcileMeasure } from "./reconcile.bench-run.js";
 import { sharedReadsBenchmark } from "./reconcile-shared.bench-run.js";
 import type { SimulatorReady } from "./reconcile-simulator.bench-run.js";
@@ -156,6 +158,8 @@ const steps: [string, () => Promise<BenchTable>][] = [
   ["webhook", webhookBenchmark],
   ["mirror", mirrorBenchmark],
   ["reconcile", reconcileBenchmark],
+  ["quota", quotaBenchmark],
+  ["polling", pollingBenchmark],
 ];
 for (const [name, step] of steps) {
   if (only && only !== name) continue;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -13,6 +13,8 @@ import { registerWebhooks } from "../../src/webhooks/registration/register.js";
 import { startMirror } from "../helpers/mirror.js";
 import { runProjectCli, type CliResult } from "../helpers/cli.js";
 import { discardingLogger } from "../helpers/logs.js";
+import { TokenBook } from "../../src/webhooks/tokens.js";
+import { startAlertReceiver, type AlertReceiver } from "../e2e/webhook-health-support.js";
 
 const URL_ = "https://sync.example.com/webhooks/clockify";
 const WEBHOOKS_ROUTE = "/v1/workspaces/{workspaceId}/webhooks";
@@ -385,5 +387,57 @@ describe("after register, the service receives Clockify's deliveries", () => {
     } finally {
       await m.close();
     }
+  });
+});
+
+describe("npm run webhooks -- repair", () => {
+  let alerts: AlertReceiver;
+  beforeEach(async () => {
+    w = await setUp();
+    alerts = await startAlertReceiver();
+    const raw = JSON.parse(await readFile(w.configPath, "utf8")) as Record<string, unknown>;
+    await writeFile(w.configPath, JSON.stringify({ ...raw, alerts: { webhookUrl: alerts.url } }), { mode: 0o600 });
+  });
+  afterEach(async () => {
+    await alerts.close();
+    await tearDown();
+  });
+
+  it("re-enables a switched-off webhook, re-creates one Clockify stopped delivering, stores the new token and alerts for each", async () => {
+    expect((await cli("register", "--url", URL_)).code).toBe(0);
+    const entryHook = hooks(w.agency).find((h) => h.webhookEvent === "NEW_TIME_ENTRY");
+    const projectHook = hooks(w.customer).find((h) => h.webhookEvent === "NEW_PROJECT");
+    if (!entryHook || !projectHook) throw new Error("register made no webhooks");
+    w.sim.world.setWebhookState(w.agency, entryHook.id, { deliveryEnabled: false });
+    w.sim.world.setWebhookState(w.customer, projectHook.id, { enabled: false });
+
+    const result = await cli("repair");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`re-created +NEW_TIME_ENTRY +id ${entryHook.id} .*deliveryEnabled: false.*now \\w+ \\(new token stored\\)`));
+    expect(result.stdout).toMatch(new RegExp(`re-enabled +NEW_PROJECT +id ${projectHook.id} .*enabled: false`));
+    expect(result.stdout).toContain("1 re-enabled, 1 re-created, 0 left, 0 failed");
+    expect(alerts.texts).toHaveLength(2);
+    expect(alerts.texts.join("\n")).toMatch(/NEW_TIME_ENTRY.*re-created it as/);
+
+    // Clockify and the table agree again, and the service's token book knows the new token.
+    expect(hooks(w.agency).find((h) => h.id === entryHook.id)).toBeUndefined();
+    expect(hooks(w.customer).find((h) => h.id === projectHook.id)).toMatchObject({ enabled: true, authToken: projectHook.authToken });
+    expectTableMatchesClockify(w.agency);
+    expectTableMatchesClockify(w.customer);
+    const fresh = hooks(w.agency).find((h) => h.webhookEvent === "NEW_TIME_ENTRY");
+    const database = openAndMigrate(w.databasePath);
+    try {
+      const book = new TokenBook(w.config.pairs, database);
+      expect(book.identify(fresh?.authToken ?? "")?.events).toEqual(new Set(["NEW_TIME_ENTRY"]));
+      expect(book.identify(entryHook.authToken)).toBeUndefined();
+    } finally {
+      database.close();
+    }
+
+    // Nothing left to repair: a second run changes nothing.
+    const again = await cli("repair");
+    expect(again.stdout).toContain("0 re-enabled, 0 re-created, 0 left, 0 failed");
+    expect(alerts.texts).toHaveLength(2);
   });
 });

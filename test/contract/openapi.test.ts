@@ -105,6 +105,9 @@ async function tour({ sim, user, source, destination }: TwoWorkspaces): Promise<
     triggerSource: [user.id],
     name: "contract2",
   });
+  const second = (ms: number) => new Date(ms).toISOString().slice(0, 19) + "Z";
+  await c.searchWebhookLogs(ws, hook.id, { from: second(Date.now() - 3_600_000), to: second(Date.now() + 1000), status: "FAILED", sortByNewest: false }, { size: 50 });
+  await c.listWebhookEventStatuses(ws, hook.id, { status: "FAILED" });
   await c.deleteWebhook(ws, hook.id);
   for (const kind of ["created", "updated", "deleted"] as const) {
     await c.entityChangesPage(ws, kind, { types: ["TIME_ENTRY"], start: new Date(Date.now() - 3_600_000), end: new Date(), page: 0, limit: 50 });

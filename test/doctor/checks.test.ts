@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/index.js";
 import { runDoctorChecks } from "../../src/doctor/run.js";
+import { repairWebhooks } from "../../src/webhooks/health/repair.js";
 import type { CheckResult } from "../../src/doctor/model.js";
 import { openStore, type TestStore } from "../helpers/harness.js";
 import { acmeConfigFile, seedWebhooks, startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
@@ -130,6 +131,13 @@ describe("doctor's checks against the simulator", () => {
     w.sim.world.setWebhookState(w.source.workspaceId, hook.id, { deliveryEnabled: false });
     const results = await doctor();
     expect(failing(results)).toContain("error source.webhooks");
-    expect(message(results, "source.webhooks")).toMatch(/do not deliver.*Re-enable/);
+    expect(message(results, "source.webhooks")).toMatch(/do not deliver.*`clockify-sync webhooks repair`.*autoRepair/);
+
+    // What the advice does: the repair re-creates it, and the check is fine again.
+    const config = parseConfig(acmeConfigFile(w, {}, { maxRetries: 0 }));
+    const report = await repairWebhooks({ config, database: store.database, apiUrl: w.sim.apiBaseUrl, logger: store.logger });
+    expect(report.workspaces.flatMap((x) => x.results).map((r) => [r.webhookId, r.outcome])).toEqual([[hook.id, "re-created"]]);
+    const after = await doctor();
+    expect(failing(after)).not.toContain("error source.webhooks");
   });
 });

@@ -1,5 +1,6 @@
 import type { ClockifyClient } from "../../clockify/client.js";
 import { ClockifyError } from "../../clockify/errors.js";
+import type { WebhookTriggerSourceType } from "../../clockify/schemas.js";
 import type { AppDatabase } from "../../db/connection.js";
 import { deleteWebhookByClockifyId, listWebhooksForWorkspace, replaceWebhookRegistration } from "../../db/webhooks.js";
 import type { Logger } from "../../observability/logger.js";
@@ -11,7 +12,7 @@ import { registrationReport, type RegistrationReport, type WorkspaceRegistration
 import { checkWebhookUrl } from "./url.js";
 
 /** Shown as the webhook's name in Clockify's UI (the API allows 2–30 characters). */
-const WEBHOOK_NAME = "clockify-sync";
+export const WEBHOOK_NAME = "clockify-sync";
 
 export interface RegisterOptions extends RegistrationOptions {
   /** Where Clockify should POST: the service's public https://…/webhooks/clockify. */
@@ -188,12 +189,12 @@ async function create(run: StepRun, spec: WebhookSpec, replaced: string | null):
   }
 }
 
-/** Creates the webhook and returns it with its token (regenerated when the create answer lacked one). */
-async function createWithToken(
+/** Creates the webhook and returns it with its token (regenerated when the create answer lacked one); repair re-creates with it too. */
+export async function createWithToken(
   client: ClockifyClient,
   workspaceId: string,
   url: string,
-  spec: WebhookSpec,
+  spec: { event: string; triggerSourceType: WebhookTriggerSourceType; triggerSource: string[] },
 ): Promise<{ id: string; token: string }> {
   const created = await client.createWebhook(workspaceId, {
     url,

@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../src/config/index.js";
+import { listWebhooksForWorkspace } from "../../src/db/webhooks.js";
+import { startServiceHarness, type ServiceHarness } from "../helpers/harness.js";
+import { registerMirrorWebhooks, SOURCE_ENTRY_EVENTS } from "../helpers/mirror.js";
+import { acmeConfigFile, seedWebhooks, startTwoWorkspaces, type TwoWorkspaces } from "../helpers/world.js";
+import { startAlertReceiver, until, type AlertReceiver } from "./webhook-health-support.js";
+
+const WEBHOOKS = "/v1/workspaces/{workspaceId}/webhooks";
+const LOGS = "/v1/workspaces/{workspaceId}/webhooks/{webhookId}/logs";
+const STATUSES = "/v1/workspaces/{workspaceId}/webhooks/{webhookId}/statuses";
+const LISTING = "/v1/workspaces/{workspaceId}/user/{userId}/time-entries";
+
+interface Env {
+  world: TwoWorkspaces;
+  harness: ServiceHarness;
+  alerts: AlertReceiver;
+}
+
+let env: Env | undefined;
+afterEach(async () => {
+  if (!env) return;
+  await env.harness.close();
+  await env.world.sim.close();
+  await env.alerts.close();
+  env = undefined;
+});
+
+async function start(webhooks: { autoRepair?: boolean } = {}, health: { intervalMs?: number } = {}): Promise<Env> {
+  const world = await startTwoWorkspaces({ webhookRetryDelayMs: 5, webhookMaxAttempts: 2 });
+  const alerts = await startAlertReceiver();
+  const config = parseConfig({ ...acmeConfigFile(world), alerts: { webhookUrl: alerts.url }, webhooks }, {});
+  const harness = await startServiceHarness({
+    config,
+    apiUrl: world.sim.apiBaseUrl,
+    listen: true,
+    prefix: "clockify-sync-webhook-health-",
+    service: { worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 } }, webhookHealth: health },
+  });
+  env = { world, harness, alerts };
+  return env;
+}
+
+async function settle({ world, harness }: Env): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await world.sim.deliveries.idle();
+    await new Promise((r) => setTimeout(r, 30));
+    await harness.service.worker.idle();
+  }
+}
+
+function addEntry({ world }: Env, description: string, start: string): void {
+  const project = world.sim.world.listProjects(world.source.workspaceId).find((p) => p.name === "Website") ??
+    world.sim.world.addProject(world.source.workspaceId, { name: "Website", clientId: world.source.clientId });
+  world.sim.world.createTimeEntry(world.source.workspaceId, world.user.id, { start, end: start.replace("T09", "T10"), description, projectId: project.id }, { emit: true });
+}
+
+const copies = ({ world }: Env) => world.sim.world.listTimeEntries(world.destination.workspaceId).map((e) => e.description).sort();
+
+describe("failed deliveries are pulled by the webhook check, within the hour, without a reconcile", () => {
+  it("entries whose every delivery failed are mirrored by one check: one listing per workspace, one logs request per webhook", async () => {
+    const e = await start();
+    const { world, harness } = e;
+    // Clockify delivers to an address where nothing answers: every attempt fails, as during an outage.
+    seedWebhooks(world.sim, harness.database, "http://127.0.0.1:9/webhooks/clockify", world.source.workspaceId, SOURCE_ENTRY_EVENTS);
+    harness.service.tokens.reload();
+    addEntry(e, "while down 1", "2026-11-20T09:00:00Z");
+    addEntry(e, "while down 2", "2026-11-21T09:00:00Z");
+    await settle(e);
+    expect(world.sim.deliveries.log.filter((d) => d.event === "NEW_TIME_ENTRY").every((d) => d.status === undefined)).toBe(true);
+    expect(copies(e)).toEqual([]);
+
+    world.sim.stats.reset();
+    const run = await harness.service.webhookHealth.runNow();
+    // The check itself: one GET of the webhooks and one logs request per webhook (5), nothing else.
+    expect(world.sim.stats.count({ method: "GET", route: WEBHOOKS })).toBe(1);
+    expect(world.sim.stats.count({ method: "POST", route: LOGS })).toBe(SOURCE_ENTRY_EVENTS.length);
+    expect(world.sim.stats.count({ route: STATUSES })).toBe(0);
+    expect(run.deliveries).toMatchObject({ webhooks: SOURCE_ENTRY_EVENTS.length, stored: 2, errors: [] });
+    await settle(e);
+    expect(copies(e)).toEqual(["while down 1", "while down 2"]);
+    // Pulled one by one: no listing of anyone's entries, i.e. no reconciliation.
+    expect(world.sim.stats.count({ route: LISTING })).toBe(0);
+
+    // The next check starts where this one ended: the same failures are not pulled again.
+    world.sim.stats.reset();
+    const again = await harness.service.webhookHealth.runNow();
+    expect(again.deliveries.stored).toBe(0);
+    expect(world.sim.stats.requests).toHaveLength(1 + SOURCE_ENTRY_EVENTS.length);
+  });
+});
+
+describe("a disabled webhook is repaired by the running service, with an alert", () => {
+  it("re-enables a switched-off one, re-creates one Clockify stopped delivering; both deliver afterwards", async () => {
+    const e = await start({}, { intervalMs: 50 });
+    const { world, harness } = e;
+    registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
+    harness.service.tokens.reload();
+    const ws = world.source.workspaceId;
+    const hookOf = (event: string) => listWebhooksForWorkspace(harness.database, ws).find((r) => r.eventType === event)?.clockifyWebhookId ?? "";
+    const stopped = hookOf("TIMER_STOPPED");
+    const undelivered = hookOf("NEW_TIME_ENTRY");
+    world.sim.world.setWebhookState(ws, stopped, { enabled: false });
+    world.sim.world.setWebhookState(ws, undelivered, { deliveryEnabled: false });
+
+    // The service's own timer finds and repairs them.
+    await until(() => e.alerts.texts.length >= 2);
+    expect(e.alerts.texts.join("\n")).toMatch(new RegExp(`${stopped} \\(TIMER_STOPPED\\).*re-enabled it`));
+    expect(e.alerts.texts.join("\n")).toMatch(new RegExp(`${undelivered} \\(NEW_TIME_ENTRY\\).*re-created it as`));
+    const recreated = hookOf("NEW_TIME_ENTRY");
+    expect(recreated).not.toBe(undelivered);
+    expect(hookOf("TIMER_STOPPED")).toBe(stopped);
+    const live = world.sim.world.listWebhooks(ws);
+    expect(live.find((h) => h.id === undelivered)).toBeUndefined();
+    expect(live.filter((h) => h.id === recreated || h.id === stopped).every((h) => h.enabled && h.deliveryEnabled)).toBe(true);
+
+    // Registration and token still valid: a later delivery is accepted and mirrored.
+    addEntry(e, "after the repair", "2026-11-22T09:00:00Z");
+    await settle(e);
+    expect(world.sim.deliveries.log.filter((d) => d.webhookId === recreated).map((d) => d.status)).toEqual([200]);
+    expect(copies(e)).toEqual(["after the repair"]);
+  });
+
+  it("with webhooks.autoRepair false it only alerts, and the webhook stays as it is", async () => {
+    const e = await start({ autoRepair: false });
+    const { world, harness } = e;
+    registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
+    const ws = world.source.workspaceId;
+    const hook = listWebhooksForWorkspace(harness.database, ws).find((r) => r.eventType === "NEW_TIME_ENTRY")?.clockifyWebhookId ?? "";
+    world.sim.world.setWebhookState(ws, hook, { deliveryEnabled: false });
+    const run = await harness.service.webhookHealth.runNow();
+    expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "left"]]);
+    await until(() => e.alerts.texts.length >= 1);
+    expect(e.alerts.texts[0]).toMatch(/not repaired: webhooks.autoRepair is false: run `clockify-sync webhooks repair`/);
+    expect(world.sim.world.listWebhooks(ws).find((h) => h.id === hook)?.deliveryEnabled).toBe(false);
+    expect(world.sim.stats.count({ method: "PUT" })).toBe(0);
+  });
+});
