@@ -187,8 +187,10 @@ export class RateLimiterRegistry {
     const now = this.clock();
     const rates = [key.rate, ...(ticket.workspaceId === undefined ? [] : [this.workspacePacer(ticket.workspaceId).rate])];
     const retryAfter = parseRetryAfter(first(headers["retry-after"]), Date.now());
+    // The request went no faster than the tightest of its limiters allowed: that is what a 429 measures against.
+    const sendingRate = Math.min(...rates.map((rate) => rate.rate(now)));
     for (const rate of rates) {
-      if (status === 429) rate.onLimited(now, retryAfter);
+      if (status === 429) rate.onLimited(now, retryAfter, sendingRate);
       else rate.onAccepted(now);
       const reset = rateLimitReset(headers, now);
       if (reset !== undefined) rate.holdFor(now, reset);

@@ -47,16 +47,19 @@ export class AdaptiveRate {
   private relaxedAt = 0;
   private lastLimitAt = Number.NEGATIVE_INFINITY;
   private lastLearnedAt = Number.NEGATIVE_INFINITY;
+  private decreasedAt = Number.NEGATIVE_INFINITY;
   private limits = 0;
   /** When the answers Clockify accepted in the last second came: the rate it let through. */
   private accepted: number[] = [];
+  /** When the 429s of the last second came. */
+  private refused: number[] = [];
 
   constructor(options: AdaptiveRateOptions, now = 0) {
     if (!(options.ceiling > 0)) throw new Error("ceiling must be > 0");
     this.ceiling = options.ceiling;
     this.floor = Math.min(options.floor ?? 0.2, options.ceiling);
     this.decrease = options.decrease ?? 0.5;
-    this.holdMs = options.holdMs ?? 1000;
+    this.holdMs = options.holdMs ?? 250;
     this.step = options.stepPerSecond ?? Math.max(0.2, options.ceiling / 20);
     this.margin = options.margin ?? 0.9;
     this.relaxAfterMs = options.relaxAfterMs ?? 5 * 60_000;
@@ -102,22 +105,38 @@ export class AdaptiveRate {
     this.trim(now);
   }
 
-  /** Clockify refused a request as too many; `retryAfterMs` when it said how long to wait. */
-  onLimited(now: number, retryAfterMs?: number): void {
+  /**
+   * Clockify refused a request as too many; `retryAfterMs` when it said how long to wait. `sendingRate`:
+   * the most the request could go at, when a tighter limiter than this one paced it (a key's under a
+   * workspace's).
+   */
+  onLimited(now: number, retryAfterMs?: number, sendingRate?: number): void {
     this.limits++;
+    this.refused.push(now);
     this.lastLimitAt = now;
     this.relaxedAt = now;
     this.trim(now);
     // The rate Clockify let through just now: what it counts as the limit (a burst of 429s answers one
     // over-full second, so the smallest of their measures is the closest).
     const measured = this.accepted.length;
-    if (measured > 0) {
+    // Only a second in which this process used most of its allowance says what the limit is: a lone 429
+    // amid sparse requests (someone else spent the quota, an hourly limit) measures our traffic, not the limit.
+    const sent = measured + this.refusedInWindow(now);
+    const first = Math.min(this.accepted[0] ?? now, this.refused[0] ?? now);
+    // The part of the second this process has been sending in (a burst that began 400 ms ago counts as
+    // half a second, so the very first 429s can teach; never less, so two quick requests cannot).
+    const span = Math.min(WINDOW_MS, Math.max(WINDOW_MS / 2, now - first)) / WINDOW_MS;
+    const allowed = Math.min(this.current, this.cap(), sendingRate ?? Number.POSITIVE_INFINITY);
+    if (measured > 0 && sent >= 0.8 * allowed * span) {
       const sameBurst = this.learned !== undefined && now - this.lastLearnedAt <= WINDOW_MS;
       this.learned = sameBurst && this.learned !== undefined ? Math.min(this.learned, measured) : measured;
       this.lastLearnedAt = now;
     }
-    // One decrease per hold: the 429s of one burst are one signal, not many.
-    if (now >= this.holdUntil) this.current = Math.max(this.floor, Math.min(this.current, this.cap()) * this.decrease);
+    // At most one decrease a second: the 429s of one over-full second are one signal, not many.
+    if (now - this.decreasedAt >= WINDOW_MS) {
+      this.decreasedAt = now;
+      this.current = Math.max(this.floor, Math.min(this.current, this.cap()) * this.decrease);
+    }
     this.holdUntil = Math.max(this.holdUntil, now + Math.max(this.holdMs, retryAfterMs ?? 0));
     this.raisedAt = this.holdUntil;
   }
@@ -138,10 +157,19 @@ export class AdaptiveRate {
     if (this.learned * this.margin >= this.ceiling) this.learned = undefined;
   }
 
-  private trim(now: number): void {
-    const since = now - WINDOW_MS;
-    let drop = 0;
-    while (drop < this.accepted.length && (this.accepted[drop] ?? 0) <= since) drop++;
-    if (drop > 0) this.accepted.splice(0, drop);
+  private refusedInWindow(now: number): number {
+    dropBefore(this.refused, now - WINDOW_MS);
+    return this.refused.length;
   }
+
+  private trim(now: number): void {
+    dropBefore(this.accepted, now - WINDOW_MS);
+  }
+}
+
+/** Removes the times at or before `since` from the front of an ascending list. */
+function dropBefore(times: number[], since: number): void {
+  let drop = 0;
+  while (drop < times.length && (times[drop] ?? 0) <= since) drop++;
+  if (drop > 0) times.splice(0, drop);
 }

@@ -17,31 +17,37 @@ describe("AdaptiveRate", () => {
   });
 
   it.each([
-    // [ceiling, accepted per second before the 429, expected learned limit, expected cap after recovery]
+    // [ceiling, accepted per second before the 429s, expected learned limit, expected rate once recovered]
     [10, 5, 5, 4.5],
     [10, 8, 8, 7.2],
     [50, 30, 30, 27],
-    [10, 12, 12, 10],
-  ])("ceiling %d, Clockify let %d/s through: learns %d and settles at %d", (ceiling, acceptedPerSecond, learned, settled) => {
+  ])("ceiling %d, Clockify let %d/s through a sender at the ceiling: learns %d and settles at %d", (ceiling, acceptedPerSecond, learned, settled) => {
     const rate = new AdaptiveRate({ ceiling }, 0);
     acceptEvery(rate, 0, 1000, 1000 / acceptedPerSecond);
-    rate.onLimited(1000);
+    // The rest of the second's requests were refused.
+    for (let k = 0; k < ceiling - acceptedPerSecond; k++) rate.onLimited(1000 + k);
     expect(rate.learnedLimit()).toBe(learned);
-    // Multiplicative decrease at once, then a hold, then additive increase up to 90% of the learned limit.
-    expect(rate.rate(1000)).toBeCloseTo(Math.min(ceiling, learned * 0.9) * 0.5, 5);
-    expect(rate.rate(1500)).toBeCloseTo(Math.min(ceiling, learned * 0.9) * 0.5, 5);
+    // Decreased at once, held, then raised additively up to 90% of the learned limit, never above it.
+    expect(rate.rate(1000 + ceiling)).toBeLessThanOrEqual(Math.min(ceiling * 0.5, settled));
     expect(rate.rate(60_000)).toBeCloseTo(settled, 5);
   });
 
-  it("takes the 429s of one burst as one decrease, and the smallest measure of the burst", () => {
+  it("takes the 429s of one second as one decrease, and the smallest measure of them", () => {
     const rate = new AdaptiveRate({ ceiling: 10 }, 0);
     acceptEvery(rate, 0, 1000, 200);
-    rate.onLimited(1000);
-    rate.onLimited(1010);
-    rate.onLimited(1020);
-    expect(rate.rate(1020)).toBeCloseTo(2.25, 5);
+    for (const t of [1000, 1010, 1020, 1030, 1040]) rate.onLimited(t);
+    expect(rate.rate(1040)).toBeCloseTo(4.5, 5);
     expect(rate.learnedLimit()).toBe(5);
-    expect(rate.limitedCount()).toBe(3);
+    expect(rate.limitedCount()).toBe(5);
+  });
+
+  it("learns nothing from a lone 429 amid sparse requests (someone else spent the quota), and lowers the rate once", () => {
+    const rate = new AdaptiveRate({ ceiling: 50 }, 0);
+    acceptEvery(rate, 0, 1000, 500);
+    for (const t of [1000, 1100, 1300, 1700]) rate.onLimited(t);
+    expect(rate.learnedLimit()).toBeUndefined();
+    expect(rate.rate(1700)).toBe(25);
+    expect(rate.rate(60_000)).toBe(50);
   });
 
   it("honours a Retry-After longer than its own hold", () => {
@@ -59,7 +65,7 @@ describe("AdaptiveRate", () => {
   });
 
   it("relaxes a learned limit after a long clean spell, until it is gone", () => {
-    const rate = new AdaptiveRate({ ceiling: 10, relaxAfterMs: 60_000 }, 0);
+    const rate = new AdaptiveRate({ ceiling: 5, relaxAfterMs: 60_000 }, 0);
     acceptEvery(rate, 0, 1000, 250);
     rate.onLimited(1000);
     expect(rate.learnedLimit()).toBe(4);
@@ -67,7 +73,7 @@ describe("AdaptiveRate", () => {
     expect(rate.learnedLimit()).toBeCloseTo(5, 5);
     for (let t = 61_001; t < 2_000_000; t += 60_001) rate.rate(t);
     expect(rate.learnedLimit()).toBeUndefined();
-    expect(rate.rate(2_000_000)).toBe(10);
+    expect(rate.rate(2_000_000)).toBe(5);
   });
 });
 
@@ -77,7 +83,7 @@ describe("Pacer", () => {
     const pacer = new Pacer(rate);
     expect([pacer.reserve(0), pacer.reserve(0), pacer.reserve(0)]).toEqual([0, 250, 500]);
     rate.onLimited(600, 2000);
-    // The next slot is after the hold, and at the halved rate after it.
+    // The next slot is after the Retry-After's hold, and at the halved rate after it.
     expect(pacer.reserve(600)).toBe(2000);
     expect(pacer.reserve(600)).toBe(2000 + 500);
   });
