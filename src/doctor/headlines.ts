@@ -17,6 +17,8 @@ const HEADLINES: Record<string, string> = {
   "destination.required": "fields the destination workspace requires",
   "destination.lock": "the destination workspace's lock date",
   "destination.custom-fields": "the destination workspace's required custom fields",
+  "source.quota": "the source workspace's hourly request budget (clockify.workspaces)",
+  "destination.quota": "the destination workspace's hourly request budget (clockify.workspaces)",
   "source.webhooks": "the source workspace's webhooks",
   "destination.webhooks": "the destination workspace's webhooks",
   reconcile: "the last reconciliation",

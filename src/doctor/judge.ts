@@ -1,8 +1,9 @@
-import type { PairConfig } from "../config/schema.js";
+import type { PairConfig, WorkspaceQuota } from "../config/schema.js";
 import type { Client } from "../clockify/schemas.js";
 import type { Answer, PairFacts, Side } from "./facts.js";
 import { answered, couldNotCheck, isRefusal, judgeKey, judgeWorkspace, keyField } from "./judge-keys.js";
 import { judgeDestinationRules } from "./judge-rules.js";
+import { judgeQuota } from "./judge-quota.js";
 import { judgeReconcile } from "./judge-runtime.js";
 import { judgeWebhooks } from "./judge-webhooks.js";
 import { judgeUsers } from "./judge-users.js";
@@ -14,6 +15,8 @@ export interface JudgeContext {
   silenceHours: number;
   /** config.reconcile.windowDays: a lock inside the window stops edits from being mirrored. */
   windowDays: number;
+  /** config.clockify.workspaces: which workspaces have an hourly budget. */
+  quotas?: readonly WorkspaceQuota[];
 }
 
 /**
@@ -36,6 +39,10 @@ export function judgePair(pair: PairConfig, facts: PairFacts, context: JudgeCont
     const workspace = facts.destination.workspace.value;
     results.push(...judgeDestinationClient(pair, facts), ...judgeUsers(pair, "destination", facts.destination, workspace));
     results.push(...judgeDestinationRules(pair, facts.destination, workspace, context));
+  }
+  for (const side of ["source", "destination"] as const) {
+    const quota = facts[side].workspace?.ok ? judgeQuota(pair, side, facts[side], context.quotas ?? []) : undefined;
+    if (quota) results.push(quota);
   }
   results.push(...judgeWebhooks(pair, facts, context), judgeReconcile(pair, facts.lastRun));
   return results;

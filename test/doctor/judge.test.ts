@@ -152,6 +152,22 @@ describe("judgePair", () => {
     ]);
   });
 
+  const planned = (plans: Record<string, string | null>) => ({ ...key(), visible: ok(Object.entries(plans).map(([id, plan]) => ({ id, name: id, featureSubscriptionType: plan }))) });
+  const quotaCases: { name: string; plans: Record<string, string | null>; quotas?: { workspaceId: string; requestsPerHour?: number }[]; expect: string[] }[] = [
+    { name: "a Free destination without a budget: a warning naming the setting", plans: { "ws-dst": "FREE" }, expect: ["warning destination.quota"] },
+    { name: "a Free destination with requestsPerHour: ok", plans: { "ws-dst": "FREE" }, quotas: [{ workspaceId: "ws-dst", requestsPerHour: 30 }], expect: ["ok destination.quota"] },
+    { name: "a budget for another workspace does not count", plans: { "ws-dst": "FREE_2026" }, quotas: [{ workspaceId: "ws-src", requestsPerHour: 30 }], expect: ["warning destination.quota"] },
+    { name: "a paid plan needs no budget", plans: { "ws-dst": "STANDARD_2021" }, expect: ["ok destination.quota"] },
+    { name: "an unknown plan is not judged", plans: { "ws-dst": null }, expect: [] },
+  ];
+  it.each(quotaCases)("hourly budget: $name", ({ plans, quotas, expect: expected }) => {
+    const given = facts({ source: { key: planned(plans) }, destination: { key: planned(plans) } });
+    const results = judgePair(pairOf(), given, { ...CONTEXT, ...(quotas ? { quotas: quotas.map((q) => ({ ...q })) } : {}) });
+    expect(results.filter((r) => r.check.endsWith(".quota")).map((r) => `${r.level} ${r.check}`)).toEqual(expected);
+    const warning = results.find((r) => r.level === "warning" && r.check === "destination.quota");
+    if (warning) expect(warning.message).toMatch(/Free plan.*30 API requests per hour.*\{ "workspaceId": "ws-dst", "requestsPerHour": 30 \} to clockify\.workspaces/);
+  });
+
   it.each(cases)("$name", ({ pair, facts: given, expect: expected }) => {
     const results = judgePair(pairOf(pair), given, CONTEXT);
     const problems = Object.fromEntries(results.filter((r) => r.level !== "ok").map((r) => [r.check, `${r.level} ${r.message}`]));
