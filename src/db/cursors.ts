@@ -19,3 +19,7 @@ export function writeCursor({ db }: AppDatabase, name: string, position: number,
 export function cursorUpdatedAt({ db }: AppDatabase, name: string): number | undefined {
   return db.select({ updatedAt: cursors.updatedAt }).from(cursors).where(eq(cursors.name, name)).get()?.updatedAt;
 }
+
+export function deleteCursor({ db }: AppDatabase, name: string): void {
+  db.delete(cursors).where(eq(cursors.name, name)).run();
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, ne } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, ne } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
 import { entryMap, type EntryMapping, type EntryOrigin } from "./schema.js";
 import { now as clockNow } from "../clock.js";
@@ -216,4 +216,14 @@ export function destinationIdsOfOtherPairs({ db }: AppDatabase, pairId: string):
     .where(and(ne(entryMap.pairId, pairId), isNotNull(entryMap.destinationEntryId)))
     .all();
   return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])));
+}
+
+/** Source entries the pairs first mapped at or after `since` (epoch ms), and when (one scan per pair: a restart's question, asked once). */
+export function entriesMappedSince({ db }: AppDatabase, pairIds: readonly string[], since: number): { sourceEntryId: string; createdAt: number }[] {
+  if (pairIds.length === 0) return [];
+  return db
+    .select({ sourceEntryId: entryMap.sourceEntryId, createdAt: entryMap.createdAt })
+    .from(entryMap)
+    .where(and(inArray(entryMap.pairId, [...pairIds]), gte(entryMap.createdAt, since)))
+    .all();
 }

@@ -39,10 +39,11 @@ export async function fetchFeed(
   kind: ChangeKind,
   window: TimeWindow,
   aborted: () => boolean,
+  maxPages: number = MAX_FEED_PAGES,
 ): Promise<FeedLine[]> {
   const lines: FeedLine[] = [];
   let previousFirst: string | undefined;
-  for (let page = 0; page < MAX_FEED_PAGES && !aborted(); page++) {
+  for (let page = 0; page < maxPages && !aborted(); page++) {
     const query = { types: ["TIME_ENTRY"], start: new Date(window.start), end: new Date(window.end), page, limit: FEED_PAGE_LIMIT };
     let answer: FeedLine[];
     try {
@@ -59,5 +60,5 @@ export async function fetchFeed(
     if (!mayContinue(answer)) return lines;
   }
   if (aborted()) return lines;
-  throw new FeedOverflow(`more than ${MAX_FEED_PAGES} pages of /entities/${kind} in one poll`);
+  throw new FeedOverflow(`more than ${maxPages} pages of /entities/${kind} in one poll`);
 }

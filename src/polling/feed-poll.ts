@@ -3,9 +3,11 @@ import type { ClockifyClient } from "../clockify/client.js";
 import type { PairConfig } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
 import { readCursor, writeCursor } from "../db/cursors.js";
+import { entriesMappedSince } from "../db/entry-map.js";
 import { enqueueDeliveries, type NewInboxEvent } from "../db/inbox.js";
 import { pullEvents } from "../webhooks/pull.js";
-import { fetchFeed } from "./feed-fetch.js";
+import { fetchFeed, FeedOverflow } from "./feed-fetch.js";
+import { markHealingDue } from "./listing-poll.js";
 import { parseFeedLines, unseenChanges, type FeedChange } from "./feed-lines.js";
 import { dueRechecks, feedWindows, type TimeWindow, type WindowSettings } from "./windows.js";
 
@@ -22,6 +24,8 @@ export interface FeedPollInput {
   seen: ReadonlyMap<string, number>;
   now: number;
   aborted: () => boolean;
+  /** Tests: fewer pages before the poll turns to a listing. */
+  maxPages?: number;
 }
 
 export interface FeedPollResult {
@@ -32,8 +36,11 @@ export interface FeedPollResult {
   rechecks: number;
   /** Lines whose entry id is only the line's own `id` (see FeedChange.identified). */
   unidentified: number;
-  /** The cursor was older than the feed reaches: a listing should heal the gap. */
-  gap: boolean;
+  /**
+   * Why a listing must heal what the feed could not give (the cursor older than the feed reaches, or more
+   * pages than one poll reads); recorded as due until a listing succeeds (see markHealingDue).
+   */
+  healing: string | undefined;
   young: Map<string, number>;
   seen: Map<string, number>;
 }
@@ -41,7 +48,7 @@ export interface FeedPollResult {
 export const feedCursorName = (workspaceId: string, part: "changes" | "deleted") => `poll:feed:${workspaceId}:${part}`;
 
 async function fetchAll(input: FeedPollInput, changes: TimeWindow, deleted: TimeWindow | undefined) {
-  const get = (kind: ChangeKind, window: TimeWindow) => fetchFeed(input.client, input.workspaceId, kind, window, input.aborted);
+  const get = (kind: ChangeKind, window: TimeWindow) => fetchFeed(input.client, input.workspaceId, kind, window, input.aborted, input.maxPages);
   const created = await get("created", changes);
   const updated = await get("updated", changes);
   const gone: FeedLine[] = deleted ? await get("deleted", deleted) : [];
@@ -57,6 +64,32 @@ function eventsFor(input: FeedPollInput, changes: readonly FeedChange[], recheck
 }
 
 /**
+ * The young entries of a process that just started: the ones before it died with it. The copies made since
+ * the /deleted cursor (less the overlap) stand in for them, since only an entry created after that can
+ * hide its deletion from the next /deleted window (dueRechecks reads them again until it cannot).
+ */
+export function restoredYoung(database: AppDatabase, workspaceId: string, pairs: readonly PairConfig[], settings: WindowSettings): Map<string, number> {
+  const deleted = readCursor(database, feedCursorName(workspaceId, "deleted"));
+  if (deleted === undefined) return new Map();
+  const mapped = entriesMappedSince(database, pairs.map((p) => p.id), deleted - settings.overlapMs);
+  return new Map(mapped.map((m) => [m.sourceEntryId, m.createdAt]));
+}
+
+/**
+ * Too many changes for one poll: a listing of the recent entries heals, and the feed goes on from now.
+ * Its cursors are set one overlap ahead, so the next windows start at this poll (its second: the feed's
+ * instants are whole seconds) and not an overlap before it: the listing, read after this instant, holds
+ * everything older, and a burst just before this poll would otherwise overflow the next poll too.
+ */
+function overflowed(input: FeedPollInput, reason: string): FeedPollResult {
+  const { database, workspaceId, now } = input;
+  markHealingDue(database, workspaceId, now);
+  writeCursor(database, feedCursorName(workspaceId, "changes"), now + input.settings.overlapMs, now);
+  writeCursor(database, feedCursorName(workspaceId, "deleted"), now + input.settings.overlapMs, now);
+  return { lines: 0, stored: 0, rechecks: 0, unidentified: 0, healing: reason, young: new Map(input.young), seen: new Map(input.seen) };
+}
+
+/**
  * One feed poll of one source workspace: the three feeds over their windows, each line a pull (the worker
  * reads the entry and mirrors what it finds, as for a webhook). Nothing is written when aborted midway,
  * so the next poll asks the same windows again. Undefined when aborted.
@@ -68,7 +101,14 @@ export async function feedPoll(input: FeedPollInput): Promise<FeedPollResult | u
     deleted: readCursor(database, feedCursorName(workspaceId, "deleted")),
   };
   const windows = feedWindows(cursors, now, input.settings);
-  const { created, updated, gone } = await fetchAll(input, windows.changes, windows.deleted);
+  let fetched: Awaited<ReturnType<typeof fetchAll>>;
+  try {
+    fetched = await fetchAll(input, windows.changes, windows.deleted);
+  } catch (error) {
+    if (!(error instanceof FeedOverflow) || input.aborted()) throw error;
+    return overflowed(input, error.message);
+  }
+  const { created, updated, gone } = fetched;
   if (input.aborted()) return undefined;
   const parsed = [
     parseFeedLines("created", created, now),
@@ -81,8 +121,10 @@ export async function feedPoll(input: FeedPollInput): Promise<FeedPollResult | u
   for (const change of changes) if (change.kind === "created" && !keep.has(change.entryId)) keep.set(change.entryId, now);
   const events = eventsFor(input, changes, recheck);
   // Pulls first, cursors after: a crash between them asks the same windows again, and the same lines
-  // dedupe in the inbox (same cause), so nothing is lost and nothing is applied twice.
+  // dedupe in the inbox (same cause), so nothing is lost and nothing is applied twice. The gap is marked
+  // before the cursors pass it, so a listing that fails (or a crash) leaves it due.
   const stored = events.length > 0 ? (enqueueDeliveries(database, [events], now)[0]?.stored ?? 0) : 0;
+  if (windows.gap) markHealingDue(database, workspaceId, now);
   writeCursor(database, feedCursorName(workspaceId, "changes"), windows.next.changes, now);
   writeCursor(database, feedCursorName(workspaceId, "deleted"), windows.next.deleted, now);
   return {
@@ -90,7 +132,7 @@ export async function feedPoll(input: FeedPollInput): Promise<FeedPollResult | u
     stored,
     rechecks: recheck.length,
     unidentified: changes.filter((c) => !c.identified).length,
-    gap: windows.gap,
+    healing: windows.gap ? "the service was away longer than the feed reaches back" : undefined,
     young: keep,
     seen,
   };

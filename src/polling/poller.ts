@@ -3,10 +3,10 @@ import type { Config } from "../config/schema.js";
 import type { AppDatabase } from "../db/connection.js";
 import type { Logger } from "../observability/logger.js";
 import type { PairRuntime } from "../sync/pair-runtime.js";
-import { FeedOverflow, FeedUnusable } from "./feed-fetch.js";
-import { feedPoll } from "./feed-poll.js";
+import { FeedUnusable } from "./feed-fetch.js";
+import { feedPoll, restoredYoung } from "./feed-poll.js";
 import { pollIntervalMinutes, type PollMethod } from "./interval.js";
-import { listingPoll } from "./listing-poll.js";
+import { healingDueSince, listingPoll } from "./listing-poll.js";
 import { DEFAULT_WINDOW_SETTINGS, type WindowSettings } from "./windows.js";
 
 export interface PollerOptions {
@@ -21,6 +21,8 @@ export interface PollerOptions {
   intervalMs?: number;
   /** Tests: shorter overlap and deletion delay. */
   windows?: Partial<WindowSettings>;
+  /** Tests: fewer feed pages before a poll turns to a listing. */
+  feedMaxPages?: number;
   now?: () => number;
 }
 
@@ -62,7 +64,8 @@ const DISABLED_CHECK_MS = 60_000;
 const STOP_GRACE_MS = 900;
 
 interface WorkspaceState {
-  young: Map<string, number>;
+  /** Undefined until this process's first feed poll of the workspace restores it (see restoredYoung). */
+  young: Map<string, number> | undefined;
   seen: Map<string, number>;
   feedRefusedUntil: number;
   lastRequests: Partial<Record<PollMethod, number>>;
@@ -158,7 +161,7 @@ export class Poller {
 
   private stateOf(workspaceId: string): WorkspaceState {
     let state = this.state.get(workspaceId);
-    if (!state) this.state.set(workspaceId, (state = { young: new Map(), seen: new Map(), feedRefusedUntil: 0, lastRequests: {} }));
+    if (!state) this.state.set(workspaceId, (state = { young: undefined, seen: new Map(), feedRefusedUntil: 0, lastRequests: {} }));
     return state;
   }
 
@@ -204,22 +207,27 @@ export class Poller {
     return report;
   }
 
-  /** Returns why a listing must follow (refused, overflow, a gap), or undefined when the feed sufficed. */
+  /** Returns why a listing must follow (refused, overflow, a gap, one still owed), or undefined when the feed sufficed. */
   private async feed(workspaceId: string, runtimes: PairRuntime[], at: number, report: WorkspacePollReport): Promise<string | undefined> {
     const state = this.stateOf(workspaceId);
     const [first] = runtimes;
     if (!first) return undefined;
+    const { database } = this.options;
+    const pairs = runtimes.map((r) => r.pair);
+    const settings = { ...DEFAULT_WINDOW_SETTINGS, ...this.options.windows };
     try {
+      const young = state.young ?? restoredYoung(database, workspaceId, pairs, settings);
       const result = await feedPoll({
-        database: this.options.database,
+        database,
         workspaceId,
-        pairs: runtimes.map((r) => r.pair),
+        pairs,
         client: first.source,
-        settings: { ...DEFAULT_WINDOW_SETTINGS, ...this.options.windows },
-        young: state.young,
+        settings,
+        young,
         seen: state.seen,
         now: at,
         aborted: () => this.halted,
+        ...(this.options.feedMaxPages === undefined ? {} : { maxPages: this.options.feedMaxPages }),
       });
       if (!result) return undefined;
       state.young = result.young;
@@ -227,7 +235,9 @@ export class Poller {
       report.changes = result.stored;
       if (result.unidentified > 0) report.unidentified = result.unidentified;
       if (result.stored > 0) this.options.notify();
-      return result.gap ? "the service was away longer than the feed reaches back" : undefined;
+      if (result.healing !== undefined) return result.healing;
+      const owed = healingDueSince(database, workspaceId);
+      return owed === undefined ? undefined : `a listing owed since ${new Date(owed).toISOString()} has not succeeded yet`;
     } catch (error) {
       const auto = this.options.config().polling.method === "auto";
       if (error instanceof FeedUnusable && auto) {
@@ -235,7 +245,6 @@ export class Poller {
         this.options.logger.warn({ workspaceId, reason: error.message }, "change feed not usable: polling by listing");
         return error.message;
       }
-      if (error instanceof FeedOverflow) return error.message;
       throw error;
     }
   }

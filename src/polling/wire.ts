@@ -13,7 +13,7 @@ export interface PollingParts {
   runtimeDeps: () => RuntimeDeps;
   notify: () => void;
   /** Tests: a fixed delay between polls, shorter windows. */
-  tuning?: { intervalMs?: number; windows?: Partial<WindowSettings> };
+  tuning?: { intervalMs?: number; windows?: Partial<WindowSettings>; feedMaxPages?: number };
 }
 
 /**
@@ -38,5 +38,6 @@ export function createPoller(parts: PollingParts): Poller {
     },
     ...(parts.tuning?.intervalMs === undefined ? {} : { intervalMs: parts.tuning.intervalMs }),
     ...(parts.tuning?.windows ? { windows: parts.tuning.windows } : {}),
+    ...(parts.tuning?.feedMaxPages === undefined ? {} : { feedMaxPages: parts.tuning.feedMaxPages }),
   });
 }

@@ -136,3 +136,77 @@ describe("a disabled webhook is repaired by the running service, with an alert",
     expect(world.sim.stats.count({ method: "PUT" })).toBe(0);
   });
 });
+
+describe("a repair that meets a refusal, a stop or a full disk", () => {
+  const WEBHOOK = "/v1/workspaces/{workspaceId}/webhooks/{webhookId}";
+
+  async function withDisabledHook(): Promise<{ e: Env; ws: string; hook: string; hookOf: () => string }> {
+    const e = await start();
+    registerMirrorWebhooks(e.world, e.harness.database, `${e.harness.base}/webhooks/clockify`);
+    e.harness.service.tokens.reload();
+    const ws = e.world.source.workspaceId;
+    const hookOf = () => listWebhooksForWorkspace(e.harness.database, ws).find((r) => r.eventType === "NEW_TIME_ENTRY")?.clockifyWebhookId ?? "";
+    const hook = hookOf();
+    e.world.sim.world.setWebhookState(ws, hook, { enabled: false });
+    return { e, ws, hook, hookOf };
+  }
+
+  it("a PUT refused as a bad request (a host that does not take `enabled`) goes on to re-create the webhook", async () => {
+    const { e, ws, hook, hookOf } = await withDisabledHook();
+    e.world.sim.faults.failWhen = (req) => (req.method === "PUT" && req.route === WEBHOOK ? 400 : undefined);
+    const run = await e.harness.service.webhookHealth.runNow();
+    expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "re-created"]]);
+    expect(hookOf()).not.toBe(hook);
+    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hookOf());
+    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).not.toContain(hook);
+  });
+
+  it("a PUT the key may not send is tried again at the next check: nothing is deleted", async () => {
+    const { e, ws, hook, hookOf } = await withDisabledHook();
+    e.world.sim.faults.failWhen = (req) => (req.method === "PUT" && req.route === WEBHOOK ? 403 : undefined);
+    const run = await e.harness.service.webhookHealth.runNow();
+    expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "failed"]]);
+    expect(hookOf()).toBe(hook);
+    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hook);
+    expect(e.world.sim.stats.count({ method: "DELETE" })).toBe(0);
+  });
+
+  it("stopped while its PUT is refused, it deletes nothing: the next start repairs it", async () => {
+    const { e, ws, hook, hookOf } = await withDisabledHook();
+    e.world.sim.faults.failWhen = (req) => {
+      if (req.method !== "PUT" || req.route !== WEBHOOK) return undefined;
+      e.harness.service.webhookHealth.stop();
+      return 400;
+    };
+    const run = await e.harness.service.webhookHealth.runNow();
+    expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "left"]]);
+    expect(e.world.sim.stats.count({ method: "DELETE" })).toBe(0);
+    expect(hookOf()).toBe(hook);
+    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hook);
+  });
+
+  it("a new webhook whose token cannot be stored is deleted again, and the old row stays for the next check", async () => {
+    const { e, ws, hook, hookOf } = await withDisabledHook();
+    e.world.sim.faults.failWhen = (req) => {
+      if (req.method !== "PUT" || req.route !== WEBHOOK) return undefined;
+      // The disk refuses writes from here on (a real SQLite refusal, as when it is full or read-only).
+      e.harness.database.sqlite.pragma("query_only = ON");
+      return 400;
+    };
+    const run = await e.harness.service.webhookHealth.runNow();
+    e.harness.database.sqlite.pragma("query_only = OFF");
+    const [result] = run.repairs;
+    expect(result?.outcome).toBe("failed");
+    expect(result?.detail).toMatch(/could not store its token .*; deleted it again; run `clockify-sync webhooks register`/);
+    // Clockify holds neither the old webhook nor an orphan the service has no token for.
+    expect(e.world.sim.world.listWebhooks(ws).filter((h) => h.webhookEvent === "NEW_TIME_ENTRY")).toEqual([]);
+    expect(hookOf()).toBe(hook);
+    // The next check finds the row's webhook gone and creates it anew, with a new token that works.
+    const again = await e.harness.service.webhookHealth.runNow();
+    expect(again.repairs.map((r) => [r.reason, r.outcome])).toEqual([[expect.stringMatching(/no longer in Clockify's list/), "re-created"]]);
+    addEntry(e, "after the second check", "2026-11-23T09:00:00Z");
+    await settle(e);
+    expect(copies(e)).toEqual(["after the second check"]);
+    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hookOf());
+  });
+});

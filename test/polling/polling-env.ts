@@ -26,6 +26,8 @@ export interface PollingEnvOptions {
   listingWindowDays?: number;
   /** Also register the webhooks (polling then only heals). */
   webhooks?: boolean;
+  /** Feed pages one poll reads before it turns to a listing (default the poller's). */
+  feedMaxPages?: number;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,7 +50,11 @@ export async function startPollingEnv(options: PollingEnvOptions = {}): Promise<
     service: {
       worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 } },
       // The timer's polls would race the test's: one at start, then not for an hour.
-      polling: { intervalMs: 3_600_000, windows: { overlapMs: 2_000, deletedDelayMs: 400, firstLookBackMs: 60_000 } },
+      polling: {
+        intervalMs: 3_600_000,
+        windows: { overlapMs: 2_000, deletedDelayMs: 400, firstLookBackMs: 60_000 },
+        ...(options.feedMaxPages === undefined ? {} : { feedMaxPages: options.feedMaxPages }),
+      },
     },
   });
   if (options.webhooks) {

@@ -1,3 +1,4 @@
+import { markHealingDue } from "../../src/polling/listing-poll.js";
 import { describe, expect, it } from "vitest";
 import { RateLimiterRegistry } from "../../src/clockify/rate-limiter.js";
 import { parseConfig } from "../../src/config/index.js";
@@ -58,10 +59,14 @@ describe("requests per workspace in status", () => {
     writeCursor(database, `poll:feed:${WS.SRC}:changes`, NOW - 60_000, NOW - 180_000);
     const report = collectStatus(database, polling, NOW);
     expect(report.polling?.workspaces).toEqual([
-      { workspaceId: WS.SRC, lastFeedPollAt: NOW - 180_000, lastListingPollAt: null },
-      { workspaceId: WS.SRC2, lastFeedPollAt: null, lastListingPollAt: null },
+      { workspaceId: WS.SRC, lastFeedPollAt: NOW - 180_000, lastListingPollAt: null, listingOwedSince: null },
+      { workspaceId: WS.SRC2, lastFeedPollAt: null, lastListingPollAt: null, listingOwedSince: null },
     ]);
     expect(formatReport(report)).toContain(`${WS.SRC}: auto every 7 min; last feed poll 3 min ago, last listing poll never`);
+    markHealingDue(database, WS.SRC2, NOW - 600_000);
+    expect(formatReport(collectStatus(database, polling, NOW))).toContain(
+      `${WS.SRC2}: auto every 7 min; last feed poll never, last listing poll never; a listing is owed since 10 min ago (the feed missed changes)`,
+    );
     expect(collectStatus(database, config(), NOW).polling).toBeUndefined();
   });
 });

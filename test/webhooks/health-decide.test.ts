@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { logInstant, nextCursor } from "../../src/webhooks/health/check.js";
-import { afterPut, findUnhealthy, firstRepairStep, problemOf, repairFields, type Problem } from "../../src/webhooks/health/decide.js";
+import { afterPut, afterPutRefused, findUnhealthy, firstRepairStep, problemOf, repairFields, type Problem } from "../../src/webhooks/health/decide.js";
 import { recoverFromLogs, type RecoveryInput } from "../../src/webhooks/health/recover.js";
 import { repairAlert, type RepairResult } from "../../src/webhooks/health/repair.js";
 import { PULL_EVENT } from "../../src/webhooks/events.js";
@@ -25,15 +25,18 @@ describe("problemOf: which webhooks do not deliver", () => {
 describe("findUnhealthy", () => {
   const row = (id: string, eventType = "NEW_TIME_ENTRY") => ({ workspaceId: WS.SRC, eventType, clockifyWebhookId: id, url: "https://x/webhooks/clockify" });
   const hook = (id: string, extra: Record<string, boolean> = {}) => ({ id, url: "https://x/webhooks/clockify", webhookEvent: "NEW_TIME_ENTRY", ...extra });
-  it("only the service's rows whose webhook Clockify lists as not delivering; gone or foreign ones are not repairs", () => {
+  it("the service's rows whose webhook is listed as not delivering, or gone though a pair needs it; foreign ones are not repairs", () => {
     const found = findUnhealthy(
       [hook("ok"), hook("off", { enabled: false }), hook("stuck", { deliveryEnabled: false }), hook("foreign", { enabled: false })],
-      [row("ok"), row("off"), row("stuck"), row("gone")],
+      [row("ok"), row("off"), row("stuck"), row("gone"), row("unneeded", "NEW_PROJECT")],
+      new Set(["NEW_TIME_ENTRY"]),
     );
     expect(found.map((f) => [f.registration.clockifyWebhookId, f.problem])).toEqual([
       ["off", "disabled"],
       ["stuck", "undelivered"],
+      ["gone", "missing"],
     ]);
+    expect(found[2]?.hook).toBeNull();
     expect(found[1]?.reason).toMatch(/deliveryEnabled: false/);
   });
 });
@@ -44,6 +47,8 @@ describe("what a repair does", () => {
     ["undelivered, may repair", "undelivered", true, "put"],
     ["autoRepair false", "undelivered", false, "none"],
     ["plan limit: nothing to do", "plan", true, "none"],
+    ["gone from Clockify: straight to a re-create", "missing", true, "recreate"],
+    ["gone, autoRepair false", "missing", false, "none"],
   ];
   it.each(cases)("%s", (_name, problem, mayRepair, kind) => expect(firstRepairStep({ problem }, mayRepair).kind).toBe(kind));
 
@@ -53,6 +58,18 @@ describe("what a repair does", () => {
     ["the PUT ignored enabled", { enabled: false, deliveryEnabled: true }, "recreate"],
   ];
   it.each(answers)("afterPut: %s", (_name, answer, expected) => expect(afterPut(answer)).toBe(expected));
+
+  const refusals: [string, number, string][] = [
+    ["a field the host does not take", 400, "recreate"],
+    ["unprocessable", 422, "recreate"],
+    ["gone meanwhile", 404, "recreate"],
+    ["the key may not", 403, "fail"],
+    ["the key is wrong", 401, "fail"],
+    ["rate limited", 429, "fail"],
+    ["a server error", 503, "fail"],
+    ["no answer", 0, "fail"],
+  ];
+  it.each(refusals)("afterPutRefused: %s (%i)", (_name, status, expected) => expect(afterPutRefused(status)).toBe(expected));
 
   it("repairFields: the pairs' scope when known, the webhook's own otherwise", () => {
     const finding = {
@@ -132,6 +149,13 @@ describe("the check's window", () => {
     ["a page not full: the window's end", [{ respondedAt: "2026-12-03T10:30:00.000+00:00" }], 2, to],
     ["a full page: the last line's second", [{ respondedAt: "2026-12-03T10:10:00.000+00:00" }, { respondedAt: "2026-12-03T10:20:30.500+00:00" }], 2, Date.UTC(2026, 11, 3, 10, 20, 30)],
     ["a full page without times: the window's end", [{ respondedAt: null }], 1, to],
+    [
+      "a page of the API's default 50 though 200 were asked (a host that caps it): the last line's second",
+      Array.from({ length: 50 }, (_, i) => ({ respondedAt: `2026-12-03T10:${String(i).padStart(2, "0")}:00.000+00:00` })),
+      200,
+      Date.UTC(2026, 11, 3, 10, 49, 0),
+    ],
+    ["49 of 200: the window's end", Array.from({ length: 49 }, () => ({ respondedAt: "2026-12-03T10:00:00.000+00:00" })), 200, to],
   ];
   it.each(cases)("nextCursor: %s", (_name, lines, size, expected) => expect(nextCursor(to, lines, size)).toBe(expected));
 });

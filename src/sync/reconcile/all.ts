@@ -31,6 +31,7 @@ export async function reconcileAll(runtimes: PairRuntime[], options: ReconcileAl
   for (const runtime of runtimes) {
     const run = shared ? shared.watch(runtime) : runtime;
     const summary = await reconcilePair(run, { ...options, since, until, ...(shared ? { reads: shared } : {}) });
+    shared?.finished(runtime);
     summaries.push(summary);
     const { runId, outcome, counts, requests, durationMs, error, leftovers } = summary;
     // A stale copy of the original tool doubles hours silently: every run's log says how many it sees.

@@ -26,6 +26,8 @@ const key = (...parts: string[]) => parts.join("\u0000");
  */
 export class SharedReads implements RunReads {
   private readonly demand = new Map<string, number>();
+  /** Per pair, the reads it was counted for and has not made yet (given back by `finished`). */
+  private readonly owed = new Map<string, Set<string>>();
   private readonly held = new Map<string, Held>();
   /** Bumped by every write to the workspace: a listing that was in flight meanwhile is not kept. */
   private readonly generations = new Map<string, number>();
@@ -38,13 +40,28 @@ export class SharedReads implements RunReads {
       const { source, destination } = runtime.pair;
       const clients = reads.sourceClients.get(source.workspaceId) ?? new Set<string>();
       reads.sourceClients.set(source.workspaceId, clients.add(source.clientId));
-      reads.want(key("SP", source.workspaceId));
-      reads.want(key("DP", destination.workspaceId));
+      const pairId = runtime.pair.id;
+      reads.want(pairId, key("SP", source.workspaceId));
+      reads.want(pairId, key("DP", destination.workspaceId));
       const members = await runtime.members().catch(() => []);
-      for (const userId of new Set(members.map((m) => m.sourceUserId))) reads.want(key("SE", source.workspaceId, userId));
-      for (const userId of new Set(members.map((m) => m.destinationUserId))) reads.want(key("DE", destination.workspaceId, userId));
+      for (const userId of new Set(members.map((m) => m.sourceUserId))) reads.want(pairId, key("SE", source.workspaceId, userId));
+      for (const userId of new Set(members.map((m) => m.destinationUserId))) reads.want(pairId, key("DE", destination.workspaceId, userId));
     }
     return reads;
+  }
+
+  /** Listings kept for pairs still to run (what this run holds in memory beyond the pair at hand). */
+  get holding(): number {
+    return this.held.size;
+  }
+
+  /**
+   * The pair's run is over: the reads it was counted for and did not make (it failed, was aborted, or
+   * had nothing to list) are given back, so no listing stays in memory for a pair that will not take it.
+   */
+  finished(runtime: PairRuntime): void {
+    for (const id of this.owed.get(runtime.pair.id) ?? []) this.take(id, this.consume(runtime.pair.id, id));
+    this.owed.delete(runtime.pair.id);
   }
 
   /** The runtime whose clients tell these reads about every write, so a listing it staled is dropped. */
@@ -60,21 +77,21 @@ export class SharedReads implements RunReads {
   async sourceProjects(runtime: PairRuntime): Promise<Project[]> {
     const { workspaceId } = runtime.pair.source;
     const clientIds = [...(this.sourceClients.get(workspaceId) ?? [runtime.pair.source.clientId])];
-    const { value } = await this.read(key("SP", workspaceId), workspaceId, () => runtime.source.listProjects(workspaceId, { clientIds }));
+    const { value } = await this.read(runtime, key("SP", workspaceId), workspaceId, () => runtime.source.listProjects(workspaceId, { clientIds }));
     // The run adds the projects it creates to its list: each pair gets its own array.
     return value.filter((p) => p.clientId === runtime.pair.source.clientId);
   }
 
   async destinationProjects(runtime: PairRuntime): Promise<Project[]> {
     const { workspaceId } = runtime.pair.destination;
-    const { value } = await this.read(key("DP", workspaceId), workspaceId, () => runtime.destination.listProjects(workspaceId));
+    const { value } = await this.read(runtime, key("DP", workspaceId), workspaceId, () => runtime.destination.listProjects(workspaceId));
     return [...value];
   }
 
   sourceEntries(runtime: PairRuntime, userId: string, range: ListRange, progress: Progress): Listed<AsyncIterable<SourceEntry[]>> {
     const { workspaceId } = runtime.pair.source;
     const id = key("SE", workspaceId, userId);
-    const left = this.consume(id);
+    const left = this.consume(runtime.pair.id, id);
     const held = this.take(id, left);
     if (held) return { value: replay(held.value as SourceEntry[][], progress), listedAt: held.listedAt };
     const live = listSourceEntries(runtime.source, workspaceId, userId, range, progress);
@@ -83,16 +100,22 @@ export class SharedReads implements RunReads {
 
   async destinationEntries(runtime: PairRuntime, userId: string, range: ListRange, progress: Progress): Promise<Listed<DestinationListing>> {
     const { workspaceId } = runtime.pair.destination;
-    const read = await this.read(key("DE", workspaceId, userId), workspaceId, () => listDestinationEntries(runtime.destination, workspaceId, userId, range, progress));
+    const read = await this.read(runtime, key("DE", workspaceId, userId), workspaceId, () => listDestinationEntries(runtime.destination, workspaceId, userId, range, progress));
     return read;
   }
 
-  private want(id: string): void {
+  private want(pairId: string, id: string): void {
+    const owed = this.owed.get(pairId) ?? new Set<string>();
+    if (owed.has(id)) return;
+    this.owed.set(pairId, owed.add(id));
     this.demand.set(id, (this.demand.get(id) ?? 0) + 1);
   }
 
-  /** One of the reads the pairs wanted is being made: how many are still to come after it. */
-  private consume(id: string): number {
+  /** One of the reads the pairs wanted is being made (or given back): how many are still to come after it. */
+  private consume(pairId: string, id: string): number {
+    const owed = this.owed.get(pairId);
+    // A read the pair was not counted for (members changed since), or makes again: nobody else waits on it.
+    if (!owed?.delete(id)) return this.demand.get(id) ?? 0;
     const left = (this.demand.get(id) ?? 1) - 1;
     this.demand.set(id, left);
     return left;
@@ -104,8 +127,8 @@ export class SharedReads implements RunReads {
     return held;
   }
 
-  private async read<T>(id: string, workspaceId: string, load: () => Promise<T>): Promise<Listed<T>> {
-    const left = this.consume(id);
+  private async read<T>(runtime: PairRuntime, id: string, workspaceId: string, load: () => Promise<T>): Promise<Listed<T>> {
+    const left = this.consume(runtime.pair.id, id);
     const held = this.take(id, left);
     if (held) return { value: held.value as T, listedAt: held.listedAt };
     const generation = this.generation(workspaceId);

@@ -29,12 +29,16 @@ export function logInstant(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19) + "Z";
 }
 
+/** The API's default page (API-NOTES §7): a host that ignores the size asked cuts pages to this. */
+const DEFAULT_PAGE = 50;
+
 /**
- * Where the next check starts: the end of this window, or, when the page was full, the last line read
- * (its second again: both ends are inclusive, and a line read twice is deduplicated by its cause).
+ * Where the next check starts: the end of this window, or, when the page may have been cut (as long as
+ * asked, or as long as the default a host may fall back to), the last line read (its second again: both
+ * ends are inclusive, and a line read twice is deduplicated by its cause).
  */
 export function nextCursor(to: number, lines: readonly { respondedAt?: string | null | undefined }[], pageSize: number): number {
-  if (lines.length < pageSize) return to;
+  if (lines.length < pageSize && lines.length !== DEFAULT_PAGE) return to;
   const last = Date.parse(lines[lines.length - 1]?.respondedAt ?? "");
   return Number.isNaN(last) ? to : Math.min(to, Math.floor(last / 1000) * 1000);
 }
@@ -105,6 +109,6 @@ async function checkWebhook(client: ClockifyClient, row: WebhookRegistration, co
       "failed webhook deliveries read; what they named is pulled",
     );
   }
-  if (lines.length >= LOG_PAGE_SIZE) context.logger.warn({ workspaceId: row.workspaceId, event: row.eventType }, "more failed deliveries than one page: the next check reads on");
+  if (lines.length >= LOG_PAGE_SIZE || lines.length === DEFAULT_PAGE) context.logger.warn({ workspaceId: row.workspaceId, event: row.eventType }, "more failed deliveries than one page: the next check reads on");
   return { lines: lines.length, stored: counts?.stored ?? 0 };
 }

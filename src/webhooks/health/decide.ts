@@ -10,13 +10,15 @@ export type Registration = Pick<WebhookRegistration, "workspaceId" | "eventType"
 /**
  * `disabled`: `enabled` false (someone switched it off, or Clockify did); `undelivered`: `deliveryEnabled`
  * false (Clockify gave up after failed deliveries); `plan`: `planEnabled` false (over the plan's limit),
- * which no request of ours can change.
+ * which no request of ours can change; `missing`: Clockify no longer lists it (deleted there, by a person
+ * or by a plan change), so nothing delivers.
  */
-export type Problem = "disabled" | "undelivered" | "plan";
+export type Problem = "disabled" | "undelivered" | "plan" | "missing";
 
 export interface Unhealthy {
   registration: Registration;
-  hook: ObservedWebhook;
+  /** Null when Clockify no longer lists it. */
+  hook: ObservedWebhook | null;
   problem: Problem;
   /** In words, for the report and the alert. */
   reason: string;
@@ -26,6 +28,7 @@ const REASONS: Record<Problem, string> = {
   disabled: "disabled in Clockify (enabled: false)",
   undelivered: "Clockify stopped delivering it after failed deliveries (deliveryEnabled: false)",
   plan: "disabled by the workspace's plan (planEnabled: false): over the plan's webhook limit",
+  missing: "no longer in Clockify's list of the workspace's webhooks (deleted there)",
 };
 
 export function problemOf(hook: Pick<ObservedWebhook, "enabled" | "deliveryEnabled" | "planEnabled">): Problem | null {
@@ -36,16 +39,20 @@ export function problemOf(hook: Pick<ObservedWebhook, "enabled" | "deliveryEnabl
 }
 
 /**
- * The service's registrations whose webhook Clockify lists but does not deliver. A webhook Clockify no
- * longer lists is `register`'s business (it creates what is missing), not a repair's.
+ * The service's registrations whose webhook does not deliver: listed but switched off, or no longer listed.
+ * A registration no pair needs any more is left out: `register` removes its row and creates nothing.
  */
-export function findUnhealthy(hooks: readonly ObservedWebhook[], registrations: readonly Registration[]): Unhealthy[] {
+export function findUnhealthy(
+  hooks: readonly ObservedWebhook[],
+  registrations: readonly Registration[],
+  neededEvents: ReadonlySet<string>,
+): Unhealthy[] {
   const byId = new Map(hooks.map((h) => [h.id, h]));
   const found: Unhealthy[] = [];
   for (const registration of registrations) {
-    const hook = byId.get(registration.clockifyWebhookId);
-    const problem = hook ? problemOf(hook) : null;
-    if (hook && problem !== null) found.push({ registration, hook, problem, reason: REASONS[problem] });
+    const hook = byId.get(registration.clockifyWebhookId) ?? null;
+    const problem = hook ? problemOf(hook) : neededEvents.has(registration.eventType) ? "missing" : null;
+    if (problem !== null) found.push({ registration, hook, problem, reason: REASONS[problem] });
   }
   return found;
 }
@@ -65,12 +72,23 @@ export type RepairStep =
 export function firstRepairStep(finding: Pick<Unhealthy, "problem">, mayRepair: boolean): RepairStep {
   if (finding.problem === "plan") return { kind: "none", why: "upgrade the plan or delete other webhooks of the workspace" };
   if (!mayRepair) return { kind: "none", why: "webhooks.autoRepair is false: run `clockify-sync webhooks repair`" };
-  return { kind: "put" };
+  return finding.problem === "missing" ? { kind: "recreate" } : { kind: "put" };
 }
 
 /** After the PUT: done when Clockify's answer says it delivers again; otherwise re-create it. */
 export function afterPut(answer: Pick<ObservedWebhook, "enabled" | "deliveryEnabled" | "planEnabled">): "done" | "recreate" {
   return problemOf(answer) === null ? "done" : "recreate";
+}
+
+/**
+ * The PUT was refused (status 0: no answer). A refusal of what was sent (400, 422: a field this host does
+ * not take, such as `enabled`) or of a webhook that is gone (404) is for a re-create to mend; a key that
+ * may not (401, 403), a rate limit, a server error or no answer goes away by itself or not at all, and a
+ * re-create would only delete a webhook that might have come back.
+ */
+export function afterPutRefused(status: number): "recreate" | "fail" {
+  if (status === 401 || status === 403 || status === 429) return "fail";
+  return status >= 400 && status < 500 ? "recreate" : "fail";
 }
 
 /** What a PUT or a re-create sends: the scope the pairs need now, else the webhook's own. */
@@ -82,7 +100,7 @@ export function repairFields(
   return {
     url: registration.url,
     webhookEvent: registration.eventType,
-    triggerSourceType: needed?.triggerSourceType ?? ((hook.triggerSourceType ?? "WORKSPACE_ID") as WebhookTriggerSourceType),
-    triggerSource: needed?.triggerSource ?? [...(hook.triggerSource ?? [])],
+    triggerSourceType: needed?.triggerSourceType ?? ((hook?.triggerSourceType ?? "WORKSPACE_ID") as WebhookTriggerSourceType),
+    triggerSource: needed?.triggerSource ?? [...(hook?.triggerSource ?? [])],
   };
 }

@@ -114,7 +114,7 @@ export class WebhookHealthJob {
       addUp(run.deliveries, deliveries);
       if (deliveries.stored > 0) this.options.onStored();
       if (this.stopped) break;
-      const repairs = await repairWorkspace(workspace, { database, logger, config, mayRepair: config.webhooks.autoRepair });
+      const repairs = await repairWorkspace(workspace, { database, logger, config, mayRepair: config.webhooks.autoRepair, stopped });
       run.repairs.push(...repairs);
       if (repairs.some((r) => r.outcome === "re-created")) this.options.onRegistrationsChanged();
       for (const result of repairs) {

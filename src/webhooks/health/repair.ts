@@ -1,4 +1,5 @@
 import type { ClockifyClient } from "../../clockify/client.js";
+import { ClockifyError } from "../../clockify/errors.js";
 import type { Webhook } from "../../clockify/schemas.js";
 import type { Config } from "../../config/schema.js";
 import type { AppDatabase } from "../../db/connection.js";
@@ -8,7 +9,7 @@ import type { Logger } from "../../observability/logger.js";
 import { deleteIfPresent, messageOf, WorkspaceAccess, type RegistrationOptions } from "../registration/access.js";
 import { neededWebhooks, type WebhookSpec } from "../registration/needs.js";
 import { createWithToken, WEBHOOK_NAME } from "../registration/register.js";
-import { afterPut, findUnhealthy, firstRepairStep, repairFields, type Registration, type Unhealthy } from "./decide.js";
+import { afterPut, afterPutRefused, findUnhealthy, firstRepairStep, repairFields, type Registration, type Unhealthy } from "./decide.js";
 
 /** Finding the service's webhooks that do not deliver, and repairing them (`webhooks repair`, and the service's check). */
 
@@ -54,6 +55,8 @@ export interface RepairContext {
   config: Config;
   /** False: report only (webhooks.autoRepair false in the service). */
   mayRepair: boolean;
+  /** The service is stopping: no webhook is deleted any more (its replacement could not be stored). */
+  stopped?: () => boolean;
 }
 
 /** Every finding of one inspected workspace, repaired one after another (a PUT, and a re-create if that was not enough). */
@@ -65,7 +68,8 @@ export async function repairWorkspace(workspace: InspectedWorkspace, context: Re
     if (need.workspaceId === workspace.workspaceId) for (const spec of need.webhooks) specs.set(spec.event, spec);
   }
   const results: RepairResult[] = [];
-  for (const finding of findUnhealthy(workspace.hooks, workspace.registrations)) {
+  for (const finding of findUnhealthy(workspace.hooks, workspace.registrations, new Set(specs.keys()))) {
+    if (context.stopped?.()) break;
     results.push(await repairOne(client, finding, specs.get(finding.registration.eventType), context));
   }
   return results;
@@ -85,26 +89,50 @@ async function repairOne(client: ClockifyClient, finding: Unhealthy, spec: Webho
   const step = firstRepairStep(finding, context.mayRepair);
   if (step.kind === "none") return { ...result, detail: step.why };
   const fields = repairFields(finding, spec);
+  let putRefusal: string | null = null;
+  if (step.kind === "put") {
+    const put = await putEnabled(client, registration, fields, context, result);
+    if ("outcome" in put) return put;
+    putRefusal = put.refusal;
+  }
+  if (context.stopped?.()) return { ...result, detail: "the service stopped before it could re-create the webhook" };
   try {
-    const answer = await client.updateWebhook(registration.workspaceId, registration.clockifyWebhookId, {
-      ...fields,
-      name: WEBHOOK_NAME,
-      enabled: true,
-    });
-    if (afterPut(answer) === "done") {
-      context.logger.info({ workspaceId: result.workspaceId, event: result.event, webhookId: result.webhookId }, "webhook re-enabled");
-      return { ...result, outcome: "re-enabled" };
-    }
     return await recreate(client, registration, fields, context, result);
   } catch (error) {
-    context.logger.warn({ workspaceId: result.workspaceId, event: result.event, err: messageOf(error) }, "could not repair a webhook");
-    return { ...result, outcome: "failed", detail: messageOf(error) };
+    return failed(context, result, putRefusal === null ? messageOf(error) : `${messageOf(error)} (after the PUT was refused: ${putRefusal})`);
   }
+}
+
+/** The repair's first try: the result when it settled the matter, else the refusal a re-create may mend (null: the PUT answered but delivery stays off). */
+async function putEnabled(
+  client: ClockifyClient,
+  registration: Registration,
+  fields: ReturnType<typeof repairFields>,
+  context: RepairContext,
+  result: RepairResult,
+): Promise<RepairResult | { refusal: string | null }> {
+  try {
+    const answer = await client.updateWebhook(registration.workspaceId, registration.clockifyWebhookId, { ...fields, name: WEBHOOK_NAME, enabled: true });
+    if (afterPut(answer) === "recreate") return { refusal: null };
+    context.logger.info({ workspaceId: result.workspaceId, event: result.event, webhookId: result.webhookId }, "webhook re-enabled");
+    return { ...result, outcome: "re-enabled" };
+  } catch (error) {
+    const status = error instanceof ClockifyError ? error.status : 0;
+    if (afterPutRefused(status) === "fail") return failed(context, result, messageOf(error));
+    return { refusal: messageOf(error) };
+  }
+}
+
+function failed(context: RepairContext, result: RepairResult, detail: string): RepairResult {
+  context.logger.warn({ workspaceId: result.workspaceId, event: result.event, err: detail }, "could not repair a webhook");
+  return { ...result, outcome: "failed", detail };
 }
 
 /**
  * Still undeliverable after the PUT: delete it and create it anew (first the delete, so a plan's limit
- * has room for the new one), then the new token's hash replaces the registration row.
+ * has room for the new one), then the new token's hash replaces the registration row. A new webhook
+ * whose row cannot be stored (the service stopping, the disk) is deleted again: a webhook the service
+ * holds no token for would only have its deliveries refused.
  */
 async function recreate(
   client: ClockifyClient,
@@ -115,14 +143,23 @@ async function recreate(
 ): Promise<RepairResult> {
   const { workspaceId, eventType, url } = registration;
   await deleteIfPresent(client, workspaceId, registration.clockifyWebhookId);
+  let hook: Awaited<ReturnType<typeof createWithToken>>;
   try {
-    const hook = await createWithToken(client, workspaceId, url, { event: eventType, triggerSourceType: fields.triggerSourceType, triggerSource: fields.triggerSource });
-    replaceWebhookRegistration(context.database, { workspaceId, eventType, clockifyWebhookId: hook.id, url, token: hook.token });
-    context.logger.info({ workspaceId, event: eventType, webhookId: hook.id, replaced: registration.clockifyWebhookId }, "webhook re-created");
-    return { ...result, outcome: "re-created", newWebhookId: hook.id };
+    hook = await createWithToken(client, workspaceId, url, { event: eventType, triggerSourceType: fields.triggerSourceType, triggerSource: fields.triggerSource });
   } catch (error) {
-    return { ...result, outcome: "failed", detail: `deleted it, but could not create it anew: ${messageOf(error)}; run \`clockify-sync webhooks register\`` };
+    return failed(context, result, `deleted it, but could not create it anew: ${messageOf(error)}; run \`clockify-sync webhooks register\``);
   }
+  try {
+    replaceWebhookRegistration(context.database, { workspaceId, eventType, clockifyWebhookId: hook.id, url, token: hook.token });
+  } catch (error) {
+    const undone = await deleteIfPresent(client, workspaceId, hook.id).then(
+      () => "deleted it again",
+      (deleteError: unknown) => `could not delete it again (${messageOf(deleteError)}): delete webhook ${hook.id} in Clockify`,
+    );
+    return failed(context, result, `re-created it as ${hook.id} but could not store its token (${messageOf(error)}); ${undone}; run \`clockify-sync webhooks register\``);
+  }
+  context.logger.info({ workspaceId, event: eventType, webhookId: hook.id, replaced: registration.clockifyWebhookId }, "webhook re-created");
+  return { ...result, outcome: "re-created", newWebhookId: hook.id };
 }
 
 export interface RepairReport {
