@@ -14,14 +14,20 @@ export function backoffDelay(retry: number, options: BackoffOptions, random: () 
 }
 
 /**
- * Retry-After in seconds or as an HTTP date. Clockify is not known to send it (API-NOTES §6), but if it
- * ever does it knows better than our guess.
+ * The longest a Retry-After (or rate header) is obeyed: a longer one is an hourly limit speaking, which
+ * the hourly budget paces, and past 2^31 ms a timer would fire at once instead (Node's limit).
+ */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+/**
+ * Retry-After in seconds or as an HTTP date, at most MAX_RETRY_AFTER_MS. Clockify is not known to send
+ * it (API-NOTES §6), but if it ever does it knows better than our guess.
  */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }

@@ -1,7 +1,7 @@
 import { sha256 } from "../hash.js";
 import { now as clockNow } from "../clock.js";
 import type { WorkspaceQuota } from "../config/schema.js";
-import { parseRetryAfter } from "./backoff.js";
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from "./backoff.js";
 import { AdaptiveRate } from "./quota/adaptive-rate.js";
 import { judgeBudget, usedInHour, minuteOf, type Purpose } from "./quota/hourly-budget.js";
 import { Pacer } from "./quota/pacer.js";
@@ -137,8 +137,9 @@ export class RateLimiterRegistry {
   }
 
   /**
-   * Stopping: requests waiting for an hourly budget (maybe for most of an hour) fail at once, and so does
-   * any that would have to wait for one; paced requests go on, so work in flight can finish. Counts are written.
+   * Stopping: requests waiting for an hourly budget (maybe for most of an hour) or for a hold longer than
+   * a second (a Retry-After) fail at once, and so does any that would have to wait for one; paced requests
+   * go on, so work in flight can finish. Counts are written.
    */
   close(): void {
     this.closed = true;
@@ -155,14 +156,24 @@ export class RateLimiterRegistry {
     const { workspaceId } = ticket;
     // Counted when admitted, before its slot: a budget's last request is taken by one caller only.
     if (workspaceId !== undefined) await this.admitToBudget(workspaceId, purpose);
-    const workspace = workspaceId === undefined ? undefined : this.workspacePacer(workspaceId);
-    // A 429 that came while this request waited for its slot pushes it back behind the hold.
+    const pacers = workspaceId === undefined ? [key] : [key, this.workspacePacer(workspaceId)];
+    // A 429 that came while this request waited for its slot voids the slot (spaced at the old rate, maybe
+    // before the hold): it reserves again, at the new rate.
     for (;;) {
-      await pause(key.reserve(this.clock()));
-      await pause(workspace?.reserve(this.clock()) ?? 0);
+      const { waitMs, epochs } = Pacer.reserveTogether(this.clock(), pacers);
+      await this.pause(waitMs);
       const now = this.clock();
-      if (key.rate.heldUntil() <= now && (workspace?.rate.heldUntil() ?? 0) <= now) break;
+      if (pacers.every((p, i) => p.epoch() === epochs[i] && p.rate.heldUntil() <= now)) break;
     }
+  }
+
+  /** Short waits run out on stop (work in flight finishes); a long one (a Retry-After's hold) fails at once. */
+  private pause(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    // setTimeout truncates fractions, which could let a request out a hair early.
+    if (ms <= LONG_PAUSE_MS) return new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(ms)));
+    if (this.closed) return Promise.reject(new QuotaClosedError());
+    return this.cancellableSleep(ms);
   }
 
   private async admitToBudget(workspaceId: string, purpose: Purpose): Promise<void> {
@@ -179,7 +190,7 @@ export class RateLimiterRegistry {
         this.options.onWait?.({ workspaceId, purpose, until: new Date(verdict.until), used: verdict.used, allowed: verdict.allowed, perHour });
       }
       // Another process may free nothing, but may spend: look again at least every minute.
-      await this.budgetSleep(Math.min(verdict.until - now, 60_000));
+      await this.cancellableSleep(Math.min(verdict.until - now, 60_000));
     }
   }
 
@@ -212,7 +223,7 @@ export class RateLimiterRegistry {
     return this.settings.workspaces?.find((w) => w.workspaceId === workspaceId);
   }
 
-  private budgetSleep(ms: number): Promise<void> {
+  private cancellableSleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const wait = { timer: setTimeout(() => (this.waits.delete(wait), resolve()), Math.max(1, Math.ceil(ms))), reject };
       this.waits.add(wait);
@@ -220,8 +231,8 @@ export class RateLimiterRegistry {
   }
 }
 
-// setTimeout truncates fractions, which could let a request out a hair early.
-const pause = (ms: number) => (ms <= 0 ? Promise.resolve() : new Promise<void>((resolve) => setTimeout(resolve, Math.ceil(ms))));
+/** Longer waits for a slot are a hold (a Retry-After, a rate header): they end when the process stops. */
+const LONG_PAUSE_MS = 1000;
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
@@ -234,7 +245,7 @@ function rateLimitReset(headers: Record<string, string | string[] | undefined>, 
   const remaining = Number(first(headers["x-ratelimit-remaining"]));
   const reset = Number(first(headers["x-ratelimit-reset"]));
   if (remaining !== 0 || !Number.isFinite(reset) || reset <= 0) return undefined;
-  if (reset < 1e9) return now + reset * 1000;
   const epochMs = reset < 1e12 ? reset * 1000 : reset;
-  return now + Math.max(0, epochMs - Date.now());
+  const waitMs = reset < 1e9 ? reset * 1000 : Math.max(0, epochMs - Date.now());
+  return now + Math.min(waitMs, MAX_RETRY_AFTER_MS);
 }

@@ -22,6 +22,11 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter(undefined)).toBeUndefined();
     expect(parseRetryAfter("soon")).toBeUndefined();
   });
+
+  it("obeys at most five minutes: a longer one is an hourly limit's, and past 2^31 ms a timer would fire at once", () => {
+    expect(parseRetryAfter("3000000")).toBe(300_000);
+    expect(parseRetryAfter("Wed, 21 Oct 2015 09:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"))).toBe(300_000);
+  });
 });
 
 describe("error classification", () => {

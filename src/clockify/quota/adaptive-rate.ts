@@ -49,6 +49,8 @@ export class AdaptiveRate {
   private lastLearnedAt = Number.NEGATIVE_INFINITY;
   private decreasedAt = Number.NEGATIVE_INFINITY;
   private limits = 0;
+  /** The rate allowed when the current run of 429s began. */
+  private runAllowed = Number.POSITIVE_INFINITY;
   /** When the answers Clockify accepted in the last second came: the rate it let through. */
   private accepted: number[] = [];
   /** When the 429s of the last second came. */
@@ -111,13 +113,17 @@ export class AdaptiveRate {
    * workspace's).
    */
   onLimited(now: number, retryAfterMs?: number, sendingRate?: number): void {
+    // The 429s that come within a second of each other are one run: one over-full second answered.
+    const sameRun = now - this.lastLimitAt <= WINDOW_MS;
+    if (!sameRun) this.runAllowed = Math.min(this.current, this.cap(), sendingRate ?? Number.POSITIVE_INFINITY);
     this.limits++;
     this.refused.push(now);
     this.lastLimitAt = now;
     this.relaxedAt = now;
     this.trim(now);
-    // The rate Clockify let through just now: what it counts as the limit (a burst of 429s answers one
-    // over-full second, so the smallest of their measures is the closest).
+    // The rate Clockify let through in the second before: what it counts as the limit. Later 429s of a run
+    // see fewer accepted answers in their second (the window slides past them, and nothing is accepted
+    // any more), so the largest measure of the run is the closest, not the last.
     const measured = this.accepted.length;
     // Only a second in which this process used most of its allowance says what the limit is: a lone 429
     // amid sparse requests (someone else spent the quota, an hourly limit) measures our traffic, not the limit.
@@ -126,10 +132,10 @@ export class AdaptiveRate {
     // The part of the second this process has been sending in (a burst that began 400 ms ago counts as
     // half a second, so the very first 429s can teach; never less, so two quick requests cannot).
     const span = Math.min(WINDOW_MS, Math.max(WINDOW_MS / 2, now - first)) / WINDOW_MS;
-    const allowed = Math.min(this.current, this.cap(), sendingRate ?? Number.POSITIVE_INFINITY);
-    if (measured > 0 && sent >= 0.8 * allowed * span) {
-      const sameBurst = this.learned !== undefined && now - this.lastLearnedAt <= WINDOW_MS;
-      this.learned = sameBurst && this.learned !== undefined ? Math.min(this.learned, measured) : measured;
+    // Judged against the allowance before this run's decrease: after it, any traffic would look like most of it.
+    if (measured > 0 && sent >= 0.8 * this.runAllowed * span) {
+      const sameBurst = this.learned !== undefined && sameRun && now - this.lastLearnedAt <= WINDOW_MS;
+      this.learned = sameBurst && this.learned !== undefined ? Math.max(this.learned, measured) : measured;
       this.lastLearnedAt = now;
     }
     // At most one decrease a second: the 429s of one over-full second are one signal, not many.
