@@ -3,6 +3,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import * as schema from "./schema.js";
+import type { Executor } from "./sql/executor.js";
+import { sqliteExecutor } from "./sqlite/executor.js";
 
 export type Schema = typeof schema;
 export type DrizzleDatabase = BetterSQLite3Database<Schema>;
@@ -11,6 +13,8 @@ export interface AppDatabase {
   /** The raw handle, for pragmas, backups and tests; queries go through `db`. */
   readonly sqlite: Database.Database;
   readonly db: DrizzleDatabase;
+  /** The store's SQL, as on Postgres (sql/executor.ts); the modules move to it from `db` one by one. */
+  readonly exec: Executor;
   /** Closes the handle; calling it again is harmless. */
   close(): void;
 }
@@ -97,6 +101,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): AppDataba
   return {
     sqlite,
     db,
+    exec: sqliteExecutor(sqlite),
     close() {
       if (sqlite.open) sqlite.close();
     },
