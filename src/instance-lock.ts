@@ -37,15 +37,15 @@ export class InstanceLock {
   ) {}
 
   /** Takes the lock or throws InstanceLockError saying who holds it and what to do. */
-  take(): void {
+  async take(): Promise<void> {
     if (this.heartbeat) return;
-    const current = readLease(this.database, KEY);
+    const current = await readLease(this.database, KEY);
     if (current && current.owner !== this.owner && holderIsGone(current.owner)) {
       this.logger.info({ previous: current.owner }, "taking over the database from a service that is no longer running");
-      releaseLease(this.database, KEY, current.owner);
+      await releaseLease(this.database, KEY, current.owner);
     }
-    if (!acquireLease(this.database, KEY, TTL_MS, this.owner)) {
-      const holder = readLease(this.database, KEY);
+    if (!await acquireLease(this.database, KEY, TTL_MS, this.owner)) {
+      const holder = await readLease(this.database, KEY);
       const seconds = holder ? Math.max(1, Math.ceil((holder.expiresAt - clockNow()) / 1000)) : 0;
       throw new InstanceLockError(
         `another clockify-sync service (${holder ? describeHolder(holder.owner) : "unknown"}) ` +
@@ -55,25 +55,26 @@ export class InstanceLock {
       );
     }
     liveHere.add(this.owner);
-    this.heartbeat = setInterval(() => this.renew(), HEARTBEAT_MS);
+    // renew() catches what it meets: a failed renewal is logged, and the next one tries again.
+    this.heartbeat = setInterval(() => void this.renew(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
-  release(): void {
+  async release(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
     liveHere.delete(this.owner);
     try {
-      releaseLease(this.database, KEY, this.owner);
+      await releaseLease(this.database, KEY, this.owner);
     } catch (error) {
       // A database that refuses the write: the lease expires by itself.
       this.logger.warn({ err: error }, "could not release the service lock; it expires within 30 s");
     }
   }
 
-  private renew(): void {
+  private async renew(): Promise<void> {
     try {
-      if (!renewLease(this.database, KEY, TTL_MS, this.owner)) {
+      if (!await renewLease(this.database, KEY, TTL_MS, this.owner)) {
         this.logger.error("the service lock was taken by another service: two services may now share this database");
       }
     } catch (error) {

@@ -197,6 +197,11 @@ function checkClients(options: ServiceOptions, deps: RuntimeDeps, metrics: Metri
   return createClientFactory({ apiUrl: options.apiUrl, clockify: deps.config.clockify, limiters: deps.limiters, onRequest: metrics.recordClockifyRequest });
 }
 
+/** Work a synchronous callback sets going: its failure is logged, never left unhandled. */
+function inBackground(logger: Logger, work: Promise<unknown>, what: string): void {
+  work.catch((error: unknown) => logger.error({ err: error }, `${what} failed`));
+}
+
 /** The parts that do not depend on the config's pairs: connections, metrics, locks, alerts. */
 function baseParts(options: ServiceOptions) {
   const { database, logger } = options;
@@ -244,7 +249,7 @@ export function createService(options: ServiceOptions): Service {
   const webhookHealth = new WebhookHealthJob({
     ...{ config: () => config, apiUrl: options.apiUrl, database, logger, alerter },
     clientFor: (apiKey) => checkClientFor(apiKey),
-    onRegistrationsChanged: () => tokens.reload(),
+    onRegistrationsChanged: () => inBackground(logger, tokens.reload(), "reloading the webhook tokens"),
     onStored: () => worker.notify(),
     ...(options.webhookHealth?.intervalMs === undefined ? {} : { intervalMs: options.webhookHealth.intervalMs }),
   });
@@ -263,10 +268,11 @@ export function createService(options: ServiceOptions): Service {
       runtimeDeps = runtimeDepsFor(next);
       checkClientFor = checkClients(options, runtimeDeps, metrics);
       replaceRuntimes(runtimes, createPairRuntimes(runtimeDeps));
-      tokens.usePairs(next.pairs);
+      // Read in the background; a delivery waits for the token book's read (TokenBook.refresh).
+      inBackground(logger, tokens.usePairs(next.pairs), "reloading the webhook tokens");
       receiver.usePairs(next.pairs);
       alerter.useUrl(next.alerts.webhookUrl);
-      checks?.useConfig(next);
+      if (checks) inBackground(logger, checks.useConfig(next), "applying the new config to the checks");
       if (before.reconcile.cron !== next.reconcile.cron || before.reconcile.timezone !== next.reconcile.timezone) serving.reschedule();
       worker.notify();
     },

@@ -54,7 +54,7 @@ export function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop">
   };
   return {
     async listen(port, host) {
-      instanceLock.take();
+      await instanceLock.take();
       worker.start();
       startSchedule();
       server = await new Promise<Server>((resolve, reject) => {
@@ -63,7 +63,7 @@ export function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop">
       });
       // In the background: intake is open before Clockify has answered a single check.
       parts.checks()?.start();
-      parts.webhookHealth()?.start();
+      await parts.webhookHealth()?.start();
       // Its timer polls only while `polling.enabled`, so a reload can turn polling on or off.
       parts.poller.start();
       return server;
@@ -87,7 +87,7 @@ export function serveWith(parts: ServingParts): Pick<Service, "listen" | "stop">
       // Connections kept alive by a client would hold close() forever; requests in progress have ended.
       server?.closeAllConnections();
       await closed;
-      instanceLock.release();
+      await instanceLock.release();
       if (intake.owned) intake.connection.close();
     },
   };

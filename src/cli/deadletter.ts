@@ -27,10 +27,10 @@ export function deadletterCommand(): Command {
   return program;
 }
 
-function list(options: { pair?: string; json?: boolean }): void {
+async function list(options: { pair?: string; json?: boolean }): Promise<void> {
   const database = openAndMigrate(readRuntimeEnv().databasePath);
   try {
-    const rows = listDeadLetters(database, options.pair);
+    const rows = await listDeadLetters(database, options.pair);
     if (options.json) {
       console.log(
         JSON.stringify(
@@ -64,7 +64,7 @@ function list(options: { pair?: string; json?: boolean }): void {
   }
 }
 
-function retry(ids: string[], options: { all?: boolean }): void {
+async function retry(ids: string[], options: { all?: boolean }): Promise<void> {
   if (Boolean(options.all) === ids.length > 0) throw new UsageError("give dead letter ids or --all (not both)");
   const parsed = ids.map((id) => {
     if (!/^\d+$/.test(id)) throw new UsageError(`not a dead letter id: ${JSON.stringify(id)}`);
@@ -72,7 +72,7 @@ function retry(ids: string[], options: { all?: boolean }): void {
   });
   const database = openAndMigrate(readRuntimeEnv().databasePath);
   try {
-    const requeued = requeueDeadLetters(database, options.all ? undefined : parsed);
+    const requeued = await requeueDeadLetters(database, options.all ? undefined : parsed);
     const missing = options.all ? 0 : parsed.length - requeued;
     console.log(`${requeued} event(s) queued again${missing > 0 ? `; ${missing} id(s) were not dead letters` : ""}`);
   } finally {

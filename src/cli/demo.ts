@@ -102,7 +102,7 @@ async function demo(flags: { once: boolean; port: PortChoice }, stop: AbortSigna
     out(`  Agency   (source)      ${w.source.workspaceId}  client "Customer Co"`);
     out(`  Customer (destination) ${w.destination.workspaceId}`);
     const report = await registerWebhooks({ config, database, apiUrl: sim.apiBaseUrl, url: `${base}/webhooks/clockify`, logger });
-    service.tokens.reload();
+    await service.tokens.reload();
     out(`  webhooks registered: ${report.workspaces.map((r) => `${r.registered.length + r.existing.length} in ${r.workspaceId}`).join(", ")}`);
     out(`  status page: ${base}/${listenOn.note}`);
     out();

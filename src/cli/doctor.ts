@@ -36,8 +36,8 @@ async function doctor(raw: unknown): Promise<void> {
     });
     // What could not be checked now (Clockify unreachable) keeps its stored verdict, as in the service.
     for (const pair of session.selected.pairs) {
-      const kept = keepWhatWasNotChecked(listCheckResults(database, pair.id), results.filter((r) => r.pairId === pair.id));
-      recordCheckResults(database, pair.id, kept);
+      const kept = keepWhatWasNotChecked(await listCheckResults(database, pair.id), results.filter((r) => r.pairId === pair.id));
+      await recordCheckResults(database, pair.id, kept);
     }
     console.log(flags.json ? JSON.stringify({ results }, null, 2) : formatChecklist(results));
     process.exitCode = results.some((r) => r.level === "error") ? 1 : 0;

@@ -23,7 +23,7 @@ export interface BlockedCopy extends BlockedCopyInput {
  * Records (or refreshes) a refused copy. The first try is kept across refusals, so the list says how
  * long the copy has waited; a known start is not overwritten by an unknown one.
  */
-export function recordBlocked({ db }: AppDatabase, input: BlockedCopyInput, now: number = clockNow()): void {
+export async function recordBlocked({ db }: AppDatabase, input: BlockedCopyInput, now: number = clockNow()): Promise<void> {
   db.insert(blockedCopies)
     .values({ ...input, firstTriedAt: now, lastTriedAt: now, attempts: 1 })
     .onConflictDoUpdate({
@@ -41,7 +41,7 @@ export function recordBlocked({ db }: AppDatabase, input: BlockedCopyInput, now:
 }
 
 /** The copy went through (or is no longer wanted): forget it. Answers whether there was a record. */
-export function clearBlocked({ db }: AppDatabase, pairId: string, sourceEntryId: string): boolean {
+export async function clearBlocked({ db }: AppDatabase, pairId: string, sourceEntryId: string): Promise<boolean> {
   const result = db
     .delete(blockedCopies)
     .where(and(eq(blockedCopies.pairId, pairId), eq(blockedCopies.sourceEntryId, sourceEntryId)))
@@ -50,7 +50,7 @@ export function clearBlocked({ db }: AppDatabase, pairId: string, sourceEntryId:
 }
 
 /** Blocked copies, oldest entry first (unknown dates last), optionally of some pairs only. */
-export function listBlocked({ db }: AppDatabase, pairIds?: readonly string[]): BlockedCopy[] {
+export async function listBlocked({ db }: AppDatabase, pairIds?: readonly string[]): Promise<BlockedCopy[]> {
   if (pairIds !== undefined && pairIds.length === 0) return [];
   const rows = db
     .select()
@@ -62,7 +62,7 @@ export function listBlocked({ db }: AppDatabase, pairIds?: readonly string[]): B
 }
 
 /** The blocked source entry ids of one pair, for a run that re-reads them. */
-export function blockedEntryIds({ db }: AppDatabase, pairId: string): string[] {
+export async function blockedEntryIds({ db }: AppDatabase, pairId: string): Promise<string[]> {
   return db
     .select({ id: blockedCopies.sourceEntryId })
     .from(blockedCopies)

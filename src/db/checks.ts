@@ -9,7 +9,7 @@ import { checkResults } from "./schema.js";
  * failing check fails. Checks of the pair not in `results` are dropped (the caller keeps what a run could
  * not check: doctor/transitions.ts).
  */
-export function recordCheckResults({ db }: AppDatabase, pairId: string, results: readonly CheckResult[], now: number = clockNow()): void {
+export async function recordCheckResults({ db }: AppDatabase, pairId: string, results: readonly CheckResult[], now: number = clockNow()): Promise<void> {
   db.transaction((tx) => {
     const before = new Map(tx.select().from(checkResults).where(eq(checkResults.pairId, pairId)).all().map((row) => [row.check, row]));
     for (const result of results) {
@@ -31,7 +31,7 @@ export function recordCheckResults({ db }: AppDatabase, pairId: string, results:
 }
 
 /** A pair's stored results, as the last run left them. */
-export function listCheckResults({ db }: AppDatabase, pairId: string): CheckResult[] {
+export async function listCheckResults({ db }: AppDatabase, pairId: string): Promise<CheckResult[]> {
   return db
     .select()
     .from(checkResults)
@@ -41,7 +41,7 @@ export function listCheckResults({ db }: AppDatabase, pairId: string): CheckResu
 }
 
 /** Every stored check that is not ok, errors first, then by pair. */
-export function listCheckProblems({ db }: AppDatabase, pairIds?: readonly string[]): CheckProblem[] {
+export async function listCheckProblems({ db }: AppDatabase, pairIds?: readonly string[]): Promise<CheckProblem[]> {
   const rows = db.select().from(checkResults).where(ne(checkResults.level, "ok")).all();
   return rows
     .filter((row) => pairIds === undefined || pairIds.includes(row.pairId))
@@ -57,6 +57,6 @@ export function listCheckProblems({ db }: AppDatabase, pairIds?: readonly string
 }
 
 /** Drops the results of pairs no longer in the config (a reload removed them). */
-export function forgetChecksOfOtherPairs({ db }: AppDatabase, pairIds: readonly string[]): void {
+export async function forgetChecksOfOtherPairs({ db }: AppDatabase, pairIds: readonly string[]): Promise<void> {
   db.delete(checkResults).where(pairIds.length === 0 ? undefined : notInArray(checkResults.pairId, [...pairIds])).run();
 }

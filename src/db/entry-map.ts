@@ -3,7 +3,7 @@ import type { AppDatabase } from "./connection.js";
 import { entryMap, type EntryMapping, type EntryOrigin } from "./schema.js";
 import { now as clockNow } from "../clock.js";
 
-export function getEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): EntryMapping | undefined {
+export async function getEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): Promise<EntryMapping | undefined> {
   return db
     .select()
     .from(entryMap)
@@ -25,14 +25,14 @@ export interface RecordedIntent {
  * crash between the create and `completeEntryMapping` leaves a trace instead of a duplicate next time.
  * An existing row, in any state, is left as it is.
  */
-export function recordEntryIntent(
+export async function recordEntryIntent(
   app: AppDatabase,
   pairId: string,
   sourceEntryId: string,
   now: number = clockNow(),
   /** Hash of the content about to be created: how recovery recognises the orphan of a lost answer. */
   intendedHash: string | null = null,
-): RecordedIntent {
+): Promise<RecordedIntent> {
   return app.db.transaction((tx) => {
     const result = tx
       .insert(entryMap)
@@ -74,11 +74,11 @@ export interface CompletedEntry {
  * Marks the entry live with its destination id and the hash of what was written. Also the call after
  * each later update of the destination entry, to store the new hash.
  */
-export function completeEntryMapping(
+export async function completeEntryMapping(
   { db }: AppDatabase,
   entry: CompletedEntry,
   now: number = clockNow(),
-): EntryMapping {
+): Promise<EntryMapping> {
   return db
     .insert(entryMap)
     .values({
@@ -105,13 +105,13 @@ export function completeEntryMapping(
 }
 
 /** Re-aims a still-pending intent at new content before another create attempt. */
-export function setIntendedHash(
+export async function setIntendedHash(
   { db }: AppDatabase,
   pairId: string,
   sourceEntryId: string,
   intendedHash: string,
   now: number = clockNow(),
-): void {
+): Promise<void> {
   db.update(entryMap)
     .set({ contentHash: intendedHash, updatedAt: now })
     .where(
@@ -125,12 +125,12 @@ export function setIntendedHash(
  * arrives before its create must still stop the create). The destination id stays, so a late or
  * redelivered event for either side still finds the row and is recognised as already handled.
  */
-export function tombstoneEntryMapping(
+export async function tombstoneEntryMapping(
   { db }: AppDatabase,
   pairId: string,
   sourceEntryId: string,
   now: number = clockNow(),
-): EntryMapping {
+): Promise<EntryMapping> {
   return db
     .insert(entryMap)
     .values({
@@ -151,11 +151,11 @@ export function tombstoneEntryMapping(
     .get();
 }
 
-export function findEntryMappingByDestinationId(
+export async function findEntryMappingByDestinationId(
   { db }: AppDatabase,
   pairId: string,
   destinationEntryId: string,
-): EntryMapping | undefined {
+): Promise<EntryMapping | undefined> {
   return db
     .select()
     .from(entryMap)
@@ -171,7 +171,7 @@ export type MappingState = Pick<EntryMapping, "sourceEntryId" | "destinationEntr
  * The pair's mappings with only the columns a plan reads: a big run holds all of them at once, and the
  * other columns were a quarter of that memory.
  */
-export function listMappingStates({ db }: AppDatabase, pairId: string): MappingState[] {
+export async function listMappingStates({ db }: AppDatabase, pairId: string): Promise<MappingState[]> {
   return db
     .select({
       sourceEntryId: entryMap.sourceEntryId,
@@ -200,7 +200,7 @@ export function iterateMappingStates({ sqlite }: AppDatabase, pairId: string): I
 }
 
 /** Returns whether a mapping was removed. */
-export function deleteEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): boolean {
+export async function deleteEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): Promise<boolean> {
   const result = db
     .delete(entryMap)
     .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
@@ -209,7 +209,7 @@ export function deleteEntryMapping({ db }: AppDatabase, pairId: string, sourceEn
 }
 
 /** Destination entries other pairs mirror into a shared destination: never adopted by this pair. */
-export function destinationIdsOfOtherPairs({ db }: AppDatabase, pairId: string): Set<string> {
+export async function destinationIdsOfOtherPairs({ db }: AppDatabase, pairId: string): Promise<Set<string>> {
   const rows = db
     .select({ id: entryMap.destinationEntryId })
     .from(entryMap)
@@ -219,7 +219,7 @@ export function destinationIdsOfOtherPairs({ db }: AppDatabase, pairId: string):
 }
 
 /** Source entries the pairs first mapped at or after `since` (epoch ms), and when (one scan per pair: a restart's question, asked once). */
-export function entriesMappedSince({ db }: AppDatabase, pairIds: readonly string[], since: number): { sourceEntryId: string; createdAt: number }[] {
+export async function entriesMappedSince({ db }: AppDatabase, pairIds: readonly string[], since: number): Promise<{ sourceEntryId: string; createdAt: number }[]> {
   if (pairIds.length === 0) return [];
   return db
     .select({ sourceEntryId: entryMap.sourceEntryId, createdAt: entryMap.createdAt })

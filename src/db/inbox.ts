@@ -58,11 +58,11 @@ const preparedIntake = new WeakMap<AppDatabase["db"], ReturnType<typeof intakeSt
  * of that state, and it is news. It is stored under a key that names the event it follows, so its own
  * redeliveries are skipped again.
  */
-export function enqueueDeliveries(
+export async function enqueueDeliveries(
   { db }: AppDatabase,
   deliveries: NewInboxEvent[][],
   now: number = clockNow(),
-): { stored: number; duplicates: number }[] {
+): Promise<{ stored: number; duplicates: number }[]> {
   let statements = preparedIntake.get(db);
   if (!statements) {
     statements = intakeStatements(db);
@@ -105,11 +105,11 @@ export function entityKeyOf(pairId: string, entityId: string): string {
  * pending events) so a burst of edits is applied once, and an entity waiting on a retry blocks its later
  * events: per-entity order is arrival order.
  */
-export function claimEntities(
+export async function claimEntities(
   { db }: AppDatabase,
   options: { limit: number; leaseMs: number; busy?: ReadonlySet<string>; skipPairs?: ReadonlySet<string>; scan?: number },
   now: number = clockNow(),
-): ClaimedEntity[] {
+): Promise<ClaimedEntity[]> {
   return db.transaction((tx) => {
     const pending = tx
       .select()
@@ -145,12 +145,12 @@ export function claimEntities(
   });
 }
 
-export function completeEvents(
+export async function completeEvents(
   { db }: AppDatabase,
   ids: number[],
   result: { outcome: string; destinationId?: string | null },
   now: number = clockNow(),
-): void {
+): Promise<void> {
   if (ids.length === 0) return;
   db.update(inbox)
     .set({
@@ -167,11 +167,11 @@ export function completeEvents(
 }
 
 /** Back to pending, due at `availableAt`; counts an attempt unless the event is only parked. */
-export function rescheduleEvents(
+export async function rescheduleEvents(
   { db }: AppDatabase,
   ids: number[],
   options: { availableAt: number; error: string; waitingFor?: string; countAttempt: boolean },
-): void {
+): Promise<void> {
   if (ids.length === 0) return;
   db.update(inbox)
     .set({
@@ -186,7 +186,7 @@ export function rescheduleEvents(
     .run();
 }
 
-export function deadLetterEvents({ db }: AppDatabase, ids: number[], error: string): void {
+export async function deadLetterEvents({ db }: AppDatabase, ids: number[], error: string): Promise<void> {
   if (ids.length === 0) return;
   db.update(inbox)
     .set({ status: "dead", leaseUntil: null, lastError: error, attempts: sql`${inbox.attempts} + 1` })
@@ -195,13 +195,13 @@ export function deadLetterEvents({ db }: AppDatabase, ids: number[], error: stri
 }
 
 /** After a crash nothing is in flight: every lease is void. Returns how many events were released. */
-export function releaseAllLeases({ db }: AppDatabase): number {
+export async function releaseAllLeases({ db }: AppDatabase): Promise<number> {
   return db.update(inbox).set({ status: "pending", leaseUntil: null }).where(eq(inbox.status, "leased")).run()
     .changes;
 }
 
 /** Leases that outlived a worker that stopped without releasing them. */
-export function releaseExpiredLeases({ db }: AppDatabase, now: number = clockNow()): number {
+export async function releaseExpiredLeases({ db }: AppDatabase, now: number = clockNow()): Promise<number> {
   return db
     .update(inbox)
     .set({ status: "pending", leaseUntil: null })
@@ -210,7 +210,7 @@ export function releaseExpiredLeases({ db }: AppDatabase, now: number = clockNow
 }
 
 /** Events parked until a project with this name is mapped for the pair become due now. */
-export function wakeWaiting({ db }: AppDatabase, pairId: string, projectName: string, now: number = clockNow()): number {
+export async function wakeWaiting({ db }: AppDatabase, pairId: string, projectName: string, now: number = clockNow()): Promise<number> {
   return db
     .update(inbox)
     .set({ availableAt: now })
@@ -219,13 +219,13 @@ export function wakeWaiting({ db }: AppDatabase, pairId: string, projectName: st
 }
 
 /** Events of this entity already applied since `since`: what tells a stale late delivery from news. */
-export function appliedHistory(
+export async function appliedHistory(
   { db }: AppDatabase,
   pairId: string,
   entityId: string,
   since: number,
   exceptIds: number[],
-): Array<Pick<InboxRow, "id" | "eventType" | "body">> {
+): Promise<Array<Pick<InboxRow, "id" | "eventType" | "body">>> {
   return db
     .select({ id: inbox.id, eventType: inbox.eventType, body: inbox.body })
     .from(inbox)
@@ -249,7 +249,7 @@ export interface InboxStats {
   dead: number;
 }
 
-export function inboxStats({ db }: AppDatabase, pairId?: string): InboxStats {
+export async function inboxStats({ db }: AppDatabase, pairId?: string): Promise<InboxStats> {
   const byPair = pairId === undefined ? undefined : eq(inbox.pairId, pairId);
   const open = db
     .select({ n: count(), oldest: min(inbox.receivedAt) })
@@ -264,7 +264,7 @@ export function inboxStats({ db }: AppDatabase, pairId?: string): InboxStats {
   return { depth: open?.n ?? 0, oldestPendingReceivedAt: open?.oldest ?? null, dead: dead?.n ?? 0 };
 }
 
-export function listDeadLetters({ db }: AppDatabase, pairId?: string): InboxRow[] {
+export async function listDeadLetters({ db }: AppDatabase, pairId?: string): Promise<InboxRow[]> {
   return db
     .select()
     .from(inbox)
@@ -274,7 +274,7 @@ export function listDeadLetters({ db }: AppDatabase, pairId?: string): InboxRow[
 }
 
 /** Dead letters back to pending with a fresh attempt budget. `ids` undefined means all of them. */
-export function requeueDeadLetters({ db }: AppDatabase, ids?: number[], now: number = clockNow()): number {
+export async function requeueDeadLetters({ db }: AppDatabase, ids?: number[], now: number = clockNow()): Promise<number> {
   return db
     .update(inbox)
     .set({ status: "pending", attempts: 0, availableAt: now, lastError: null, leaseUntil: null })
@@ -282,7 +282,7 @@ export function requeueDeadLetters({ db }: AppDatabase, ids?: number[], now: num
     .run().changes;
 }
 
-export function recentlyApplied({ db }: AppDatabase, limit = 50): InboxRow[] {
+export async function recentlyApplied({ db }: AppDatabase, limit = 50): Promise<InboxRow[]> {
   return db
     .select()
     .from(inbox)
@@ -293,7 +293,7 @@ export function recentlyApplied({ db }: AppDatabase, limit = 50): InboxRow[] {
 }
 
 /** Finished events older than `before` are only history; dead ones stay until someone looks at them. */
-export function pruneInbox({ db }: AppDatabase, before: number): number {
+export async function pruneInbox({ db }: AppDatabase, before: number): Promise<number> {
   return db
     .delete(inbox)
     .where(and(inArray(inbox.status, ["done", "ignored"]), lte(inbox.receivedAt, before)))

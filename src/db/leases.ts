@@ -9,13 +9,13 @@ import { now as clockNow } from "../clock.js";
 export const PROCESS_OWNER = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 
 /** Takes the lease if it is free, expired or already ours. Atomic: one statement in one transaction. */
-export function acquireLease(
+export async function acquireLease(
   { db }: AppDatabase,
   key: string,
   ttlMs: number,
   owner: string = PROCESS_OWNER,
   now: number = clockNow(),
-): boolean {
+): Promise<boolean> {
   return db.transaction((tx) => {
     tx.insert(leases)
       .values({ key, owner, expiresAt: now + ttlMs })
@@ -30,12 +30,12 @@ export function acquireLease(
 }
 
 /** Releases the lease if `owner` holds it; true when it did (false: someone else holds it, or nobody). */
-export function releaseLease({ db }: AppDatabase, key: string, owner: string = PROCESS_OWNER): boolean {
+export async function releaseLease({ db }: AppDatabase, key: string, owner: string = PROCESS_OWNER): Promise<boolean> {
   return db.delete(leases).where(and(eq(leases.key, key), eq(leases.owner, owner))).run().changes > 0;
 }
 
 /** Pairs another process is reconciling right now. */
-export function pairsReconciledElsewhere({ db }: AppDatabase, owner: string = PROCESS_OWNER, now: number = clockNow()): Set<string> {
+export async function pairsReconciledElsewhere({ db }: AppDatabase, owner: string = PROCESS_OWNER, now: number = clockNow()): Promise<Set<string>> {
   const rows = db
     .select({ key: leases.key })
     .from(leases)
@@ -46,12 +46,12 @@ export function pairsReconciledElsewhere({ db }: AppDatabase, owner: string = PR
 
 export const reconcileLeaseKey = (pairId: string) => `reconcile:${pairId}`;
 
-export function readLease({ db }: AppDatabase, key: string): { owner: string; expiresAt: number } | undefined {
+export async function readLease({ db }: AppDatabase, key: string): Promise<{ owner: string; expiresAt: number } | undefined> {
   return db.select({ owner: leases.owner, expiresAt: leases.expiresAt }).from(leases).where(eq(leases.key, key)).get();
 }
 
 /** Extends a lease this owner holds; false when it is no longer ours. */
-export function renewLease({ db }: AppDatabase, key: string, ttlMs: number, owner: string, now: number = clockNow()): boolean {
+export async function renewLease({ db }: AppDatabase, key: string, ttlMs: number, owner: string, now: number = clockNow()): Promise<boolean> {
   return (
     db
       .update(leases)

@@ -17,11 +17,11 @@ export interface ProjectMappingInput {
  * onto a destination project that is already taken throws a UNIQUE constraint error: two source projects
  * sharing one destination would silently merge their entries.
  */
-export function upsertProjectMapping(
+export async function upsertProjectMapping(
   { db }: AppDatabase,
   input: ProjectMappingInput,
   now: number = clockNow(),
-): ProjectMapping {
+): Promise<ProjectMapping> {
   return db
     .insert(projectMap)
     .values({ ...input, createdAt: now, updatedAt: now })
@@ -40,11 +40,11 @@ export function upsertProjectMapping(
     .get();
 }
 
-export function findProjectMappingBySourceId(
+export async function findProjectMappingBySourceId(
   { db }: AppDatabase,
   pairId: string,
   sourceProjectId: string,
-): ProjectMapping | undefined {
+): Promise<ProjectMapping | undefined> {
   return db
     .select()
     .from(projectMap)
@@ -52,11 +52,11 @@ export function findProjectMappingBySourceId(
     .get();
 }
 
-export function findProjectMappingByDestinationId(
+export async function findProjectMappingByDestinationId(
   { db }: AppDatabase,
   pairId: string,
   destinationProjectId: string,
-): ProjectMapping | undefined {
+): Promise<ProjectMapping | undefined> {
   return db
     .select()
     .from(projectMap)
@@ -64,7 +64,7 @@ export function findProjectMappingByDestinationId(
     .get();
 }
 
-export function listProjectMappings({ db }: AppDatabase, pairId: string): ProjectMapping[] {
+export async function listProjectMappings({ db }: AppDatabase, pairId: string): Promise<ProjectMapping[]> {
   return db
     .select()
     .from(projectMap)
@@ -74,7 +74,7 @@ export function listProjectMappings({ db }: AppDatabase, pairId: string): Projec
 }
 
 /** Returns whether a mapping was removed. */
-export function deleteProjectMapping({ db }: AppDatabase, pairId: string, sourceProjectId: string): boolean {
+export async function deleteProjectMapping({ db }: AppDatabase, pairId: string, sourceProjectId: string): Promise<boolean> {
   const result = db
     .delete(projectMap)
     .where(and(eq(projectMap.pairId, pairId), eq(projectMap.sourceProjectId, sourceProjectId)))
@@ -86,13 +86,13 @@ export function deleteProjectMapping({ db }: AppDatabase, pairId: string, source
  * Notes that the destination project's name could not be given to the source project. True when this
  * is news (no conflict, or another name, was recorded before): the caller alerts once, not every run.
  */
-export function recordProjectConflict(
+export async function recordProjectConflict(
   { db }: AppDatabase,
   pairId: string,
   sourceProjectId: string,
   destinationName: string,
   now: number = clockNow(),
-): boolean {
+): Promise<boolean> {
   const result = db
     .update(projectMap)
     .set({ conflictName: destinationName, updatedAt: now })
@@ -108,7 +108,7 @@ export function recordProjectConflict(
 }
 
 /** Returns whether a recorded conflict was cleared. */
-export function clearProjectConflict({ db }: AppDatabase, pairId: string, sourceProjectId: string, now: number = clockNow()): boolean {
+export async function clearProjectConflict({ db }: AppDatabase, pairId: string, sourceProjectId: string, now: number = clockNow()): Promise<boolean> {
   const result = db
     .update(projectMap)
     .set({ conflictName: null, updatedAt: now })
@@ -118,7 +118,7 @@ export function clearProjectConflict({ db }: AppDatabase, pairId: string, source
 }
 
 /** Mappings whose destination name could not be applied, every pair or one. */
-export function listProjectConflicts({ db }: AppDatabase, pairId?: string): ProjectMapping[] {
+export async function listProjectConflicts({ db }: AppDatabase, pairId?: string): Promise<ProjectMapping[]> {
   const conflicted = isNotNull(projectMap.conflictName);
   return db
     .select()

@@ -14,10 +14,10 @@ export interface Pruned {
  * Drops history older than `before` (applied events, polling's runs) and request counts older than
  * two hours (the hourly budget reads one).
  */
-export function pruneHistory(database: AppDatabase, before: number, now: number): Pruned {
+export async function pruneHistory(database: AppDatabase, before: number, now: number): Promise<Pruned> {
   return {
-    inboxEvents: pruneInbox(database, before),
-    pollRuns: prunePollRuns(database, before),
+    inboxEvents: await pruneInbox(database, before),
+    pollRuns: await prunePollRuns(database, before),
     usageRows: pruneApiUsage(database, Math.floor(now / 60_000) - 120),
   };
 }

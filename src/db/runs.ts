@@ -61,7 +61,7 @@ export function memberCountsOf(run: Pick<ReconcileRun, "memberCounts">): MemberC
 }
 
 /** Records the run as "running" before any work, so a crash mid-run still leaves a row to see. */
-export function startReconcileRun({ db }: AppDatabase, start: RunStart, now: number = clockNow()): ReconcileRun {
+export async function startReconcileRun({ db }: AppDatabase, start: RunStart, now: number = clockNow()): Promise<ReconcileRun> {
   return db
     .insert(reconcileRuns)
     .values({ ...start, startedAt: now, outcome: "running" })
@@ -70,12 +70,12 @@ export function startReconcileRun({ db }: AppDatabase, start: RunStart, now: num
 }
 
 /** Counts left out keep their stored value. Returns undefined for an unknown run id. */
-export function finishReconcileRun(
+export async function finishReconcileRun(
   { db }: AppDatabase,
   runId: number,
   { outcome, error, memberCounts, ...counts }: RunFinish,
   now: number = clockNow(),
-): ReconcileRun | undefined {
+): Promise<ReconcileRun | undefined> {
   const members = memberCounts === undefined ? {} : { memberCounts: JSON.stringify(memberCounts) };
   return db
     .update(reconcileRuns)
@@ -89,7 +89,7 @@ export function finishReconcileRun(
  * Runs of a pair still marked "running" whose process is gone (the caller knows: it took over their
  * lease) become "aborted", so status and doctor stop calling them running.
  */
-export function abortOrphanedRuns({ db }: AppDatabase, pairId: string, reason: string, now: number = clockNow()): number {
+export async function abortOrphanedRuns({ db }: AppDatabase, pairId: string, reason: string, now: number = clockNow()): Promise<number> {
   return db
     .update(reconcileRuns)
     .set({ outcome: "aborted", finishedAt: now, error: reason })
@@ -98,7 +98,7 @@ export function abortOrphanedRuns({ db }: AppDatabase, pairId: string, reason: s
 }
 
 /** Polling's short-window runs are many (one per poll): only the last week of them is kept. */
-export function prunePollRuns({ db }: AppDatabase, before: number): number {
+export async function prunePollRuns({ db }: AppDatabase, before: number): Promise<number> {
   return db
     .delete(reconcileRuns)
     .where(and(eq(reconcileRuns.trigger, "poll"), lt(reconcileRuns.startedAt, before)))

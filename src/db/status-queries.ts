@@ -4,12 +4,12 @@ import { entryMap, inbox, projectMap, reconcileRuns, webhooks, type EntryState, 
 
 /** Read-only questions the status page and `npm run status` ask; every answer is plain data. */
 
-export function countProjectMappings({ db }: AppDatabase, pairId: string): number {
+export async function countProjectMappings({ db }: AppDatabase, pairId: string): Promise<number> {
   return db.select({ n: count() }).from(projectMap).where(eq(projectMap.pairId, pairId)).get()?.n ?? 0;
 }
 
 /** Mapped entries of the pair by state; states without rows count 0. */
-export function countEntryMappingsByState({ db }: AppDatabase, pairId: string): Record<EntryState, number> {
+export async function countEntryMappingsByState({ db }: AppDatabase, pairId: string): Promise<Record<EntryState, number>> {
   const rows = db
     .select({ state: entryMap.state, n: count() })
     .from(entryMap)
@@ -25,7 +25,7 @@ export function countEntryMappingsByState({ db }: AppDatabase, pairId: string): 
  * The newest full run of the pair that changed (or tried to change) something: dry runs are left out,
  * and so are polling's short-window listings, which would hide the nightly run's result every few minutes.
  */
-export function latestRealReconcileRun({ db }: AppDatabase, pairId: string): ReconcileRun | undefined {
+export async function latestRealReconcileRun({ db }: AppDatabase, pairId: string): Promise<ReconcileRun | undefined> {
   return db
     .select()
     .from(reconcileRuns)
@@ -38,7 +38,7 @@ export function latestRealReconcileRun({ db }: AppDatabase, pairId: string): Rec
  * When each workspace's newest stored webhook event arrived (any pair, any status). Workspaces with no
  * event in the inbox are absent. Done events are pruned after a week, so "absent" means "none lately".
  */
-export function lastWebhookReceivedByWorkspace({ db }: AppDatabase, workspaceIds: string[]): Map<string, number> {
+export async function lastWebhookReceivedByWorkspace({ db }: AppDatabase, workspaceIds: string[]): Promise<Map<string, number>> {
   if (workspaceIds.length === 0) return new Map();
   const rows = db
     .select({ workspaceId: inbox.workspaceId, last: max(inbox.receivedAt) })
@@ -58,10 +58,10 @@ export interface WorkspaceRegistrations {
 }
 
 /** Registered webhooks per workspace; workspaces without any are absent. */
-export function webhookRegistrationsByWorkspace(
+export async function webhookRegistrationsByWorkspace(
   { db }: AppDatabase,
   workspaceIds: string[],
-): Map<string, WorkspaceRegistrations> {
+): Promise<Map<string, WorkspaceRegistrations>> {
   if (workspaceIds.length === 0) return new Map();
   const rows = db
     .select({ workspaceId: webhooks.workspaceId, n: count(), oldest: min(webhooks.createdAt) })

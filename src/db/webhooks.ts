@@ -18,11 +18,7 @@ export interface WebhookRegistrationInput {
   token: string;
 }
 
-export function insertWebhookRegistration(
-  { db }: AppDatabase,
-  { token, ...registration }: WebhookRegistrationInput,
-  now: number = clockNow(),
-): WebhookRegistration {
+function insertRow(db: AppDatabase["db"], { token, ...registration }: WebhookRegistrationInput, now: number): WebhookRegistration {
   return db
     .insert(webhooks)
     .values({ ...registration, tokenSha256: hashWebhookToken(token), createdAt: now })
@@ -30,7 +26,11 @@ export function insertWebhookRegistration(
     .get();
 }
 
-export function listWebhooksForWorkspace({ db }: AppDatabase, workspaceId: string): WebhookRegistration[] {
+export async function insertWebhookRegistration({ db }: AppDatabase, input: WebhookRegistrationInput, now: number = clockNow()): Promise<WebhookRegistration> {
+  return insertRow(db, input, now);
+}
+
+export async function listWebhooksForWorkspace({ db }: AppDatabase, workspaceId: string): Promise<WebhookRegistration[]> {
   return db
     .select()
     .from(webhooks)
@@ -43,7 +43,7 @@ export function listWebhooksForWorkspace({ db }: AppDatabase, workspaceId: strin
  * Stores a registration, first dropping whatever row holds the same webhook or the same (workspace,
  * event, url): re-registering or adopting replaces the row in one transaction, never leaving two.
  */
-export function replaceWebhookRegistration(database: AppDatabase, input: WebhookRegistrationInput): WebhookRegistration {
+export async function replaceWebhookRegistration(database: AppDatabase, input: WebhookRegistrationInput): Promise<WebhookRegistration> {
   return database.sqlite.transaction(() => {
     database.db
       .delete(webhooks)
@@ -54,19 +54,19 @@ export function replaceWebhookRegistration(database: AppDatabase, input: Webhook
         ),
       )
       .run();
-    return insertWebhookRegistration(database, input);
+    return insertRow(database.db, input, clockNow());
   })();
 }
 
 /** Every registration, grouped by workspace in the order they were made. */
-export function listAllWebhookRegistrations({ db }: AppDatabase): WebhookRegistration[] {
+export async function listAllWebhookRegistrations({ db }: AppDatabase): Promise<WebhookRegistration[]> {
   return db.select().from(webhooks).orderBy(asc(webhooks.workspaceId), asc(webhooks.id)).all();
 }
 
 export type RegisteredTokenHash = Pick<WebhookRegistration, "workspaceId" | "eventType" | "tokenSha256">;
 
 /** What the intake needs to recognise a registered webhook's token: its hash, workspace and event. */
-export function listRegisteredTokenHashes({ db }: AppDatabase): RegisteredTokenHash[] {
+export async function listRegisteredTokenHashes({ db }: AppDatabase): Promise<RegisteredTokenHash[]> {
   return db
     .select({ workspaceId: webhooks.workspaceId, eventType: webhooks.eventType, tokenSha256: webhooks.tokenSha256 })
     .from(webhooks)
@@ -74,7 +74,7 @@ export function listRegisteredTokenHashes({ db }: AppDatabase): RegisteredTokenH
 }
 
 /** Returns whether a registration was removed. */
-export function deleteWebhookByClockifyId({ db }: AppDatabase, clockifyWebhookId: string): boolean {
+export async function deleteWebhookByClockifyId({ db }: AppDatabase, clockifyWebhookId: string): Promise<boolean> {
   return db.delete(webhooks).where(eq(webhooks.clockifyWebhookId, clockifyWebhookId)).run().changes > 0;
 }
 
@@ -82,12 +82,12 @@ export function deleteWebhookByClockifyId({ db }: AppDatabase, clockifyWebhookId
  * Whether the inbox holds a delivery with this dedupe key: a delivery Clockify logged as failed that got
  * through on a later attempt (the webhook health check asks, so it does not pull what already arrived).
  */
-export function isDeliveryStored({ db }: AppDatabase, dedupeKey: string): boolean {
+export async function isDeliveryStored({ db }: AppDatabase, dedupeKey: string): Promise<boolean> {
   return db.select({ id: inbox.id }).from(inbox).where(eq(inbox.dedupeKey, dedupeKey)).limit(1).get() !== undefined;
 }
 
 /** Whether any event of the entity reached the pair's inbox after `at` (epoch ms): a logged body is then older news. */
-export function receivedSince({ db }: AppDatabase, pairId: string, entityId: string, at: number): boolean {
+export async function receivedSince({ db }: AppDatabase, pairId: string, entityId: string, at: number): Promise<boolean> {
   return (
     db
       .select({ id: inbox.id })

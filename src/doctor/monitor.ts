@@ -59,12 +59,12 @@ export class CheckMonitor {
   }
 
   /** A reloaded config: its pairs are checked at once; removed pairs' results are dropped. */
-  useConfig(config: Config): void {
+  async useConfig(config: Config): Promise<void> {
     this.config = config;
     const ids = config.pairs.map((p) => p.id);
     this.results = this.results.filter((r) => ids.includes(r.pairId));
     try {
-      forgetChecksOfOtherPairs(this.options.database, ids);
+      await forgetChecksOfOtherPairs(this.options.database, ids);
     } catch (error) {
       // A lock held elsewhere: the next run drops them.
       this.options.logger.warn({ err: error }, "could not drop the check results of removed pairs now");
@@ -124,14 +124,14 @@ export class CheckMonitor {
       this.announce(checkTransitions(previous, results));
       next.push(...results);
       try {
-        recordCheckResults(database, pair.id, results);
+        await recordCheckResults(database, pair.id, results);
       } catch (error) {
         logger.warn({ err: error, pair: pair.id }, "check results could not be stored; /healthz still has them");
       }
     }
     this.results = next;
     try {
-      forgetChecksOfOtherPairs(database, config.pairs.map((p) => p.id));
+      await forgetChecksOfOtherPairs(database, config.pairs.map((p) => p.id));
     } catch (error) {
       logger.warn({ err: error }, "could not drop the check results of removed pairs");
     }

@@ -57,11 +57,11 @@ export async function runDoctorChecks(config: Config, options: DoctorOptions): P
   const cache = new FactCache(clientFor);
   const listings = await webhookListings(config, { ...options, clientFor });
   const workspaceIds = pairs.flatMap((p) => [p.source.workspaceId, p.destination.workspaceId]);
-  const lastDeliveries = options.database ? lastWebhookReceivedByWorkspace(options.database, workspaceIds) : new Map<string, number>();
+  const lastDeliveries = options.database ? await lastWebhookReceivedByWorkspace(options.database, workspaceIds) : new Map<string, number>();
   const context = { now: options.now ?? clockNow(), silenceHours: config.alerts.silenceHours, windowDays: config.reconcile.windowDays, quotas: config.clockify.workspaces };
   const perPair = await Promise.all(
     pairs.map(async (pair) => {
-      const lastRun = options.database ? latestRealReconcileRun(options.database, pair.id) : undefined;
+      const lastRun = options.database ? await latestRealReconcileRun(options.database, pair.id) : undefined;
       const facts = await gatherPairFacts(pair, cache, { listings, lastDeliveries, lastRun });
       return judgePair(pair, facts, context);
     }),

@@ -81,10 +81,10 @@ export function adminRouter({ actions, adminToken, logger, attempts }: AdminRout
   const expected = new TokenSet([adminToken]);
   const form = express.urlencoded({ extended: false, limit: "8kb", parameterLimit: 20 });
 
-  router.get("/", (req, res) => {
+  router.get("/", async (req, res) => {
     let view;
     try {
-      view = actions.view();
+      view = await actions.view();
     } catch (error) {
       logger.error({ err: error }, "status page could not be built");
       smallPage(res, 500, "Status unavailable", "The database could not be read; see the service log.");
@@ -140,17 +140,17 @@ export function adminRouter({ actions, adminToken, logger, attempts }: AdminRout
     refuse(req, res, 409, "refused", "Config not reloaded", `${outcome.message}. The config in effect keeps running.`);
   });
 
-  router.post("/admin/deadletters/retry-all", throttle, form, requireToken, (req, res) => {
-    done(req, res, "retried", actions.retryDeadLetters());
+  router.post("/admin/deadletters/retry-all", throttle, form, requireToken, async (req, res) => {
+    done(req, res, "retried", await actions.retryDeadLetters());
   });
 
-  router.post("/admin/deadletters/:id/retry", throttle, form, requireToken, (req, res) => {
+  router.post("/admin/deadletters/:id/retry", throttle, form, requireToken, async (req, res) => {
     const id = String(req.params["id"]);
     if (!/^\d{1,15}$/.test(id)) {
       refuse(req, res, 400, "bad-request", "Not a dead letter id", "Dead letter ids are numbers. Nothing was changed.");
       return;
     }
-    done(req, res, "retried", actions.retryDeadLetters([Number(id)]));
+    done(req, res, "retried", await actions.retryDeadLetters([Number(id)]));
   });
 
   // Form bodies that could not be read (too large, bad encoding) end here, as do actions that threw.

@@ -27,7 +27,7 @@ export interface AppDeps {
   logger: Logger;
   metrics: Metrics;
   receiver: WebhookReceiver;
-  health: () => HealthReport;
+  health: () => Promise<HealthReport>;
   /** The status page at `/` and its admin actions; absent, neither is mounted. */
   admin?: Omit<AdminRouteDeps, "logger" | "attempts">;
   /** Who may read `/` and `/metrics`; by default this host, and anyone with ADMIN_TOKEN. */
@@ -58,10 +58,10 @@ export function createApp({ logger, metrics, receiver, health, admin, view, limi
   }
 
   // Open to all, for load balancers and orchestrators: it shows counts and states, no Clockify ids or texts.
-  app.get("/healthz", (_req, res) => {
+  app.get("/healthz", async (_req, res) => {
     let report: HealthReport;
     try {
-      report = health();
+      report = await health();
     } catch (error) {
       logger.error({ err: error }, "health check failed");
       report = { healthy: false, error: "health check failed" };

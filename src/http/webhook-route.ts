@@ -39,9 +39,9 @@ function refuse(res: Response, status: number, body: Record<string, unknown>, re
 export function webhookRouter(receiver: WebhookReceiver, budget: BodyBudget): Router {
   const router = express.Router();
 
-  const screen: RequestHandler = (req, res, next) => {
+  const screen: RequestHandler = async (req, res, next) => {
     const headers = headersOf(req);
-    const refused = receiver.screen(headers);
+    const refused = await receiver.screen(headers);
     if (refused) return refuse(res, refused.status, refused.body);
     const declared = contentLength.safeParse(req.headers["content-length"]);
     if (declared.success && declared.data > MAX_WEBHOOK_BODY_BYTES) {

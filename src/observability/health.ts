@@ -10,12 +10,12 @@ import type { StorageHealth } from "./storage-health.js";
  * checks' problems. A pair with an error makes the service "degraded" (200: intake works, mirroring
  * does not); only "cannot store webhooks" is 503.
  */
-export function describeHealth(facts: { database: AppDatabase; storage: StorageHealth; workerRunning: boolean; problems: readonly CheckResult[] }) {
+export async function describeHealth(facts: { database: AppDatabase; storage: StorageHealth; workerRunning: boolean; problems: readonly CheckResult[] }) {
   const { storage, workerRunning, problems } = facts;
   let databaseOk = true;
   let stats = { depth: 0, oldestPendingReceivedAt: null as number | null, dead: 0 };
   try {
-    stats = inboxStats(facts.database);
+    stats = await inboxStats(facts.database);
   } catch {
     databaseOk = false;
   }

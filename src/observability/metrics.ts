@@ -99,21 +99,21 @@ export class Metrics {
   });
 
   /** Inbox gauges read the database when scraped, so they are never stale. */
-  watchInbox(read: () => { depth: number; oldestPendingReceivedAt: number | null }): void {
+  watchInbox(read: () => Promise<{ depth: number; oldestPendingReceivedAt: number | null }>): void {
     new Gauge({
       name: "inbox_depth",
       help: "Events received and not yet applied",
       registers: [this.registry],
-      collect() {
-        this.set(read().depth);
+      async collect() {
+        this.set((await read()).depth);
       },
     });
     new Gauge({
       name: "inbox_oldest_pending_age_seconds",
       help: "Age of the oldest event not yet applied (0 when none)",
       registers: [this.registry],
-      collect() {
-        const oldest = read().oldestPendingReceivedAt;
+      async collect() {
+        const oldest = (await read()).oldestPendingReceivedAt;
         this.set(oldest === null ? 0 : Math.max(0, clockNow() - oldest) / 1000);
       },
     });

@@ -68,10 +68,10 @@ function eventsFor(input: FeedPollInput, changes: readonly FeedChange[], recheck
  * the /deleted cursor (less the overlap) stand in for them, since only an entry created after that can
  * hide its deletion from the next /deleted window (dueRechecks reads them again until it cannot).
  */
-export function restoredYoung(database: AppDatabase, workspaceId: string, pairs: readonly PairConfig[], settings: WindowSettings): Map<string, number> {
-  const deleted = readCursor(database, feedCursorName(workspaceId, "deleted"));
+export async function restoredYoung(database: AppDatabase, workspaceId: string, pairs: readonly PairConfig[], settings: WindowSettings): Promise<Map<string, number>> {
+  const deleted = await readCursor(database, feedCursorName(workspaceId, "deleted"));
   if (deleted === undefined) return new Map();
-  const mapped = entriesMappedSince(database, pairs.map((p) => p.id), deleted - settings.overlapMs);
+  const mapped = await entriesMappedSince(database, pairs.map((p) => p.id), deleted - settings.overlapMs);
   return new Map(mapped.map((m) => [m.sourceEntryId, m.createdAt]));
 }
 
@@ -81,11 +81,11 @@ export function restoredYoung(database: AppDatabase, workspaceId: string, pairs:
  * instants are whole seconds) and not an overlap before it: the listing, read after this instant, holds
  * everything older, and a burst just before this poll would otherwise overflow the next poll too.
  */
-function overflowed(input: FeedPollInput, reason: string): FeedPollResult {
+async function overflowed(input: FeedPollInput, reason: string): Promise<FeedPollResult> {
   const { database, workspaceId, now } = input;
-  markHealingDue(database, workspaceId, now);
-  writeCursor(database, feedCursorName(workspaceId, "changes"), now + input.settings.overlapMs, now);
-  writeCursor(database, feedCursorName(workspaceId, "deleted"), now + input.settings.overlapMs, now);
+  await markHealingDue(database, workspaceId, now);
+  await writeCursor(database, feedCursorName(workspaceId, "changes"), now + input.settings.overlapMs, now);
+  await writeCursor(database, feedCursorName(workspaceId, "deleted"), now + input.settings.overlapMs, now);
   return { lines: 0, stored: 0, rechecks: 0, unidentified: 0, healing: reason, young: new Map(input.young), seen: new Map(input.seen) };
 }
 
@@ -97,8 +97,8 @@ function overflowed(input: FeedPollInput, reason: string): FeedPollResult {
 export async function feedPoll(input: FeedPollInput): Promise<FeedPollResult | undefined> {
   const { database, workspaceId, now } = input;
   const cursors = {
-    changes: readCursor(database, feedCursorName(workspaceId, "changes")),
-    deleted: readCursor(database, feedCursorName(workspaceId, "deleted")),
+    changes: await readCursor(database, feedCursorName(workspaceId, "changes")),
+    deleted: await readCursor(database, feedCursorName(workspaceId, "deleted")),
   };
   const windows = feedWindows(cursors, now, input.settings);
   let fetched: Awaited<ReturnType<typeof fetchAll>>;
@@ -123,10 +123,10 @@ export async function feedPoll(input: FeedPollInput): Promise<FeedPollResult | u
   // Pulls first, cursors after: a crash between them asks the same windows again, and the same lines
   // dedupe in the inbox (same cause), so nothing is lost and nothing is applied twice. The gap is marked
   // before the cursors pass it, so a listing that fails (or a crash) leaves it due.
-  const stored = events.length > 0 ? (enqueueDeliveries(database, [events], now)[0]?.stored ?? 0) : 0;
-  if (windows.gap) markHealingDue(database, workspaceId, now);
-  writeCursor(database, feedCursorName(workspaceId, "changes"), windows.next.changes, now);
-  writeCursor(database, feedCursorName(workspaceId, "deleted"), windows.next.deleted, now);
+  const stored = events.length > 0 ? ((await enqueueDeliveries(database, [events], now))[0]?.stored ?? 0) : 0;
+  if (windows.gap) await markHealingDue(database, workspaceId, now);
+  await writeCursor(database, feedCursorName(workspaceId, "changes"), windows.next.changes, now);
+  await writeCursor(database, feedCursorName(workspaceId, "deleted"), windows.next.deleted, now);
   return {
     lines: created.length + updated.length + gone.length,
     stored,

@@ -11,12 +11,12 @@ export const listingCursorName = (workspaceId: string) => `poll:listing:${worksp
 const healingCursorName = (workspaceId: string) => `poll:healing-due:${workspaceId}`;
 
 /** The feed could not give every change: a listing is owed until one succeeds (kept from the first time it fell due). */
-export function markHealingDue(database: AppDatabase, workspaceId: string, now: number): void {
-  if (healingDueSince(database, workspaceId) === undefined) writeCursor(database, healingCursorName(workspaceId), now, now);
+export async function markHealingDue(database: AppDatabase, workspaceId: string, now: number): Promise<void> {
+  if ((await healingDueSince(database, workspaceId)) === undefined) await writeCursor(database, healingCursorName(workspaceId), now, now);
 }
 
 /** Since when a listing is owed to the workspace, or undefined. */
-export function healingDueSince(database: AppDatabase, workspaceId: string): number | undefined {
+export function healingDueSince(database: AppDatabase, workspaceId: string): Promise<number | undefined> {
   return readCursor(database, healingCursorName(workspaceId));
 }
 
@@ -45,8 +45,8 @@ export async function listingPoll(
   }
   const complete = summaries.length === runtimes.length && summaries.every((s) => s.outcome === "succeeded");
   if (complete && !options.aborted()) {
-    writeCursor(database, listingCursorName(workspaceId), options.now, options.now);
-    deleteCursor(database, healingCursorName(workspaceId));
+    await writeCursor(database, listingCursorName(workspaceId), options.now, options.now);
+    await deleteCursor(database, healingCursorName(workspaceId));
   }
   return summaries;
 }

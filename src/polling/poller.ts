@@ -216,7 +216,7 @@ export class Poller {
     const pairs = runtimes.map((r) => r.pair);
     const settings = { ...DEFAULT_WINDOW_SETTINGS, ...this.options.windows };
     try {
-      const young = state.young ?? restoredYoung(database, workspaceId, pairs, settings);
+      const young = state.young ?? await restoredYoung(database, workspaceId, pairs, settings);
       const result = await feedPoll({
         database,
         workspaceId,
@@ -236,7 +236,7 @@ export class Poller {
       if (result.unidentified > 0) report.unidentified = result.unidentified;
       if (result.stored > 0) this.options.notify();
       if (result.healing !== undefined) return result.healing;
-      const owed = healingDueSince(database, workspaceId);
+      const owed = await healingDueSince(database, workspaceId);
       return owed === undefined ? undefined : `a listing owed since ${new Date(owed).toISOString()} has not succeeded yet`;
     } catch (error) {
       const auto = this.options.config().polling.method === "auto";

@@ -19,14 +19,14 @@ export const CANNOT_RELOAD: ReloadOutcome = { ok: false, message: "this process 
 
 /** What the status page may read and do; the HTTP layer only translates to these. */
 export interface StatusActions {
-  view(): StatusView;
+  view(): Promise<StatusView>;
   /**
    * Starts a full run of every pair in the background. The run records itself (reconcile_runs), so the
    * page shows its outcome on a later visit; a second start while one from here is going is refused.
    */
   startReconcile(): ReconcileStart;
   /** Dead letters back to the inbox; `ids` undefined means all. Returns how many were requeued. */
-  retryDeadLetters(ids?: number[]): number;
+  retryDeadLetters(ids?: number[]): Promise<number>;
   /** Reads the config file again and applies it; an invalid file is refused and the old config keeps running. */
   reloadConfig(): ReloadOutcome;
   /** Resolves when no run started here is going (tests, shutdown). */
@@ -53,9 +53,9 @@ export function createStatusActions(deps: StatusActionDeps): StatusActions {
   const config = typeof given === "function" ? given : () => given;
   let running: Promise<void> | undefined;
   return {
-    view() {
+    async view() {
       return {
-        report: collectStatus(deps.database, config(), now()),
+        report: await collectStatus(deps.database, config(), now()),
         nextScheduledRunAt: deps.nextScheduledRun()?.getTime(),
       };
     },
@@ -73,8 +73,8 @@ export function createStatusActions(deps: StatusActionDeps): StatusActions {
         });
       return "started";
     },
-    retryDeadLetters(ids) {
-      const requeued = requeueDeadLetters(deps.database, ids, now());
+    async retryDeadLetters(ids) {
+      const requeued = await requeueDeadLetters(deps.database, ids, now());
       if (requeued > 0) deps.onRequeued?.();
       return requeued;
     },

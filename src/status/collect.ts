@@ -146,23 +146,23 @@ const HOUR_MS = 3_600_000;
 const WEBHOOK_ADVICE = "Clockify disables failing webhooks quietly; check them with npm run webhooks -- list";
 
 /** Everything a person needs to see whether the mirror is healthy, read from the database only. */
-export function collectStatus(database: AppDatabase, config: Config, now: number = clockNow()): StatusReport {
+export async function collectStatus(database: AppDatabase, config: Config, now: number = clockNow()): Promise<StatusReport> {
   const workspaceIds = [...new Set(config.pairs.flatMap((p) => [p.source.workspaceId, p.destination.workspaceId]))];
-  const lastWebhooks = lastWebhookReceivedByWorkspace(database, workspaceIds);
-  const registrations = webhookRegistrationsByWorkspace(database, workspaceIds);
+  const lastWebhooks = await lastWebhookReceivedByWorkspace(database, workspaceIds);
+  const registrations = await webhookRegistrationsByWorkspace(database, workspaceIds);
   const silenceHours = config.alerts.silenceHours;
 
-  const pairs = config.pairs.map((pair) => collectPair(database, pair, { now, silenceHours, lastWebhooks, registrations }));
+  const pairs = await Promise.all(config.pairs.map((pair) => collectPair(database, pair, { now, silenceHours, lastWebhooks, registrations })));
 
-  const dead = listDeadLetters(database);
-  const blocked = listBlocked(database, config.pairs.map((p) => p.id));
+  const dead = await listDeadLetters(database);
+  const blocked = await listBlocked(database, config.pairs.map((p) => p.id));
   return {
     generatedAt: now,
     silenceHours,
     timeZone: config.reconcile.timezone,
-    problems: listCheckProblems(database, config.pairs.map((p) => p.id)),
+    problems: await listCheckProblems(database, config.pairs.map((p) => p.id)),
     pairs,
-    recentActivity: recentlyApplied(database, RECENT_ACTIVITY_SHOWN).map((row) => ({
+    recentActivity: (await recentlyApplied(database, RECENT_ACTIVITY_SHOWN)).map((row) => ({
       ...activityDetails(row),
       id: row.id,
       pairId: row.pairId,
@@ -188,7 +188,7 @@ export function collectStatus(database: AppDatabase, config: Config, now: number
     blocked: blocked.slice(0, BLOCKED_SHOWN),
     blockedTotal: blocked.length,
     quota: collectQuota(database, config, now),
-    ...optional("polling", collectPolling(database, config)),
+    ...optional("polling", await collectPolling(database, config)),
   };
 }
 
@@ -200,10 +200,10 @@ interface ReportWideFacts {
   registrations: Map<string, WorkspaceRegistrations>;
 }
 
-function collectPair(database: AppDatabase, pair: PairConfig, reportWide: ReportWideFacts): PairStatus {
-  const entries = countEntryMappingsByState(database, pair.id);
-  const stats = inboxStats(database, pair.id);
-  const run = latestRealReconcileRun(database, pair.id);
+async function collectPair(database: AppDatabase, pair: PairConfig, reportWide: ReportWideFacts): Promise<PairStatus> {
+  const entries = await countEntryMappingsByState(database, pair.id);
+  const stats = await inboxStats(database, pair.id);
+  const run = await latestRealReconcileRun(database, pair.id);
   const warnings: string[] = [];
 
   const workspaces = (
@@ -226,7 +226,7 @@ function collectPair(database: AppDatabase, pair: PairConfig, reportWide: Report
       `${stats.dead} dead letter(s): events that failed for good wait for a person; replay with npm run deadletter -- list`,
     );
   }
-  const projectConflicts = listProjectConflicts(database, pair.id).map((m) => ({
+  const projectConflicts = (await listProjectConflicts(database, pair.id)).map((m) => ({
     sourceProjectId: m.sourceProjectId,
     destinationProjectId: m.destinationProjectId,
     sourceName: m.name,
@@ -241,7 +241,7 @@ function collectPair(database: AppDatabase, pair: PairConfig, reportWide: Report
 
   return {
     id: pair.id,
-    mappedProjects: countProjectMappings(database, pair.id),
+    mappedProjects: await countProjectMappings(database, pair.id),
     mappedEntries: { live: entries.live, tombstones: entries.tombstone, pending: entries.pending },
     inbox: {
       depth: stats.depth,
@@ -252,7 +252,7 @@ function collectPair(database: AppDatabase, pair: PairConfig, reportWide: Report
           : Math.max(0, Math.round((reportWide.now - stats.oldestPendingReceivedAt) / 1000)),
       deadLetters: stats.dead,
     },
-    blockedCopies: listBlocked(database, [pair.id]).length,
+    blockedCopies: (await listBlocked(database, [pair.id])).length,
     projectConflicts,
     lastReconcile: run ? reconcileStatus(run) : null,
     workspaces,

@@ -19,18 +19,20 @@ export interface PollingStatus {
 }
 
 /** Undefined while polling is off. */
-export function collectPolling(database: AppDatabase, config: Config): PollingStatus | undefined {
+export async function collectPolling(database: AppDatabase, config: Config): Promise<PollingStatus | undefined> {
   if (!config.polling.enabled) return undefined;
   const ids = [...new Set(config.pairs.map((p) => p.source.workspaceId))];
   return {
     intervalMinutes: pollIntervalMinutes(config, config.polling.method === "listing" ? "listing" : "feed"),
     method: config.polling.method,
-    workspaces: ids.map((workspaceId) => ({
-      workspaceId,
-      lastFeedPollAt: cursorUpdatedAt(database, feedCursorName(workspaceId, "changes")) ?? null,
-      lastListingPollAt: cursorUpdatedAt(database, listingCursorName(workspaceId)) ?? null,
-      listingOwedSince: healingDueSince(database, workspaceId) ?? null,
-    })),
+    workspaces: await Promise.all(
+      ids.map(async (workspaceId) => ({
+        workspaceId,
+        lastFeedPollAt: (await cursorUpdatedAt(database, feedCursorName(workspaceId, "changes"))) ?? null,
+        lastListingPollAt: (await cursorUpdatedAt(database, listingCursorName(workspaceId))) ?? null,
+        listingOwedSince: (await healingDueSince(database, workspaceId)) ?? null,
+      })),
+    ),
   };
 }
 

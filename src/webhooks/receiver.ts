@@ -73,10 +73,11 @@ export class WebhookReceiver {
    * The verdict of the headers alone, before any body byte is read: a refusal to send at once, or
    * undefined to go on and read the body. receive() checks them again, so it stays safe on its own.
    */
-  screen(headers: DeliveryHeaders): ReceiveResult | undefined {
+  async screen(headers: DeliveryHeaders): Promise<ReceiveResult | undefined> {
     if (!this.accepting) return { status: 503, body: { error: "shutting down, retry later" } };
     let screened;
     try {
+      await this.deps.tokens.refresh();
       screened = screenHeaders(headers, { identify: (t) => this.deps.tokens.identify(t) });
     } catch (error) {
       // The token table could not be read: the body would not help, and nothing is stored.
@@ -113,6 +114,7 @@ export class WebhookReceiver {
   private async decide(delivery: Delivery, event: string): Promise<ReceiveResult> {
     const { metrics, logger } = this.deps;
     const label = eventLabel(delivery.eventType);
+    await this.deps.tokens.refresh();
     const decision = interpretDelivery(delivery, { pairs: this.pairs, identify: (t) => this.deps.tokens.identify(t) });
     switch (decision.kind) {
       case "reject":
@@ -146,19 +148,20 @@ export class WebhookReceiver {
   private store(events: NewInboxEvent[]): Promise<{ stored: number; duplicates: number } | null> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ events, resolve, reject });
-      if (this.waiting.length === 1) setImmediate(() => this.commitWaiting());
+      // commitWaiting settles every waiter itself, whatever it meets.
+      if (this.waiting.length === 1) setImmediate(() => void this.commitWaiting());
     });
   }
 
-  private commitWaiting(): void {
+  private async commitWaiting(): Promise<void> {
     const batch = this.waiting;
     this.waiting = [];
     let counts: { stored: number; duplicates: number }[];
     try {
-      counts = enqueueDeliveries(
-        this.deps.database,
-        batch.map((w) => w.events),
-      );
+      counts = await enqueueDeliveries(
+              this.deps.database,
+              batch.map((w) => w.events),
+            );
     } catch (error) {
       if (!this.deps.storage) {
         for (const w of batch) w.reject(error);

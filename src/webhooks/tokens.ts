@@ -28,6 +28,7 @@ const digestOf = (token: string) => Buffer.from(hashWebhookToken(token), "hex");
 export class TokenBook {
   private known: KnownToken[] = [];
   private loadedAt = Number.NEGATIVE_INFINITY;
+  private reading: Promise<void> | undefined;
 
   constructor(
     private pairs: readonly PairConfig[],
@@ -35,17 +36,22 @@ export class TokenBook {
     /** A registration made by the CLI shows up here at most this much later (a miss reloads). */
     private readonly reloadAfterMs = 1000,
   ) {
-    this.reload();
+    // Read at once; should it fail, the first delivery reads again (its loadedAt is still -Infinity).
+    this.reload().catch(() => undefined);
   }
 
   /** A reloaded config: secrets of removed pairs, and registrations in workspaces no pair uses, stop working at once. */
-  usePairs(pairs: readonly PairConfig[]): void {
+  usePairs(pairs: readonly PairConfig[]): Promise<void> {
     this.pairs = pairs;
-    this.reload();
+    // A read in flight was for the old pairs: the next refresh reads again, and that read is the one kept.
+    this.loadedAt = Number.NEGATIVE_INFINITY;
+    this.reading = undefined;
+    return this.refresh();
   }
 
-  reload(): void {
-    const configured = new Set(this.pairs.flatMap((p) => [p.source.workspaceId, p.destination.workspaceId]));
+  async reload(): Promise<void> {
+    const pairs = this.pairs;
+    const configured = new Set(pairs.flatMap((p) => [p.source.workspaceId, p.destination.workspaceId]));
     const byDigest = new Map<string, KnownToken>();
     const add = (digest: Buffer, workspaces: Iterable<string>, event: string | null) => {
       const key = digest.toString("hex");
@@ -56,30 +62,43 @@ export class TokenBook {
       byDigest.set(key, entry);
     };
     // A secret pasted into the config may belong to a webhook of any event in either workspace of its pair.
-    for (const pair of this.pairs) {
+    for (const pair of pairs) {
       for (const secret of pair.webhookSecrets) {
         add(digestOf(secret), [pair.source.workspaceId, pair.destination.workspaceId], null);
       }
     }
-    for (const row of listRegisteredTokenHashes(this.database)) {
+    for (const row of await listRegisteredTokenHashes(this.database)) {
       // A workspace no pair mirrors any more: its webhooks' deliveries are refused like a stranger's.
       if (!configured.has(row.workspaceId)) continue;
       add(Buffer.from(row.tokenSha256, "hex"), [row.workspaceId], row.eventType);
     }
+    // Pairs replaced meanwhile (a reload of the config): this read is stale, and usePairs started another.
+    if (pairs !== this.pairs) return;
     this.known = [...byDigest.values()];
     this.loadedAt = monotonic();
   }
 
   /**
-   * What the token may speak for, or undefined when it is not a token we know. The registrations are
-   * re-read at most every `reloadAfterMs`, so one added or removed by the CLI takes effect that fast.
+   * Re-reads the registrations when they are older than `reloadAfterMs`, so one added or removed by the
+   * CLI takes effect that fast; callers await it before identify(). Deliveries that arrive together
+   * share one read.
    */
-  identify(token: string): TokenScope | undefined {
-    if (elapsedSince(this.loadedAt) >= this.reloadAfterMs) this.reload();
-    return this.match(token);
+  refresh(): Promise<void> {
+    if (elapsedSince(this.loadedAt) < this.reloadAfterMs) return Promise.resolve();
+    this.reading ??= this.reload().finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
   }
 
-  private match(token: string): TokenScope | undefined {
+  /** identify() after a refresh(): what a caller with no pure decision in between wants. */
+  async lookup(token: string): Promise<TokenScope | undefined> {
+    await this.refresh();
+    return this.identify(token);
+  }
+
+  /** What the token may speak for, or undefined when it is not a token we know (as of the last refresh). */
+  identify(token: string): TokenScope | undefined {
     const digest = digestOf(token);
     let found: KnownToken | undefined;
     for (const known of this.known) {

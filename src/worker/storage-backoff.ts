@@ -6,7 +6,7 @@ export interface OwedWrite {
   /** The entity's key: its later events wait until this is written, so per-entity order holds. */
   key: string;
   operation: string;
-  write(): void;
+  write(): Promise<unknown>;
 }
 
 const FIRST_PAUSE_MS = 250;
@@ -27,9 +27,9 @@ export class StorageBackoff {
   constructor(private readonly health: StorageHealth) {}
 
   /** Runs a storage operation; a storage error pauses the worker and returns undefined. Others throw. */
-  attempt<T>(operation: string, run: () => T): T | undefined {
+  async attempt<T>(operation: string, run: () => Promise<T>): Promise<T | undefined> {
     try {
-      const result = run();
+      const result = await run();
       this.recovered();
       return result;
     } catch (error) {
@@ -40,18 +40,18 @@ export class StorageBackoff {
   }
 
   /** Writes now if it can; otherwise owes the write and retries it in `settleOwed`. */
-  writeOrOwe(write: OwedWrite): void {
-    if (this.owed.has(write.key) || this.attempt(write.operation, () => (write.write(), true)) === undefined) {
+  async writeOrOwe(write: OwedWrite): Promise<void> {
+    if (this.owed.has(write.key) || (await this.attempt(write.operation, async () => (await write.write(), true))) === undefined) {
       this.owed.set(write.key, [...(this.owed.get(write.key) ?? []), write]);
     }
   }
 
   /** Retries owed writes, oldest first per entity; true when none is left. */
-  settleOwed(): boolean {
+  async settleOwed(): Promise<boolean> {
     for (const [key, writes] of this.owed) {
       while (writes.length > 0) {
         const next = writes[0];
-        if (!next || this.attempt(next.operation, () => (next.write(), true)) === undefined) return false;
+        if (!next || (await this.attempt(next.operation, async () => (await next.write(), true))) === undefined) return false;
         writes.shift();
       }
       this.owed.delete(key);

@@ -91,17 +91,26 @@ export class Worker {
     this.stopped = false;
     // Nothing is in flight in a process that just started: leases left by a crash are void. If the
     // database refuses the write now, the leases expire by themselves and the tick releases them.
-    const released = this.backoff.attempt("release leases", () => releaseAllLeases(this.options.database)) ?? 0;
-    if (released > 0) this.options.logger.info({ released }, "resuming events interrupted by a stop");
+    this.background("releasing leases", async () => {
+      const released = (await this.backoff.attempt("release leases", () => releaseAllLeases(this.options.database))) ?? 0;
+      if (released > 0) this.options.logger.info({ released }, "resuming events interrupted by a stop");
+      this.notify();
+    });
     this.timer = setInterval(() => {
       if (this.backoff.pauseLeftMs() === 0) {
-        this.backoff.attempt("release expired leases", () => releaseExpiredLeases(this.options.database));
-        this.backoff.attempt("prune", () => this.pruneHourly());
+        this.background("releasing expired leases", async () => {
+          await this.backoff.attempt("release expired leases", () => releaseExpiredLeases(this.options.database));
+          await this.backoff.attempt("prune", () => this.pruneHourly());
+        });
       }
       this.notify();
     }, this.options.pollMs ?? 500);
     this.timer.unref();
-    this.notify();
+  }
+
+  /** Work the timer or start() sets going: a failure that is not the storage's (a bug) is logged, never thrown into the loop. */
+  private background(what: string, work: () => Promise<void>): void {
+    work().catch((error: unknown) => this.options.logger.error({ err: error }, `${what} failed`));
   }
 
   /** New events are in the inbox: look now instead of at the next poll. */
@@ -112,7 +121,7 @@ export class Worker {
       return;
     }
     this.pumping = true;
-    setImmediate(() => this.pump());
+    setImmediate(() => void this.pump());
   }
 
   /** Stops claiming; resolves when the work in flight has finished. */
@@ -129,10 +138,11 @@ export class Worker {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private pump(): void {
+  /** One pass of claiming; notify() runs one at a time (`pumping`), so passes never overlap. */
+  private async pump(): Promise<void> {
     try {
       // A database refusing writes: wait out the pause, then first write what is owed from before.
-      if (this.backoff.pauseLeftMs() > 0 || !this.backoff.settleOwed()) {
+      if (this.backoff.pauseLeftMs() > 0 || !(await this.backoff.settleOwed())) {
         this.wakeAfter(this.backoff.pauseLeftMs());
         return;
       }
@@ -140,13 +150,13 @@ export class Worker {
         this.repump = false;
         const room = this.concurrency - this.inFlight.size;
         if (this.stopped || room <= 0) break;
-        const claimed = this.backoff.attempt("claim", () =>
+        const claimed = await this.backoff.attempt("claim", async () =>
           claimEntities(this.options.database, {
             limit: room,
             leaseMs: this.options.leaseMs ?? 300_000,
             busy: new Set([...this.inFlight.keys(), ...this.backoff.owedKeys()]),
             // Another process reconciling a pair writes its entries; their events wait for the run to end.
-            skipPairs: pairsReconciledElsewhere(this.options.database),
+            skipPairs: await pairsReconciledElsewhere(this.options.database),
           }),
         );
         if (claimed === undefined) {
@@ -185,10 +195,10 @@ export class Worker {
   }
 
   /** Applied events (and polling's runs) are history: kept a week for the activity list and late-event checks, then dropped. */
-  private pruneHourly(): void {
+  private async pruneHourly(): Promise<void> {
     if (elapsedSince(this.prunedAt) < 3_600_000) return;
     this.prunedAt = monotonic();
-    const removed = pruneHistory(this.options.database, clockNow() - RETENTION_MS, clockNow());
+    const removed = await pruneHistory(this.options.database, clockNow() - RETENTION_MS, clockNow());
     if (removed.inboxEvents > 0) this.options.logger.info({ removed: removed.inboxEvents }, "pruned applied inbox events older than a week");
   }
 
@@ -207,7 +217,7 @@ export class Worker {
     const runtime = this.options.runtimes.get(entity.pairId);
     const log = logger.child({ pair: entity.pairId, entityId: entity.entityId, events: entity.rows.map((r) => r.eventType) });
     if (!runtime) {
-      this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, { outcome: "no such pair" }) });
+      await this.backoff.writeOrOwe({ key, operation: "complete", write: () => completeEvents(database, ids, { outcome: "no such pair" }) });
       log.warn("events for a pair that is no longer configured; dropped");
       return;
     }
@@ -222,7 +232,7 @@ export class Worker {
       this.backoff.trouble("apply", error);
       const release = () =>
         rescheduleEvents(database, ids, { availableAt: clockNow(), error: `database: ${error.code}`, countAttempt: false });
-      this.backoff.writeOrOwe({ key, operation: "release", write: release });
+      await this.backoff.writeOrOwe({ key, operation: "release", write: release });
       return;
     }
     if (result.kind === "parked") {
@@ -234,7 +244,7 @@ export class Worker {
           waitingFor,
           countAttempt: false,
         });
-      this.backoff.writeOrOwe({ key, operation: "park", write: park });
+      await this.backoff.writeOrOwe({ key, operation: "park", write: park });
       log.info({ outcome: "parked", waitingFor }, "entry parked until its project exists");
       return;
     }
@@ -243,11 +253,11 @@ export class Worker {
     // replays the events, and replay is idempotent: the map's hash makes the copy "unchanged", a
     // tombstone makes a delete a no-op.
     const recorded = { outcome: outcomeText(result), destinationId: counterpartOf(result) };
-    const complete = () => {
-      completeEvents(database, ids, recorded, now);
-      if (isEntryWork(first.eventType) && settlesBlock(result)) clearBlocked(database, entity.pairId, entity.entityId);
+    const complete = async () => {
+      await completeEvents(database, ids, recorded, now);
+      if (isEntryWork(first.eventType) && settlesBlock(result)) await clearBlocked(database, entity.pairId, entity.entityId);
     };
-    this.backoff.writeOrOwe({ key, operation: "complete", write: complete });
+    await this.backoff.writeOrOwe({ key, operation: "complete", write: complete });
     for (const row of entity.rows) metrics?.appliedLatency.observe(Math.max(0, now - row.receivedAt) / 1000);
     metrics?.eventsApplied.inc({ outcome: result.kind }, ids.length);
     log.info(
@@ -261,7 +271,7 @@ export class Worker {
     );
   }
 
-  private fail(entity: ClaimedEntity, error: unknown, log: Logger): void {
+  private async fail(entity: ClaimedEntity, error: unknown, log: Logger): Promise<void> {
     const { database, metrics } = this.options;
     const ids = entity.rows.map((r) => r.id);
     const key = entityKeyOf(entity.pairId, entity.entityId);
@@ -270,7 +280,7 @@ export class Worker {
     const block = classifyBlock(error);
     if (block) return this.block(entity, block, error, message, log);
     if (isPermanent(error) || attempts >= this.retry.maxAttempts) {
-      this.backoff.writeOrOwe({ key, operation: "dead-letter", write: () => deadLetterEvents(database, ids, message) });
+      await this.backoff.writeOrOwe({ key, operation: "dead-letter", write: () => deadLetterEvents(database, ids, message) });
       metrics?.eventsDeadLettered.inc(ids.length);
       log.error({ err: message, attempts }, "event dead-lettered");
       for (const row of entity.rows) this.options.onDeadLetter?.(row, message);
@@ -279,7 +289,7 @@ export class Worker {
     const delay = retryDelay(attempts, this.retry);
     const retry = () =>
       rescheduleEvents(database, ids, { availableAt: clockNow() + delay, error: message, countAttempt: true });
-    this.backoff.writeOrOwe({ key, operation: "reschedule", write: retry });
+    await this.backoff.writeOrOwe({ key, operation: "reschedule", write: retry });
     metrics?.eventsFailed.inc(ids.length);
     log.warn({ err: message, attempts, retryInMs: delay }, "apply failed; will retry");
   }
@@ -289,16 +299,16 @@ export class Worker {
    * and the copy is recorded as blocked, so it is neither retried for a day nor dead-lettered; the next
    * reconcile over its date applies it once the block lifts.
    */
-  private block(entity: ClaimedEntity, block: Block, error: unknown, message: string, log: Logger): void {
+  private async block(entity: ClaimedEntity, block: Block, error: unknown, message: string, log: Logger): Promise<void> {
     const { database } = this.options;
     const ids = entity.rows.map((r) => r.id);
     const entryStartAt = startMs(entity.rows.map((r) => decodeEntryRow(r).entry?.start).find((s) => s !== undefined));
     const action = error instanceof ClockifyError && error.method === "DELETE" ? "delete" : "write";
-    const write = () => {
-      recordBlocked(database, { pairId: entity.pairId, sourceEntryId: entity.entityId, kind: block.kind, action, entryStartAt, message });
-      completeEvents(database, ids, { outcome: `blocked by ${block.kind}: ${block.reason}` });
+    const write = async () => {
+      await recordBlocked(database, { pairId: entity.pairId, sourceEntryId: entity.entityId, kind: block.kind, action, entryStartAt, message });
+      await completeEvents(database, ids, { outcome: `blocked by ${block.kind}: ${block.reason}` });
     };
-    this.backoff.writeOrOwe({ key: entityKeyOf(entity.pairId, entity.entityId), operation: "block", write });
+    await this.backoff.writeOrOwe({ key: entityKeyOf(entity.pairId, entity.entityId), operation: "block", write });
     log.warn({ err: message, blockedBy: block.kind }, "copy blocked by the destination; recorded for the next reconcile");
   }
 
@@ -306,8 +316,8 @@ export class Worker {
     const { database } = this.options;
     const batch = entity.rows.map(decodeEntryRow);
     const since = clockNow() - (this.options.historyWindowMs ?? HISTORY_WINDOW_MS);
-    const history = appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id)).map(decodeEntryRow);
-    const tombstoned = getEntryMapping(database, entity.pairId, entity.entityId)?.state === "tombstone";
+    const history = (await appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id))).map(decodeEntryRow);
+    const tombstoned = (await getEntryMapping(database, entity.pairId, entity.entityId))?.state === "tombstone";
     const plan = planEntryEvents(batch, history, tombstoned);
     const hint = { start: batch.map((e) => e.entry?.start).find((s) => s !== undefined), userId: batch.map((e) => e.entry?.userId).find((u) => u !== undefined) };
     switch (plan.kind) {

@@ -56,7 +56,7 @@ export async function quotaBenchmark(): Promise<BenchTable> {
       rows: [
         { metric: `destination requests/s after warm-up (${WARM_UP_MS / 1000} s): peak in any second / mean`, measured: `${peak} / ${fmt(late.length / lateSpanS, 2)}`, target: `peak ≤ ${LIMIT * 1.1} (limit ${LIMIT}, within 10%)`, pass: peak <= LIMIT * 1.1 },
         { metric: "429s: whole run / after warm-up", measured: `${tooMany(destination)} / ${tooMany(late)}`, target: "0 after warm-up", pass: tooMany(late) === 0 },
-        { metric: "copies made / entries, dead letters, wall time", measured: `${copies} / ${BURST}, ${listDeadLetters(env.database).length}, ${fmt(wallS, 1)} s (${fmt(BURST / wallS, 2)} entries/s)` },
+        { metric: "copies made / entries, dead letters, wall time", measured: `${copies} / ${BURST}, ${(await listDeadLetters(env.database)).length}, ${fmt(wallS, 1)} s (${fmt(BURST / wallS, 2)} entries/s)` },
       ],
       notes: [
         `The whole product in one process (test/helpers/mirror.ts) with the default limits (10 requests/s per key, 50/s per workspace) and the production backoff (500 ms doubling to 30 s); the simulator refuses with 429 beyond ${LIMIT} requests in any sliding second per workspace, as Clockify limits per workspace, and sends no Retry-After (API-NOTES §6).`,

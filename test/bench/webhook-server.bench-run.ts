@@ -80,14 +80,14 @@ if (kind === "bare") {
   // "unsynced" measures what durable acks cost: the intake connection as it was before, without an fsync per commit.
   const intakeDatabase = kind === "unsynced" ? openDatabase(join(dir, "sync.db"), { busyTimeoutMs: 100, synchronous: "NORMAL" }) : undefined;
   const service = createService({ config, apiUrl: "http://127.0.0.1:9", database, logger, ...(intakeDatabase ? { intakeDatabase } : {}) });
-  insertWebhookRegistration(database, {
+  await insertWebhookRegistration(database, {
     workspaceId: ids.sourceWs,
     eventType: "NEW_TIME_ENTRY",
     clockifyWebhookId: "bench-hook",
     url: `http://127.0.0.1${PATH}`,
     token,
   });
-  service.tokens.reload();
+  await service.tokens.reload();
   const server = await listen(service.app);
   process.on("message", (m) => {
     if (m === "count") send({ count: database.db.select({ n: count() }).from(inbox).get()?.n ?? 0, acknowledged });

@@ -18,19 +18,19 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "clockify-sync-cli-"));
   dbPath = join(dir, "sync.db");
   const database = openAndMigrate(dbPath);
-  enqueueDeliveries(database, [
-    ["e1", "e2"].map((id) => ({
-      pairId: "acme",
-      workspaceId: "ws",
-      side: "source" as const,
-      eventType: "NEW_TIME_ENTRY",
-      entityId: id,
-      body: `{"id":"${id}"}`,
-      dedupeKey: id,
-    })),
-  ]);
-  const claimed = claimEntities(database, { limit: 10, leaseMs: 1000 });
-  deadLetterEvents(database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "Clockify PUT failed: HTTP 403: locked period");
+  await enqueueDeliveries(database, [
+        ["e1", "e2"].map((id) => ({
+          pairId: "acme",
+          workspaceId: "ws",
+          side: "source" as const,
+          eventType: "NEW_TIME_ENTRY",
+          entityId: id,
+          body: `{"id":"${id}"}`,
+          dedupeKey: id,
+        })),
+      ]);
+  const claimed = await claimEntities(database, { limit: 10, leaseMs: 1000 });
+  await deadLetterEvents(database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "Clockify PUT failed: HTTP 403: locked period");
   database.close();
 });
 afterEach(async () => {

@@ -351,7 +351,7 @@ describe("npm run setup, interactive", () => {
     );
     const database = openAndMigrate(databasePath);
     try {
-      expect(listWebhooksForWorkspace(database, w.source.workspaceId)).toHaveLength(sourceHooks.length);
+      expect(await listWebhooksForWorkspace(database, w.source.workspaceId)).toHaveLength(sourceHooks.length);
     } finally {
       database.close();
     }

@@ -19,10 +19,10 @@ describe("clockify-sync status, as text", () => {
     dirs.push(dir);
     const database = openAndMigrate(join(dir, "sync.db"));
     try {
-      seedAcme(database, NOW);
+      await seedAcme(database, NOW);
       const message = "destination: Customer requires a tag on every entry; set destination.tagIds";
-      recordCheckResults(database, "acme", [{ pairId: "acme", check: "destination.settings", level: "error", message }], NOW - 2 * HOUR);
-      const text = formatReport(collectStatus(database, statusConfig(), NOW));
+      await recordCheckResults(database, "acme", [{ pairId: "acme", check: "destination.settings", level: "error", message }], NOW - 2 * HOUR);
+      const text = formatReport(await collectStatus(database, statusConfig(), NOW));
       const problems = text.indexOf("problems found by the checks (details: clockify-sync doctor)");
       expect(problems).toBeGreaterThan(0);
       expect(text).toContain(`  ! error · pair acme · destination.settings: ${message} (since 2 h ago)`);
@@ -38,8 +38,8 @@ describe("clockify-sync status, as text", () => {
     dirs.push(dir);
     const database = openAndMigrate(join(dir, "sync.db"));
     try {
-      seedAcme(database, NOW);
-      expect(formatReport(collectStatus(database, statusConfig(), NOW))).not.toContain("problems found by the checks");
+      await seedAcme(database, NOW);
+      expect(formatReport(await collectStatus(database, statusConfig(), NOW))).not.toContain("problems found by the checks");
     } finally {
       database.close();
     }

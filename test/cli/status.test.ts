@@ -24,10 +24,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function seed(): void {
+async function seed(): Promise<void> {
   const database = openAndMigrate(dbPath);
   // Relative to the real clock: the CLI reads it.
-  seedAcme(database, Date.now());
+  await seedAcme(database, Date.now());
   database.close();
 }
 
@@ -46,7 +46,7 @@ async function cli(...args: string[]) {
 
 describe("npm run status", () => {
   it("prints each pair's facts and warnings readably, exiting 1 when there are warnings", async () => {
-    seed();
+    await seed();
     const { code, stdout } = await cli();
     expect(code).toBe(1);
     expect(stdout).toMatch(/^clockify-sync status at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/m);
@@ -65,7 +65,7 @@ describe("npm run status", () => {
   });
 
   it("--json gives the whole report for machines, times as ISO strings", async () => {
-    seed();
+    await seed();
     const { code, stdout } = await cli("--json");
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as {

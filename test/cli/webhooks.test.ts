@@ -98,10 +98,10 @@ function cli(...args: string[]): Promise<CliResult> {
   });
 }
 
-function rows(workspaceId: string) {
+async function rows(workspaceId: string) {
   const database = openAndMigrate(w.databasePath);
   try {
-    return listWebhooksForWorkspace(database, workspaceId);
+    return await listWebhooksForWorkspace(database, workspaceId);
   } finally {
     database.close();
   }
@@ -113,8 +113,8 @@ const creates = () => w.sim.stats.count({ method: "POST", route: WEBHOOKS_ROUTE 
 const allTokens = () => [w.agency, w.customer, w.other].flatMap((id) => hooks(id).map((h) => h.authToken));
 
 /** Every webhook in Clockify at our URL has a row whose hash is its current token's. */
-function expectTableMatchesClockify(workspaceId: string): void {
-  const byId = new Map(rows(workspaceId).map((r) => [r.clockifyWebhookId, r]));
+async function expectTableMatchesClockify(workspaceId: string): Promise<void> {
+  const byId = new Map((await rows(workspaceId)).map((r) => [r.clockifyWebhookId, r]));
   const ours = hooks(workspaceId).filter((h) => h.url === URL_);
   expect(byId.size).toBe(ours.length);
   for (const hook of ours) {
@@ -140,7 +140,7 @@ describe("npm run webhooks -- register", () => {
       if (h.webhookEvent === "NEW_PROJECT") expect(h).toMatchObject({ triggerSourceType: "WORKSPACE_ID", triggerSource: [w.agency] });
       else expect(h).toMatchObject({ triggerSourceType: "USER_ID", triggerSource: [w.ada.id, w.bob.id].sort() });
     }
-    for (const id of [w.agency, w.customer, w.other]) expectTableMatchesClockify(id);
+    for (const id of [w.agency, w.customer, w.other]) await expectTableMatchesClockify(id);
     expect(first.stdout).toMatch(/^workspace \S+ \(source of acme, beta\) · plan unknown, 0 in use before$/m);
     expect(first.stdout).toMatch(/^ {2}registered {5}NEW_TIME_ENTRY {7}id \S+ \(users /m);
     expect(first.stdout).toContain("11 registered, 0 already there, 0 left out, 0 failed");
@@ -164,8 +164,8 @@ describe("npm run webhooks -- register", () => {
     const now = hooks(w.agency).filter((h) => h.webhookEvent === "TIMER_STOPPED");
     expect(now.map((h) => h.id)).toEqual([handMade.id]);
     expect(now[0]?.authToken).not.toBe(handMade.authToken);
-    expect(rows(w.agency).find((r) => r.clockifyWebhookId === handMade.id)?.tokenSha256).toBe(sha256(now[0]?.authToken ?? ""));
-    expect(rows(w.agency).some((r) => r.tokenSha256 === sha256(handMade.authToken))).toBe(false);
+    expect((await rows(w.agency)).find((r) => r.clockifyWebhookId === handMade.id)?.tokenSha256).toBe(sha256(now[0]?.authToken ?? ""));
+    expect((await rows(w.agency)).some((r) => r.tokenSha256 === sha256(handMade.authToken))).toBe(false);
     expect(result.stdout).not.toContain(now[0]?.authToken ?? "-");
   });
 
@@ -179,8 +179,8 @@ describe("npm run webhooks -- register", () => {
 
     const again = await cli("register", "--url", URL_);
     expect(again.stdout).toContain("1 registered, 10 already there, 0 left out, 0 failed");
-    expect(rows(w.agency).some((r) => r.clockifyWebhookId === victim?.id)).toBe(false);
-    expectTableMatchesClockify(w.agency);
+    expect((await rows(w.agency)).some((r) => r.clockifyWebhookId === victim?.id)).toBe(false);
+    await expectTableMatchesClockify(w.agency);
   });
 
   it("re-scopes an entry webhook whose users do not cover a newly added pair", async () => {
@@ -199,7 +199,7 @@ describe("npm run webhooks -- register", () => {
     const after = hooks(w.agency).filter((h) => h.webhookEvent === "NEW_TIME_ENTRY");
     expect(after).toHaveLength(1);
     expect(after[0]?.triggerSource).toEqual([w.ada.id, w.bob.id].sort());
-    expectTableMatchesClockify(w.agency);
+    await expectTableMatchesClockify(w.agency);
   });
 
   it("--pair beta manages the shared source with Ada's key: Bob's (a plain member's) may not", async () => {
@@ -249,7 +249,7 @@ describe("npm run webhooks -- register on a FREE workspace", () => {
     expect(result.stdout).toMatch(/4 event\(s\) left out in 1 workspace\(s\)\. The nightly reconciliation \(cron "0 3 \* \* \*" UTC/);
     // The plan is not known to the simulator: one refused request, then the rest are not even tried.
     expect(w.sim.stats.count({ method: "POST", route: WEBHOOKS_ROUTE, status: 400 })).toBe(1);
-    expectTableMatchesClockify(w.agency);
+    await expectTableMatchesClockify(w.agency);
   });
 
   it("with the plan known, counts other integrations' webhooks and sends no request that would be refused", async () => {
@@ -324,7 +324,7 @@ describe("npm run webhooks -- list and remove", () => {
     expect(hooks(w.agency).map((h) => h.id)).toEqual([foreign.id]);
     expect(hooks(w.customer).map((h) => h.id)).toEqual([stranger.id]);
     expect(hooks(w.other)).toHaveLength(0);
-    for (const id of [w.agency, w.customer, w.other]) expect(rows(id)).toHaveLength(0);
+    for (const id of [w.agency, w.customer, w.other]) expect(await rows(id)).toHaveLength(0);
 
     expect((await cli("remove")).stdout).toContain("nothing to remove");
   });
@@ -337,7 +337,7 @@ describe("npm run webhooks -- list and remove", () => {
     expect(result.stdout).toMatch(/kept +NEW_TIME_ENTRY +id \S+ +still needed by pair\(s\) acme/);
     expect(hooks(w.other)).toHaveLength(0);
     expect(hooks(w.agency)).toHaveLength(7);
-    expect(rows(w.agency)).toHaveLength(7);
+    expect(await rows(w.agency)).toHaveLength(7);
     expect(hooks(w.customer)).toHaveLength(2);
   });
 
@@ -368,7 +368,7 @@ describe("after register, the service receives Clockify's deliveries", () => {
       expect(report.ok).toBe(true);
       expect(report.workspaces.map((r) => r.registered.length)).toEqual([7, 2]);
       // The service re-reads registrations on an unknown token within a second; don't wait for that here.
-      m.service.tokens.reload();
+      await m.service.tokens.reload();
 
       const project = m.sim.world.addProject(m.source.workspaceId, { name: "Website", clientId: m.source.clientId });
       m.sim.world.createTimeEntry(
@@ -423,14 +423,14 @@ describe("npm run webhooks -- repair", () => {
     // Clockify and the table agree again, and the service's token book knows the new token.
     expect(hooks(w.agency).find((h) => h.id === entryHook.id)).toBeUndefined();
     expect(hooks(w.customer).find((h) => h.id === projectHook.id)).toMatchObject({ enabled: true, authToken: projectHook.authToken });
-    expectTableMatchesClockify(w.agency);
-    expectTableMatchesClockify(w.customer);
+    await expectTableMatchesClockify(w.agency);
+    await expectTableMatchesClockify(w.customer);
     const fresh = hooks(w.agency).find((h) => h.webhookEvent === "NEW_TIME_ENTRY");
     const database = openAndMigrate(w.databasePath);
     try {
       const book = new TokenBook(w.config.pairs, database);
-      expect(book.identify(fresh?.authToken ?? "")?.events).toEqual(new Set(["NEW_TIME_ENTRY"]));
-      expect(book.identify(entryHook.authToken)).toBeUndefined();
+      expect((await book.lookup(fresh?.authToken ?? ""))?.events).toEqual(new Set(["NEW_TIME_ENTRY"]));
+      expect(await book.lookup(entryHook.authToken)).toBeUndefined();
     } finally {
       database.close();
     }

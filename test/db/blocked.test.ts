@@ -14,34 +14,34 @@ const lockRefusal = (sourceEntryId: string, entryStartAt: number | null, pairId 
 });
 
 describe("blocked copies", () => {
-  it("records a refusal once per entry, keeping the first try and counting tries", () => {
+  it("records a refusal once per entry, keeping the first try and counting tries", async () => {
     const app = temp.open();
-    recordBlocked(app, lockRefusal("e1", 5_000), 100);
-    recordBlocked(app, { ...lockRefusal("e1", null), kind: "approval", message: "approved" }, 200);
-    expect(listBlocked(app)).toEqual([
+    await recordBlocked(app, lockRefusal("e1", 5_000), 100);
+    await recordBlocked(app, { ...lockRefusal("e1", null), kind: "approval", message: "approved" }, 200);
+    expect(await listBlocked(app)).toEqual([
       { pairId: "pair-1", sourceEntryId: "e1", kind: "approval", action: "write", entryStartAt: 5_000, message: "approved", firstTriedAt: 100, lastTriedAt: 200, attempts: 2 },
     ]);
   });
 
-  it("lists oldest entries first, unknown dates last, and filters by pair", () => {
+  it("lists oldest entries first, unknown dates last, and filters by pair", async () => {
     const app = temp.open();
-    recordBlocked(app, lockRefusal("late", 9_000), 1);
-    recordBlocked(app, lockRefusal("undated", null), 1);
-    recordBlocked(app, lockRefusal("early", 1_000), 1);
-    recordBlocked(app, lockRefusal("other", 500, "pair-2"), 1);
-    expect(listBlocked(app, ["pair-1"]).map((b) => b.sourceEntryId)).toEqual(["early", "late", "undated"]);
-    expect(listBlocked(app).map((b) => b.sourceEntryId)).toEqual(["other", "early", "late", "undated"]);
-    expect(listBlocked(app, [])).toEqual([]);
-    expect(blockedEntryIds(app, "pair-2")).toEqual(["other"]);
+    await recordBlocked(app, lockRefusal("late", 9_000), 1);
+    await recordBlocked(app, lockRefusal("undated", null), 1);
+    await recordBlocked(app, lockRefusal("early", 1_000), 1);
+    await recordBlocked(app, lockRefusal("other", 500, "pair-2"), 1);
+    expect((await listBlocked(app, ["pair-1"])).map((b) => b.sourceEntryId)).toEqual(["early", "late", "undated"]);
+    expect((await listBlocked(app)).map((b) => b.sourceEntryId)).toEqual(["other", "early", "late", "undated"]);
+    expect(await listBlocked(app, [])).toEqual([]);
+    expect(await blockedEntryIds(app, "pair-2")).toEqual(["other"]);
   });
 
-  it("clears one entry of one pair and says whether it was there", () => {
+  it("clears one entry of one pair and says whether it was there", async () => {
     const app = temp.open();
-    recordBlocked(app, lockRefusal("e1", 1), 1);
-    recordBlocked(app, lockRefusal("e1", 1, "pair-2"), 1);
-    expect(clearBlocked(app, "pair-1", "e1")).toBe(true);
-    expect(clearBlocked(app, "pair-1", "e1")).toBe(false);
-    expect(listBlocked(app).map((b) => b.pairId)).toEqual(["pair-2"]);
+    await recordBlocked(app, lockRefusal("e1", 1), 1);
+    await recordBlocked(app, lockRefusal("e1", 1, "pair-2"), 1);
+    expect(await clearBlocked(app, "pair-1", "e1")).toBe(true);
+    expect(await clearBlocked(app, "pair-1", "e1")).toBe(false);
+    expect((await listBlocked(app)).map((b) => b.pairId)).toEqual(["pair-2"]);
   });
 
   it("refuses a kind the table does not know", () => {

@@ -14,10 +14,10 @@ import { useTempDatabases } from "./temp-database.js";
 const temp = useTempDatabases();
 
 describe("entry map", () => {
-  it("records an intent as a pending row without a destination id", () => {
+  it("records an intent as a pending row without a destination id", async () => {
     const app = temp.open();
-    expect(getEntryMapping(app, "pair-1", "src-e1")).toBeUndefined();
-    const { mapping, inserted } = recordEntryIntent(app, "pair-1", "src-e1", 1_000);
+    expect(await getEntryMapping(app, "pair-1", "src-e1")).toBeUndefined();
+    const { mapping, inserted } = await recordEntryIntent(app, "pair-1", "src-e1", 1_000);
     expect(inserted).toBe(true);
     expect(mapping).toEqual({
       pairId: "pair-1",
@@ -29,32 +29,32 @@ describe("entry map", () => {
       createdAt: 1_000,
       updatedAt: 1_000,
     });
-    expect(getEntryMapping(app, "pair-1", "src-e1")).toEqual(mapping);
+    expect(await getEntryMapping(app, "pair-1", "src-e1")).toEqual(mapping);
   });
 
-  it("leaves an existing row alone when the intent is recorded again", () => {
+  it("leaves an existing row alone when the intent is recorded again", async () => {
     const app = temp.open();
-    recordEntryIntent(app, "pair-1", "src-e1", 1_000);
-    const again = recordEntryIntent(app, "pair-1", "src-e1", 2_000);
+    await recordEntryIntent(app, "pair-1", "src-e1", 1_000);
+    const again = await recordEntryIntent(app, "pair-1", "src-e1", 2_000);
     expect(again.inserted).toBe(false);
     expect(again.mapping.createdAt).toBe(1_000);
 
-    const live = completeEntryMapping(
-      app,
-      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h1" },
-      3_000,
-    );
-    expect(recordEntryIntent(app, "pair-1", "src-e1", 4_000)).toEqual({ mapping: live, inserted: false });
+    const live = await completeEntryMapping(
+          app,
+          { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h1" },
+          3_000,
+        );
+    expect(await recordEntryIntent(app, "pair-1", "src-e1", 4_000)).toEqual({ mapping: live, inserted: false });
   });
 
-  it("completes an intent: destination id, hash, live, origin kept", () => {
+  it("completes an intent: destination id, hash, live, origin kept", async () => {
     const app = temp.open();
-    recordEntryIntent(app, "pair-1", "src-e1", 1_000);
-    const live = completeEntryMapping(
-      app,
-      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h1", origin: "adopted" },
-      2_000,
-    );
+    await recordEntryIntent(app, "pair-1", "src-e1", 1_000);
+    const live = await completeEntryMapping(
+          app,
+          { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h1", origin: "adopted" },
+          2_000,
+        );
     expect(live).toEqual({
       pairId: "pair-1",
       sourceEntryId: "src-e1",
@@ -66,74 +66,74 @@ describe("entry map", () => {
       updatedAt: 2_000,
     });
 
-    const updated = completeEntryMapping(
-      app,
-      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h2" },
-      3_000,
-    );
+    const updated = await completeEntryMapping(
+          app,
+          { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h2" },
+          3_000,
+        );
     expect(updated).toMatchObject({ contentHash: "h2", state: "live", updatedAt: 3_000, createdAt: 1_000 });
   });
 
-  it("records an adoption without a prior intent", () => {
+  it("records an adoption without a prior intent", async () => {
     const app = temp.open();
-    const adopted = completeEntryMapping(
-      app,
-      { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-x", contentHash: "h", origin: "adopted" },
-      5_000,
-    );
+    const adopted = await completeEntryMapping(
+          app,
+          { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-x", contentHash: "h", origin: "adopted" },
+          5_000,
+        );
     expect(adopted).toMatchObject({ origin: "adopted", state: "live", createdAt: 5_000 });
-    expect(getEntryMapping(app, "pair-1", "src-e1")).toEqual(adopted);
+    expect(await getEntryMapping(app, "pair-1", "src-e1")).toEqual(adopted);
   });
 
-  it("tombstones a mapping and still finds it by destination id", () => {
+  it("tombstones a mapping and still finds it by destination id", async () => {
     const app = temp.open();
-    completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
-    const tombstone = tombstoneEntryMapping(app, "pair-1", "src-e1", 9_000);
+    await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
+    const tombstone = await tombstoneEntryMapping(app, "pair-1", "src-e1", 9_000);
     expect(tombstone).toMatchObject({ state: "tombstone", destinationEntryId: "dst-e1", updatedAt: 9_000 });
-    expect(findEntryMappingByDestinationId(app, "pair-1", "dst-e1")).toEqual(tombstone);
+    expect(await findEntryMappingByDestinationId(app, "pair-1", "dst-e1")).toEqual(tombstone);
     // A delete that arrives before anything was mapped still leaves a tombstone behind.
-    expect(tombstoneEntryMapping(app, "pair-1", "missing", 9_500)).toMatchObject({
+    expect(await tombstoneEntryMapping(app, "pair-1", "missing", 9_500)).toMatchObject({
       state: "tombstone",
       destinationEntryId: null,
       createdAt: 9_500,
     });
   });
 
-  it("finds by destination id only within the pair", () => {
+  it("finds by destination id only within the pair", async () => {
     const app = temp.open();
-    completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
-    expect(findEntryMappingByDestinationId(app, "pair-1", "dst-e1")?.sourceEntryId).toBe("src-e1");
-    expect(findEntryMappingByDestinationId(app, "pair-2", "dst-e1")).toBeUndefined();
-    expect(findEntryMappingByDestinationId(app, "pair-1", "src-e1")).toBeUndefined();
+    await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
+    expect((await findEntryMappingByDestinationId(app, "pair-1", "dst-e1"))?.sourceEntryId).toBe("src-e1");
+    expect(await findEntryMappingByDestinationId(app, "pair-2", "dst-e1")).toBeUndefined();
+    expect(await findEntryMappingByDestinationId(app, "pair-1", "src-e1")).toBeUndefined();
   });
 
-  it("lists a pair's mapping states and deletes one", () => {
+  it("lists a pair's mapping states and deletes one", async () => {
     const app = temp.open();
-    recordEntryIntent(app, "pair-1", "src-b", 1_000);
-    recordEntryIntent(app, "pair-1", "src-a", 1_000);
-    recordEntryIntent(app, "pair-2", "src-c", 1_000);
-    const sourceIds = (pairId: string) => listMappingStates(app, pairId).map((row) => row.sourceEntryId).sort();
-    expect(sourceIds("pair-1")).toEqual(["src-a", "src-b"]);
-    expect(listMappingStates(app, "pair-2")).toEqual([
+    await recordEntryIntent(app, "pair-1", "src-b", 1_000);
+    await recordEntryIntent(app, "pair-1", "src-a", 1_000);
+    await recordEntryIntent(app, "pair-2", "src-c", 1_000);
+    const sourceIds = async (pairId: string) => (await listMappingStates(app, pairId)).map((row) => row.sourceEntryId).sort();
+    expect(await sourceIds("pair-1")).toEqual(["src-a", "src-b"]);
+    expect(await listMappingStates(app, "pair-2")).toEqual([
       { sourceEntryId: "src-c", destinationEntryId: null, contentHash: null, state: "pending", updatedAt: 1_000 },
     ]);
 
-    completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-b", destinationEntryId: "dst-b", contentHash: "h" });
+    await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-b", destinationEntryId: "dst-b", contentHash: "h" });
     // Row by row, the same rows as the list, in the same shape.
-    expect([...iterateMappingStates(app, "pair-1")]).toEqual(listMappingStates(app, "pair-1"));
-    expect([...iterateMappingStates(app, "pair-2")]).toEqual(listMappingStates(app, "pair-2"));
-    expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(true);
-    expect(deleteEntryMapping(app, "pair-1", "src-a")).toBe(false);
-    expect(sourceIds("pair-1")).toEqual(["src-b"]);
-    expect(getEntryMapping(app, "pair-1", "src-a")).toBeUndefined();
-    expect(sourceIds("pair-2")).toEqual(["src-c"]);
+    expect([...iterateMappingStates(app, "pair-1")]).toEqual(await listMappingStates(app, "pair-1"));
+    expect([...iterateMappingStates(app, "pair-2")]).toEqual(await listMappingStates(app, "pair-2"));
+    expect(await deleteEntryMapping(app, "pair-1", "src-a")).toBe(true);
+    expect(await deleteEntryMapping(app, "pair-1", "src-a")).toBe(false);
+    expect(await sourceIds("pair-1")).toEqual(["src-b"]);
+    expect(await getEntryMapping(app, "pair-1", "src-a")).toBeUndefined();
+    expect(await sourceIds("pair-2")).toEqual(["src-c"]);
   });
 
-  it("keeps the intent across a reopen, as a crash between intent and create would", () => {
+  it("keeps the intent across a reopen, as a crash between intent and create would", async () => {
     const first = temp.open("crash.db");
-    recordEntryIntent(first, "pair-1", "src-e1", 1_000);
+    await recordEntryIntent(first, "pair-1", "src-e1", 1_000);
     first.close();
     const second = temp.open("crash.db");
-    expect(getEntryMapping(second, "pair-1", "src-e1")).toMatchObject({ state: "pending", destinationEntryId: null });
+    expect(await getEntryMapping(second, "pair-1", "src-e1")).toMatchObject({ state: "pending", destinationEntryId: null });
   });
 });

@@ -27,14 +27,14 @@ function appliedMigrations(app: AppDatabase): number {
   return app.sqlite.prepare("select count(*) from __drizzle_migrations").pluck().get() as number;
 }
 
-function addProject(app: AppDatabase): void {
-  upsertProjectMapping(app, {
-    pairId: "pair-1",
-    sourceProjectId: "src-p1",
-    destinationProjectId: "dst-p1",
-    name: "Website",
-    origin: "source",
-  });
+async function addProject(app: AppDatabase): Promise<void> {
+  await upsertProjectMapping(app, {
+        pairId: "pair-1",
+        sourceProjectId: "src-p1",
+        destinationProjectId: "dst-p1",
+        name: "Website",
+        origin: "source",
+      });
 }
 
 describe("migrateDatabase", () => {
@@ -50,9 +50,9 @@ describe("migrateDatabase", () => {
     }
   });
 
-  it("is a no-op when run again on the same connection", () => {
+  it("is a no-op when run again on the same connection", async () => {
     const app = temp.open();
-    addProject(app);
+    await addProject(app);
     const before = schemaSql(app);
     migrateDatabase(app);
     migrateDatabase(app);
@@ -61,10 +61,10 @@ describe("migrateDatabase", () => {
     expect(app.sqlite.prepare("select count(*) from project_map").pluck().get()).toBe(1);
   });
 
-  it("is a no-op after reopening the file, and keeps existing rows", () => {
+  it("is a no-op after reopening the file, and keeps existing rows", async () => {
     const path = join(temp.dir(), "reopen.db");
     const first = openAndMigrate(path);
-    addProject(first);
+    await addProject(first);
     const before = schemaSql(first);
     first.close();
 

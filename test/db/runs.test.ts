@@ -13,9 +13,9 @@ const temp = useTempDatabases();
 const nightly: RunStart = { pairId: "pair-1", trigger: "schedule", windowStart: 100, windowEnd: 200, dryRun: false };
 
 describe("reconcile runs", () => {
-  it("starts a run as running with zero counts", () => {
+  it("starts a run as running with zero counts", async () => {
     const app = temp.open();
-    const run = startReconcileRun(app, { ...nightly, dryRun: true }, 1_000);
+    const run = await startReconcileRun(app, { ...nightly, dryRun: true }, 1_000);
     expect(run).toEqual({
       id: expect.any(Number),
       ...nightly,
@@ -35,16 +35,16 @@ describe("reconcile runs", () => {
     });
   });
 
-  it("finishes a run with counts and outcome, keeping counts that were not given", () => {
+  it("finishes a run with counts and outcome, keeping counts that were not given", async () => {
     const app = temp.open();
-    const run = startReconcileRun(app, nightly, 1_000);
-    finishReconcileRun(app, run.id, { outcome: "aborted", created: 9, requests: 40 }, 1_500);
-    const finished = finishReconcileRun(
-      app,
-      run.id,
-      { outcome: "failed", updated: 2, deleted: 1, adopted: 4, unchanged: 10, failed: 1, error: "HTTP 500" },
-      2_000,
-    );
+    const run = await startReconcileRun(app, nightly, 1_000);
+    await finishReconcileRun(app, run.id, { outcome: "aborted", created: 9, requests: 40 }, 1_500);
+    const finished = await finishReconcileRun(
+          app,
+          run.id,
+          { outcome: "failed", updated: 2, deleted: 1, adopted: 4, unchanged: 10, failed: 1, error: "HTTP 500" },
+          2_000,
+        );
     expect(finished).toMatchObject({
       outcome: "failed",
       finishedAt: 2_000,
@@ -57,20 +57,20 @@ describe("reconcile runs", () => {
       requests: 40,
       error: "HTTP 500",
     });
-    expect(finishReconcileRun(app, run.id + 1000, { outcome: "succeeded" })).toBeUndefined();
+    expect(await finishReconcileRun(app, run.id + 1000, { outcome: "succeeded" })).toBeUndefined();
   });
 
-  it("returns the latest real run per pair: newest start, then newest id, dry runs left out", () => {
+  it("returns the latest real run per pair: newest start, then newest id, dry runs left out", async () => {
     const app = temp.open();
-    expect(latestRealReconcileRun(app, "pair-1")).toBeUndefined();
-    startReconcileRun(app, nightly, 1_000);
-    const b = startReconcileRun(app, { ...nightly, pairId: "pair-2" }, 2_000);
-    startReconcileRun(app, { ...nightly, trigger: "cli" }, 3_000);
-    const d = startReconcileRun(app, { ...nightly, trigger: "admin" }, 3_000);
-    startReconcileRun(app, { ...nightly, dryRun: true }, 4_000);
+    expect(await latestRealReconcileRun(app, "pair-1")).toBeUndefined();
+    await startReconcileRun(app, nightly, 1_000);
+    const b = await startReconcileRun(app, { ...nightly, pairId: "pair-2" }, 2_000);
+    await startReconcileRun(app, { ...nightly, trigger: "cli" }, 3_000);
+    const d = await startReconcileRun(app, { ...nightly, trigger: "admin" }, 3_000);
+    await startReconcileRun(app, { ...nightly, dryRun: true }, 4_000);
 
-    expect(latestRealReconcileRun(app, "pair-1")?.id).toBe(d.id);
-    expect(latestRealReconcileRun(app, "pair-2")?.id).toBe(b.id);
+    expect((await latestRealReconcileRun(app, "pair-1"))?.id).toBe(d.id);
+    expect((await latestRealReconcileRun(app, "pair-2"))?.id).toBe(b.id);
   });
 });
 

@@ -35,10 +35,10 @@ describe("webhooks", () => {
     expect(hashWebhookToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
 
-  it("stores a 64-hex hash and never the token itself", () => {
+  it("stores a 64-hex hash and never the token itself", async () => {
     const path = join(temp.dir(), "webhooks.db");
     const app = temp.open("webhooks.db");
-    const row = insertWebhookRegistration(app, registration, 1_000);
+    const row = await insertWebhookRegistration(app, registration, 1_000);
     const expectedHash = createHash("sha256").update(TOKEN).digest("hex");
 
     expect(row.tokenSha256).toMatch(/^[0-9a-f]{64}$/);
@@ -55,33 +55,33 @@ describe("webhooks", () => {
     expect(rawBytes(path).includes(TOKEN)).toBe(false);
   });
 
-  it("recognises a registration by the presented token, never by its stored hash", () => {
+  it("recognises a registration by the presented token, never by its stored hash", async () => {
     const app = temp.open();
-    insertWebhookRegistration(app, registration);
+    await insertWebhookRegistration(app, registration);
     // Registrations count for workspaces some pair mirrors; this one's source is ws-src.
     const pairs = parseConfig({ pairs: [{ id: "p", source: { apiKey: "k", workspaceId: "ws-src", userId: "u", clientId: "c" }, destination: { workspaceId: "ws-dst" } }] }).pairs;
     const book = new TokenBook(pairs, app);
-    expect(book.identify(TOKEN)).toEqual({ workspaces: new Set(["ws-src"]), events: new Set(["NEW_TIME_ENTRY"]) });
-    expect(book.identify(`${TOKEN}x`)).toBeUndefined();
-    expect(book.identify(hashWebhookToken(TOKEN))).toBeUndefined();
+    expect(await book.lookup(TOKEN)).toEqual({ workspaces: new Set(["ws-src"]), events: new Set(["NEW_TIME_ENTRY"]) });
+    expect(await book.lookup(`${TOKEN}x`)).toBeUndefined();
+    expect(await book.lookup(hashWebhookToken(TOKEN))).toBeUndefined();
   });
 
-  it("lists registrations by workspace and deletes by clockify id", () => {
+  it("lists registrations by workspace and deletes by clockify id", async () => {
     const app = temp.open();
-    insertWebhookRegistration(app, registration);
-    insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-2", eventType: "TIME_ENTRY_DELETED", token: "t2" });
-    insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-3", workspaceId: "ws-dst", token: "t3" });
+    await insertWebhookRegistration(app, registration);
+    await insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-2", eventType: "TIME_ENTRY_DELETED", token: "t2" });
+    await insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-3", workspaceId: "ws-dst", token: "t3" });
 
-    expect(listWebhooksForWorkspace(app, "ws-src").map((row) => row.clockifyWebhookId)).toEqual(["wh-1", "wh-2"]);
-    expect(deleteWebhookByClockifyId(app, "wh-1")).toBe(true);
-    expect(deleteWebhookByClockifyId(app, "wh-1")).toBe(false);
-    expect(listWebhooksForWorkspace(app, "ws-src").map((row) => row.clockifyWebhookId)).toEqual(["wh-2"]);
-    expect(listWebhooksForWorkspace(app, "ws-dst")).toHaveLength(1);
+    expect((await listWebhooksForWorkspace(app, "ws-src")).map((row) => row.clockifyWebhookId)).toEqual(["wh-1", "wh-2"]);
+    expect(await deleteWebhookByClockifyId(app, "wh-1")).toBe(true);
+    expect(await deleteWebhookByClockifyId(app, "wh-1")).toBe(false);
+    expect((await listWebhooksForWorkspace(app, "ws-src")).map((row) => row.clockifyWebhookId)).toEqual(["wh-2"]);
+    expect(await listWebhooksForWorkspace(app, "ws-dst")).toHaveLength(1);
   });
 
-  it("rejects registering the same workspace, event and url twice", () => {
+  it("rejects registering the same workspace, event and url twice", async () => {
     const app = temp.open();
-    insertWebhookRegistration(app, registration);
-    expect(() => insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-9" })).toThrow(/UNIQUE/);
+    await insertWebhookRegistration(app, registration);
+    await expect(insertWebhookRegistration(app, { ...registration, clockifyWebhookId: "wh-9" })).rejects.toThrow(/UNIQUE/);
   });
 });

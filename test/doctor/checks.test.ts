@@ -28,8 +28,8 @@ const message = (results: CheckResult[], check: string) => results.find((r) => r
 
 describe("doctor's checks against the simulator", () => {
   it("passes a correct pair, naming whose key it is, and says what it could not see", async () => {
-    seedWebhooks(w.sim, store.database, "https://sync.example/webhooks/clockify", w.source.workspaceId, ["NEW_TIME_ENTRY", "TIMER_STOPPED", "TIME_ENTRY_UPDATED", "TIME_ENTRY_DELETED", "TIME_ENTRY_RESTORED", "TIME_ENTRY_SPLIT", "NEW_PROJECT"]);
-    seedWebhooks(w.sim, store.database, "https://sync.example/webhooks/clockify", w.destination.workspaceId, ["NEW_PROJECT", "PROJECT_UPDATED"]);
+    await seedWebhooks(w.sim, store.database, "https://sync.example/webhooks/clockify", w.source.workspaceId, ["NEW_TIME_ENTRY", "TIMER_STOPPED", "TIME_ENTRY_UPDATED", "TIME_ENTRY_DELETED", "TIME_ENTRY_RESTORED", "TIME_ENTRY_SPLIT", "NEW_PROJECT"]);
+    await seedWebhooks(w.sim, store.database, "https://sync.example/webhooks/clockify", w.destination.workspaceId, ["NEW_PROJECT", "PROJECT_UPDATED"]);
     const results = await doctor();
     expect(failing(results)).toEqual([]);
     expect(message(results, "source.key")).toContain("Ada Lovelace <ada@example.com>");
@@ -125,7 +125,7 @@ describe("doctor's checks against the simulator", () => {
   });
 
   it("a disabled webhook is an error that says how to bring it back", async () => {
-    seedWebhooks(w.sim, store.database, "https://sync.example/webhooks/clockify", w.source.workspaceId, ["NEW_TIME_ENTRY", "TIMER_STOPPED", "TIME_ENTRY_UPDATED", "TIME_ENTRY_DELETED"]);
+    await seedWebhooks(w.sim, store.database, "https://sync.example/webhooks/clockify", w.source.workspaceId, ["NEW_TIME_ENTRY", "TIMER_STOPPED", "TIME_ENTRY_UPDATED", "TIME_ENTRY_DELETED"]);
     const hook = w.sim.world.listWebhooks(w.source.workspaceId)[0];
     if (!hook) throw new Error("no webhook");
     w.sim.world.setWebhookState(w.source.workspaceId, hook.id, { deliveryEnabled: false });

@@ -43,9 +43,9 @@ async function start(file: Record<string, unknown>): Promise<ServiceHarness> {
 
 const URL = "https://sync.example/webhooks/clockify";
 
-function seedAllWebhooks(harness: ServiceHarness): void {
+async function seedAllWebhooks(harness: ServiceHarness): Promise<void> {
   for (const need of neededWebhooks(harness.config.pairs)) {
-    seedWebhooks(w.sim, harness.database, URL, need.workspaceId, need.webhooks.map((x) => x.event));
+    await seedWebhooks(w.sim, harness.database, URL, need.workspaceId, need.webhooks.map((x) => x.event));
   }
 }
 
@@ -55,7 +55,7 @@ describe("the service's checks, /healthz and reload", () => {
   it("a client of another workspace: degraded with the problem (no ids), an alert; ok after the fix and a reload", async () => {
     const foreign = w.sim.world.addClient(w.destination.workspaceId, { name: "Agency" });
     h = await start(acmeConfigFile(w, withClient(foreign.id)));
-    seedAllWebhooks(h);
+    await seedAllWebhooks(h);
     await h.service.checks.runNow();
     const degraded = await request(h.service.app).get("/healthz").expect(200);
     expect(degraded.body.status).toBe("degraded");
@@ -63,7 +63,7 @@ describe("the service's checks, /healthz and reload", () => {
       expect.objectContaining({ pairId: "acme", check: "source.client", level: "error", message: expect.stringContaining("source.clientId") }),
     ]);
     expect(JSON.stringify(degraded.body)).not.toContain(foreign.id);
-    expect(listCheckProblems(h.database).map((p) => p.check)).toEqual(["source.client"]);
+    expect((await listCheckProblems(h.database)).map((p) => p.check)).toEqual(["source.client"]);
     expect(h.records().some((r) => r.level === 50 && String(r.msg).includes("source.client") && String(r.msg).includes(foreign.id))).toBe(true);
 
     writeConfig(acmeConfigFile(w));
@@ -71,14 +71,14 @@ describe("the service's checks, /healthz and reload", () => {
     await h.service.checks.runNow();
     const ok = await request(h.service.app).get("/healthz").expect(200);
     expect(ok.body).toMatchObject({ status: "ok", problems: [] });
-    expect(listCheckProblems(h.database)).toEqual([]);
+    expect(await listCheckProblems(h.database)).toEqual([]);
     expect(h.records().some((r) => r.level === 30 && String(r.msg).includes("source.client is fine again"))).toBe(true);
   });
 
   it("a Clockify outage neither clears an error nor announces it fixed", async () => {
     const foreign = w.sim.world.addClient(w.destination.workspaceId, { name: "Agency" });
     h = await start(acmeConfigFile(w, withClient(foreign.id), { maxRetries: 0 }));
-    seedAllWebhooks(h);
+    await seedAllWebhooks(h);
     await h.service.checks.runNow();
     await w.sim.close();
     await h.service.checks.runNow();
@@ -87,7 +87,7 @@ describe("the service's checks, /healthz and reload", () => {
     const problems = health.body.problems.map((p: { check: string; level: string }) => `${p.check}:${p.level}`);
     expect(problems).toEqual(expect.arrayContaining(["source.client:error", "source.key:warning"]));
     expect(problems.filter((p: string) => p.endsWith(":error"))).toEqual(["source.client:error"]);
-    expect(listCheckProblems(h.database).find((p) => p.check === "source.client")?.level).toBe("error");
+    expect((await listCheckProblems(h.database)).find((p) => p.check === "source.client")?.level).toBe("error");
     expect(h.records().some((r) => String(r.msg).includes("fine again"))).toBe(false);
   });
 
@@ -122,11 +122,11 @@ describe("the service's checks, /healthz and reload", () => {
       ],
     };
     h = await start(two);
-    expect(h.service.tokens.identify("secret-of-acme-000000000000")).toBeDefined();
+    expect(await h.service.tokens.lookup("secret-of-acme-000000000000")).toBeDefined();
     writeConfig({ pairs: [two.pairs[1]] });
     expect(h.service.reload()).toEqual({ ok: true, pairs: ["beta"] });
-    expect(h.service.tokens.identify("secret-of-acme-000000000000")).toBeUndefined();
-    expect(h.service.tokens.identify("secret-of-beta-000000000000")).toBeDefined();
+    expect(await h.service.tokens.lookup("secret-of-acme-000000000000")).toBeUndefined();
+    expect(await h.service.tokens.lookup("secret-of-beta-000000000000")).toBeDefined();
     expect([...h.service.runtimes.keys()]).toEqual(["beta"]);
   });
 });

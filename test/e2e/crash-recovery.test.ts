@@ -33,7 +33,7 @@ describe("crash safety", () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/webhooks/clockify`;
     const database = openAndMigrate(dbPath);
-    seedWebhooks(env.sim, database, url, env.source.workspaceId, SOURCE_ENTRY_EVENTS);
+    await seedWebhooks(env.sim, database, url, env.source.workspaceId, SOURCE_ENTRY_EVENTS);
     database.close();
 
     let child: ChildProcess | undefined;

@@ -80,7 +80,7 @@ async function trial(n: number, random: ReturnType<typeof createRandom>): Promis
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/webhooks/clockify`;
   const database = openAndMigrate(dbPath);
-  seedWebhooks(sim, database, url, source.id, SOURCE_ENTRY_EVENTS);
+  await seedWebhooks(sim, database, url, source.id, SOURCE_ENTRY_EVENTS);
   database.close();
 
   const start = (): Promise<void> => {

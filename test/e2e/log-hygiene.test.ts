@@ -126,7 +126,7 @@ describe("log hygiene", () => {
     expect(leaks(secrets, allErrors)).toEqual([]);
 
     // What `npm run status -- --json` prints.
-    const status = JSON.stringify(collectStatus(env.database, env.config, Date.now()), null, 2);
+    const status = JSON.stringify(await collectStatus(env.database, env.config, Date.now()), null, 2);
     expect(status).toContain("acme");
     expect(leaks(secrets, status)).toEqual([]);
 

@@ -251,12 +251,12 @@ describe("late events after a delete", () => {
     await relay.release(is("TIME_ENTRY_DELETED"));
     await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
-    expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
+    expect((await getEntryMapping(m.database, "acme", entry.id))?.state).toBe("tombstone");
 
     await relay.release(is("TIME_ENTRY_UPDATED"));
     await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
-    expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
+    expect((await getEntryMapping(m.database, "acme", entry.id))?.state).toBe("tombstone");
     expect(m.sim.stats.count(CREATE_ENTRY)).toBe(1);
     expect(m.sim.stats.count(UPDATE_ENTRY)).toBe(0);
     expect(inboxRows(m).every((r) => r.status === "done")).toBe(true);
@@ -281,7 +281,7 @@ describe("late events after a delete", () => {
     await settle(m);
 
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
-    expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
+    expect((await getEntryMapping(m.database, "acme", entry.id))?.state).toBe("tombstone");
     expect(m.sim.stats.count(CREATE_ENTRY)).toBe(0);
   });
 
@@ -302,7 +302,7 @@ describe("late events after a delete", () => {
     m.service.worker.start();
     await settle(m);
     expect(world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
-    expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
+    expect((await getEntryMapping(m.database, "acme", entry.id))?.state).toBe("tombstone");
     expect(m.sim.stats.count(UPDATE_ENTRY)).toBe(0);
   });
 });

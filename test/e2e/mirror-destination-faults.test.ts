@@ -55,7 +55,7 @@ describe("destination outage", () => {
     const [row] = inboxRows(m);
     expect(row).toMatchObject({ status: "done", outcome: "created" });
     expect(row?.attempts).toBeGreaterThan(0);
-    expect(getEntryMapping(m.database, "acme", entry.id)).toMatchObject({ state: "live", destinationEntryId: copies[0]?.id });
+    expect(await getEntryMapping(m.database, "acme", entry.id)).toMatchObject({ state: "live", destinationEntryId: copies[0]?.id });
   });
 
   it("catches up on creates and edits made while the destination was down, once each", async () => {
@@ -85,7 +85,7 @@ describe("destination outage", () => {
     expect(destEntries().map((e) => e.description).sort()).toEqual(["a", "b", "before, edited twice", "c"]);
     expect(m.sim.stats.count({ ...CREATE_ENTRY, status: 201 })).toBe(4);
     expect(listEntryMappings(m.database, "acme").every((r) => r.state === "live")).toBe(true);
-    for (const entry of during) expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("live");
+    for (const entry of during) expect((await getEntryMapping(m.database, "acme", entry.id))?.state).toBe("live");
   });
 });
 
@@ -115,7 +115,7 @@ describe("destination timeouts", () => {
       expect(held).toBe(true);
       expect(world.listProjects(dst()).filter((p) => p.name === "Beta")).toHaveLength(1);
       expect(destEntries()).toEqual([expect.objectContaining({ description: "new project" })]);
-      expect(listDeadLetters(m.database)).toEqual([]);
+      expect(await listDeadLetters(m.database)).toEqual([]);
     });
   }
 });
@@ -135,14 +135,14 @@ describe("dead letters", () => {
     await waitUntil("the event is dead", () => inboxRows(m)[0]?.status === "dead");
 
     expect(destEntries()).toEqual([]);
-    const [dead] = listDeadLetters(m.database, "acme");
+    const [dead] = await listDeadLetters(m.database, "acme");
     expect(dead).toMatchObject({ status: "dead", eventType: "NEW_TIME_ENTRY", entityId: entry.id });
     expect(dead?.lastError).toContain("HTTP 400");
     // A permanent error is not retried: one refused create.
     expect(m.sim.stats.count({ ...CREATE_ENTRY, status: 400 })).toBe(1);
 
     m.sim.faults.failWhen = undefined;
-    expect(requeueDeadLetters(m.database)).toBe(1);
+    expect(await requeueDeadLetters(m.database)).toBe(1);
     m.service.worker.notify();
     await settle(m);
 
@@ -151,7 +151,7 @@ describe("dead letters", () => {
     expect(copies[0]).toMatchObject({ description: "refused", projectId: projects.destination.id });
     expect(m.sim.stats.count({ ...CREATE_ENTRY, status: 201 })).toBe(1);
     expect(inboxRows(m).map((r) => [r.status, r.lastError])).toEqual([["done", null]]);
-    expect(listDeadLetters(m.database)).toEqual([]);
+    expect(await listDeadLetters(m.database)).toEqual([]);
   });
 
   it("dead-letters a refused edit and applies it once requeued", async () => {
@@ -165,10 +165,10 @@ describe("dead letters", () => {
     await settle(m);
     await waitUntil("the edit is dead", () => inboxRows(m).some((r) => r.status === "dead"));
     expect(destEntries().map((e) => e.description)).toEqual(["v1"]);
-    expect(listDeadLetters(m.database).map((r) => r.eventType)).toEqual(["TIME_ENTRY_UPDATED"]);
+    expect((await listDeadLetters(m.database)).map((r) => r.eventType)).toEqual(["TIME_ENTRY_UPDATED"]);
 
     m.sim.faults.failWhen = undefined;
-    requeueDeadLetters(m.database);
+    await requeueDeadLetters(m.database);
     m.service.worker.notify();
     await settle(m);
     expect(destEntries().map((e) => e.description)).toEqual(["v2"]);

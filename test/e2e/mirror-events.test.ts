@@ -212,7 +212,7 @@ describe("manual entries and their edits", () => {
     expect(destEntries()).toEqual([]);
     expect(m.sim.world.getTimeEntry(dst(), copyId)).toBeUndefined();
     expect(deletes()).toBe(1);
-    expect(getEntryMapping(m.database, "acme", entry.id)?.state).toBe("tombstone");
+    expect((await getEntryMapping(m.database, "acme", entry.id))?.state).toBe("tombstone");
   });
 });
 
@@ -273,7 +273,7 @@ describe("scope", () => {
     expect(copy.id).not.toBe(firstCopy);
     expect(copy).toMatchObject({ description: "back home", projectId: dstProject.id });
     expect(creates()).toBe(2);
-    expect(getEntryMapping(m.database, "acme", entry.id)).toMatchObject({ state: "live", destinationEntryId: copy.id });
+    expect(await getEntryMapping(m.database, "acme", entry.id)).toMatchObject({ state: "live", destinationEntryId: copy.id });
   });
 
   it("mirrors an entry once it gets a project of the pair's client, not before", async () => {

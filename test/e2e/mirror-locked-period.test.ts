@@ -54,15 +54,15 @@ describe("a locked period in the destination", () => {
     await settle(m);
 
     expect(m.sim.stats.count({ status: 403 })).toBeGreaterThan(0);
-    expect(listDeadLetters(m.database)).toEqual([]);
+    expect(await listDeadLetters(m.database)).toEqual([]);
     expect(inboxRows(m).every((r) => r.status === "done")).toBe(true);
     expect(inboxRows(m).at(-1)?.outcome).toMatch(/^blocked by lock/);
-    const [blocked, ...others] = listBlocked(m.database);
+    const [blocked, ...others] = await listBlocked(m.database);
     expect(others).toEqual([]);
     expect(blocked).toMatchObject({ pairId: "acme", sourceEntryId: entry.id, kind: "lock", action: "write", entryStartAt: startAt, attempts: 1 });
     expect(copies().map((c) => c.description)).toEqual(["before the lock"]);
 
-    const report = collectStatus(m.database, m.config);
+    const report = await collectStatus(m.database, m.config);
     expect(report.blockedTotal).toBe(1);
     expect(report.pairs[0]?.blockedCopies).toBe(1);
     expect(report.blocked[0]).toMatchObject({ sourceEntryId: entry.id, kind: "lock", entryStartAt: startAt });
@@ -75,15 +75,15 @@ describe("a locked period in the destination", () => {
     expect(locked.counts).toMatchObject({ failed: 0, blocked: 1, updated: 0 });
     expect(locked.outcome, locked.error).toBe("succeeded");
     expect(formatSummary(locked)).toContain("blocked 1");
-    expect(listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, attempts: 2, firstTriedAt: blocked?.firstTriedAt }]);
+    expect(await listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, attempts: 2, firstTriedAt: blocked?.firstTriedAt }]);
 
     m.sim.world.setRules(dst(), { lockedBefore: null });
     const lifted = await reconcile();
     expect(lifted.counts).toMatchObject({ failed: 0, updated: 1 });
     expect(lifted.counts.blocked ?? 0).toBe(0);
     expect(copies().map((c) => c.description)).toEqual(["edited in a locked week"]);
-    expect(listBlocked(m.database)).toEqual([]);
-    expect(collectStatus(m.database, m.config).blockedTotal).toBe(0);
+    expect(await listBlocked(m.database)).toEqual([]);
+    expect((await collectStatus(m.database, m.config)).blockedTotal).toBe(0);
     expect(await (await fetch(`${m.base}/`)).text()).toContain("No copy is blocked");
   });
 
@@ -94,8 +94,8 @@ describe("a locked period in the destination", () => {
     m.sim.world.deleteTimeEntry(src(), entry.id, { emit: true });
     await settle(m);
 
-    expect(listDeadLetters(m.database)).toEqual([]);
-    expect(listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, kind: "lock", action: "delete", entryStartAt: startAt }]);
+    expect(await listDeadLetters(m.database)).toEqual([]);
+    expect(await listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, kind: "lock", action: "delete", entryStartAt: startAt }]);
     expect(copies()).toHaveLength(1);
     expect((await reconcile()).counts).toMatchObject({ failed: 0, blocked: 1 });
 
@@ -103,7 +103,7 @@ describe("a locked period in the destination", () => {
     const lifted = await reconcile();
     expect(lifted.counts).toMatchObject({ failed: 0, deleted: 1 });
     expect(copies()).toEqual([]);
-    expect(listBlocked(m.database)).toEqual([]);
+    expect(await listBlocked(m.database)).toEqual([]);
   });
 
   it("lets an admin's key write into the locked period: nothing is blocked", async () => {
@@ -112,7 +112,7 @@ describe("a locked period in the destination", () => {
     m.sim.world.setRules(dst(), { lockedBefore: Date.now() - DAY });
     m.sim.world.updateTimeEntry(src(), entry.id, { ...fields, description: "an admin may" }, { emit: true });
     await settle(m);
-    expect(listBlocked(m.database)).toEqual([]);
+    expect(await listBlocked(m.database)).toEqual([]);
     expect(copies().map((c) => c.description)).toEqual(["an admin may"]);
   });
 });
@@ -127,15 +127,15 @@ describe("an approved entry in the destination", () => {
 
     m.sim.world.updateTimeEntry(src(), entry.id, { ...fields, description: "edited after approval" }, { emit: true });
     await settle(m);
-    expect(listDeadLetters(m.database)).toEqual([]);
-    expect(listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, kind: "approval", action: "write" }]);
+    expect(await listDeadLetters(m.database)).toEqual([]);
+    expect(await listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, kind: "approval", action: "write" }]);
     expect((await reconcile()).counts).toMatchObject({ failed: 0, blocked: 1 });
     expect(copies().map((c) => c.description)).toEqual(["before the lock"]);
 
     m.sim.world.setRules(dst(), { approvedEntryIds: [] });
     expect((await reconcile()).counts).toMatchObject({ failed: 0, updated: 1 });
     expect(copies().map((c) => c.description)).toEqual(["edited after approval"]);
-    expect(listBlocked(m.database)).toEqual([]);
+    expect(await listBlocked(m.database)).toEqual([]);
   });
 });
 
@@ -145,7 +145,7 @@ describe("a blocked copy older than the reconcile window", () => {
     m.sim.world.setRules(dst(), { lockedBefore: Date.now() - 40 * DAY });
     m.sim.world.updateTimeEntry(src(), entry.id, { ...fields, description: "edited last month" }, { emit: true });
     await settle(m);
-    expect(listBlocked(m.database).map((b) => b.sourceEntryId)).toEqual([entry.id]);
+    expect((await listBlocked(m.database)).map((b) => b.sourceEntryId)).toEqual([entry.id]);
 
     const runtime = m.service.runtimes.get("acme");
     if (!runtime) throw new Error("no runtime");
@@ -158,7 +158,7 @@ describe("a blocked copy older than the reconcile window", () => {
     const stillLocked = counts();
     expect(await retryBlockedNotPlanned(runtime, [], stillLocked)).toBeUndefined();
     expect(stillLocked).toMatchObject({ blocked: 1, failed: 0 });
-    expect(listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, attempts: 2 }]);
+    expect(await listBlocked(m.database)).toMatchObject([{ sourceEntryId: entry.id, attempts: 2 }]);
 
     m.sim.world.setRules(dst(), { lockedBefore: null });
     const lifted = counts();
@@ -166,6 +166,6 @@ describe("a blocked copy older than the reconcile window", () => {
     expect(lifted).toMatchObject({ updated: 1, failed: 0 });
     expect(lifted.blocked).toBeUndefined();
     expect(copies().map((c) => c.description)).toEqual(["edited last month"]);
-    expect(listBlocked(m.database)).toEqual([]);
+    expect(await listBlocked(m.database)).toEqual([]);
   });
 });

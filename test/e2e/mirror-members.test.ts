@@ -145,7 +145,7 @@ describe("a pair with two members", () => {
     const again = await h.run();
     expect(again.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, unchanged: 3 });
     // Status shows the newest run per member.
-    const status = collectStatus(h.database, h.config);
+    const status = await collectStatus(h.database, h.config);
     expect(status.pairs[0]?.lastReconcile?.members.map((m) => [m.field, m.entries, m.unchanged])).toEqual([
       ["users[0]", 1, 1],
       ["users[1]", 2, 2],
@@ -178,7 +178,7 @@ describe("a users email that matches nobody in the webhook path", () => {
     entryOf(m, m.user.id, t.website, 9, "ada's work", true);
     await m.sim.deliveries.idle();
     await new Promise((r) => setTimeout(r, 300));
-    expect(listDeadLetters(m.database)).toEqual([]);
+    expect(await listDeadLetters(m.database)).toEqual([]);
     expect(m.sim.world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
 
   });

@@ -39,7 +39,7 @@ describe("projects flow from the destination to the source", () => {
     const created = world.listProjects(env.source.workspaceId).filter((p) => p.name === "Alpha");
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ clientId: env.source.clientId, color: "#FF0000" });
-    expect(listProjectMappings(env.database, "acme")).toMatchObject([
+    expect(await listProjectMappings(env.database, "acme")).toMatchObject([
       { sourceProjectId: created[0]?.id, destinationProjectId: dstProject.id, name: "Alpha" },
     ]);
     expect(env.sim.stats.count(PROJECTS)).toBe(1);
@@ -94,7 +94,7 @@ describe("projects flow from the destination to the source", () => {
     await settleTwice(env);
     // The same planner as the reconciliation: no rename is sent, nothing is dead-lettered.
     expect(env.sim.stats.count(RENAME)).toBe(0);
-    expect(listDeadLetters(env.database)).toEqual([]);
+    expect(await listDeadLetters(env.database)).toEqual([]);
     expect(projectNames(env).source).toEqual(["Alpha", "Beta"]);
     const outcomes = inboxRows(env).map((r) => r.outcome ?? "");
     expect(outcomes.filter((o) => o.startsWith("conflict: "))).toHaveLength(1);
@@ -121,7 +121,7 @@ describe("projects flow from the destination to the source", () => {
     const gamma = world.addProject(env.destination.workspaceId, { name: "Gamma" }, { emit: true });
     await settleTwice(env);
 
-    const mappings = listProjectMappings(env.database, "acme");
+    const mappings = await listProjectMappings(env.database, "acme");
     expect(mappings.find((r) => r.destinationProjectId === beta.id)?.sourceProjectId).toBe(existing.id);
     const newGamma = world.listProjects(env.source.workspaceId).find((p) => p.name === "Gamma" && p.clientId === env.source.clientId);
     expect(newGamma).toBeDefined();
@@ -253,10 +253,10 @@ describe("parking when destination projects may not be created", () => {
     // counterpart now (renaming the source's "Theta (draft)" to "Theta" would collide with it).
     world.updateProject(env.destination.workspaceId, draft.id, { name: "Theta" }, { emit: true });
     await settleTwice(env);
-    expect(listDeadLetters(env.database)).toEqual([]);
+    expect(await listDeadLetters(env.database)).toEqual([]);
     expect(world.listTimeEntries(env.destination.workspaceId).map((e) => [e.description, e.projectId])).toEqual([
       ["waiting for Theta", draft.id],
     ]);
-    expect(listProjectMappings(env.database, "acme").find((r) => r.destinationProjectId === draft.id)?.sourceProjectId).toBe(project.id);
+    expect((await listProjectMappings(env.database, "acme")).find((r) => r.destinationProjectId === draft.id)?.sourceProjectId).toBe(project.id);
   });
 });

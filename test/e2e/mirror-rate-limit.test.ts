@@ -50,7 +50,7 @@ describe("a burst under a tight rate limit", () => {
     expect(m.sim.stats.count({ ...CREATE_ENTRY, status: 201 })).toBe(40);
     // The limit was really hit, and nothing was given up on.
     expect(m.sim.stats.count({ status: 429 })).toBeGreaterThan(0);
-    expect(listDeadLetters(m.database)).toEqual([]);
+    expect(await listDeadLetters(m.database)).toEqual([]);
     const mappings = listEntryMappings(m.database, "acme");
     expect(mappings).toHaveLength(40);
     expect(new Set(mappings.map((r) => r.destinationEntryId)).size).toBe(40);

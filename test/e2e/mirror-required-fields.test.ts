@@ -28,7 +28,7 @@ describe("a destination that requires a tag and a description", () => {
     m = await startMirror();
     await untaggedEntry(m);
     expect(m.sim.world.listTimeEntries(m.destination.workspaceId)).toEqual([]);
-    const [dead, ...more] = listDeadLetters(m.database);
+    const [dead, ...more] = await listDeadLetters(m.database);
     expect(more).toEqual([]);
     // The simulator checks tags first (its guess of Clockify's order): that rule is named.
     expect(dead?.lastError).toContain("requires a tag on every entry");
@@ -38,7 +38,7 @@ describe("a destination that requires a tag and a description", () => {
   it("accepts every copy once the pair has a default tag and description prefix; the tag is created once", async () => {
     m = await startMirror({ pair: { destinationDefaults: { tag: "Agency", descriptionPrefix: "[Agency] " } } });
     await untaggedEntry(m);
-    expect(listDeadLetters(m.database)).toEqual([]);
+    expect(await listDeadLetters(m.database)).toEqual([]);
     const tags = m.sim.world.listTags(m.destination.workspaceId);
     expect(tags.map((t) => t.name)).toEqual(["Agency"]);
     const copies = m.sim.world.listTimeEntries(m.destination.workspaceId);

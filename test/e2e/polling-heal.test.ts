@@ -31,7 +31,7 @@ describe("healing what the feed could not give", () => {
     const [first] = (await p.poll()).workspaces;
     expect(first).toMatchObject({ method: "listing", fellBack: "more than 1 pages of /entities/created in one poll" });
     expect(p.destinationEntries()).toHaveLength(50);
-    expect(healingDueSince(p.harness.database, p.source.workspaceId)).toBeUndefined();
+    expect(await healingDueSince(p.harness.database, p.source.workspaceId)).toBeUndefined();
 
     // The feed's cursors moved past the burst (not an overlap back into it): the next poll is the feed's
     // again, not another overflow (before, every poll overflowed for 29 days).
@@ -48,15 +48,15 @@ describe("healing what the feed could not give", () => {
     const ws = p.source.workspaceId;
     // The service was away for 40 days (its cursors say so).
     const away = Date.now() - 40 * DAY_MS;
-    writeCursor(database, feedCursorName(ws, "changes"), away, away);
-    writeCursor(database, feedCursorName(ws, "deleted"), away, away);
+    await writeCursor(database, feedCursorName(ws, "changes"), away, away);
+    await writeCursor(database, feedCursorName(ws, "deleted"), away, away);
     p.sim.faults.failWhen = (req) => (req.route === LISTING ? 403 : undefined);
     for (let poll = 0; poll < 2; poll++) {
       const [failed] = (await p.poll()).workspaces;
       expect(failed?.method).toBe("listing");
       expect(failed?.fellBack).toMatch(poll === 0 ? /^the service was away longer than the feed reaches back$/ : /^a listing owed since .* has not succeeded yet$/);
       expect(failed?.error).toMatch(/403/);
-      expect(healingDueSince(database, ws)).toBeDefined();
+      expect(await healingDueSince(database, ws)).toBeDefined();
     }
 
     p.sim.faults.failWhen = undefined;
@@ -65,7 +65,7 @@ describe("healing what the feed could not give", () => {
     expect(healed?.fellBack).toMatch(/^a listing owed since .* has not succeeded yet$/);
     expect(healed?.error).toBeUndefined();
     expect(p.sim.stats.count({ route: LISTING })).toBeGreaterThan(0);
-    expect(healingDueSince(database, ws)).toBeUndefined();
+    expect(await healingDueSince(database, ws)).toBeUndefined();
 
     p.sim.stats.reset();
     const [after] = (await p.poll()).workspaces;

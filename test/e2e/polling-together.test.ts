@@ -31,14 +31,14 @@ describe("polling beside webhooks, and stopping", () => {
     p = await startPollingEnv();
     const ws = p.source.workspaceId;
     await p.poll();
-    const cursor = readCursor(p.harness.database, feedCursorName(ws, "changes"));
+    const cursor = await readCursor(p.harness.database, feedCursorName(ws, "changes"));
     p.sim.faults.delayWhen = (req) => (req.route.includes("/entities/") ? { beforeMs: 60_000 } : undefined);
     const inFlight = p.harness.service.poller.pollNow().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
     expect(p.harness.service.poller.status().running).toBe(true);
     // Resolves although the feed's answer is a minute away (the test would time out otherwise).
     await p.harness.service.poller.stop();
-    expect(readCursor(p.harness.database, feedCursorName(ws, "changes"))).toBe(cursor);
+    expect(await readCursor(p.harness.database, feedCursorName(ws, "changes"))).toBe(cursor);
     void inFlight;
   });
 });

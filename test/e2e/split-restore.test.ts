@@ -10,8 +10,8 @@ let m: MirrorEnv;
 let projectId: string;
 beforeEach(async () => {
   m = await startMirror();
-  seedWebhooks(m.sim, m.database, m.webhookUrl, m.source.workspaceId, ["TIME_ENTRY_SPLIT", "TIME_ENTRY_RESTORED"]);
-  m.service.tokens.reload();
+  await seedWebhooks(m.sim, m.database, m.webhookUrl, m.source.workspaceId, ["TIME_ENTRY_SPLIT", "TIME_ENTRY_RESTORED"]);
+  await m.service.tokens.reload();
   projectId = m.sim.world.addProject(m.source.workspaceId, { name: "Website", clientId: m.source.clientId }).id;
   m.sim.world.addProject(m.destination.workspaceId, { name: "Website" });
 });

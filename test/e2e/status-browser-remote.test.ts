@@ -27,7 +27,7 @@ describe.skipIf(skip)("the status page from another host, in a real browser", ()
 
   it("is refused without the token, and shown once the browser answers the prompt with STATUS_VIEW_TOKEN", async () => {
     env = await listenService({ adminToken: ADMIN_TOKEN, statusViewToken: VIEW_TOKEN });
-    seedAcme(env.database);
+    await seedAcme(env.database);
     // Another host, as the server sees it through a reverse proxy on this one (tests stay on loopback).
     const url = `http://127.0.0.1:${env.port}/`;
 

@@ -62,8 +62,8 @@ describe("failed deliveries are pulled by the webhook check, within the hour, wi
     const e = await start();
     const { world, harness } = e;
     // Clockify delivers to an address where nothing answers: every attempt fails, as during an outage.
-    seedWebhooks(world.sim, harness.database, "http://127.0.0.1:9/webhooks/clockify", world.source.workspaceId, SOURCE_ENTRY_EVENTS);
-    harness.service.tokens.reload();
+    await seedWebhooks(world.sim, harness.database, "http://127.0.0.1:9/webhooks/clockify", world.source.workspaceId, SOURCE_ENTRY_EVENTS);
+    await harness.service.tokens.reload();
     addEntry(e, "while down 1", "2026-11-20T09:00:00Z");
     addEntry(e, "while down 2", "2026-11-21T09:00:00Z");
     await settle(e);
@@ -94,12 +94,12 @@ describe("a disabled webhook is repaired by the running service, with an alert",
   it("re-enables a switched-off one, re-creates one Clockify stopped delivering; both deliver afterwards", async () => {
     const e = await start({}, { intervalMs: 50 });
     const { world, harness } = e;
-    registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
-    harness.service.tokens.reload();
+    await registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
+    await harness.service.tokens.reload();
     const ws = world.source.workspaceId;
-    const hookOf = (event: string) => listWebhooksForWorkspace(harness.database, ws).find((r) => r.eventType === event)?.clockifyWebhookId ?? "";
-    const stopped = hookOf("TIMER_STOPPED");
-    const undelivered = hookOf("NEW_TIME_ENTRY");
+    const hookOf = async (event: string) => (await listWebhooksForWorkspace(harness.database, ws)).find((r) => r.eventType === event)?.clockifyWebhookId ?? "";
+    const stopped = await hookOf("TIMER_STOPPED");
+    const undelivered = await hookOf("NEW_TIME_ENTRY");
     world.sim.world.setWebhookState(ws, stopped, { enabled: false });
     world.sim.world.setWebhookState(ws, undelivered, { deliveryEnabled: false });
 
@@ -107,9 +107,9 @@ describe("a disabled webhook is repaired by the running service, with an alert",
     await until(() => e.alerts.texts.length >= 2);
     expect(e.alerts.texts.join("\n")).toMatch(new RegExp(`${stopped} \\(TIMER_STOPPED\\).*re-enabled it`));
     expect(e.alerts.texts.join("\n")).toMatch(new RegExp(`${undelivered} \\(NEW_TIME_ENTRY\\).*re-created it as`));
-    const recreated = hookOf("NEW_TIME_ENTRY");
+    const recreated = await hookOf("NEW_TIME_ENTRY");
     expect(recreated).not.toBe(undelivered);
-    expect(hookOf("TIMER_STOPPED")).toBe(stopped);
+    expect(await hookOf("TIMER_STOPPED")).toBe(stopped);
     const live = world.sim.world.listWebhooks(ws);
     expect(live.find((h) => h.id === undelivered)).toBeUndefined();
     expect(live.filter((h) => h.id === recreated || h.id === stopped).every((h) => h.enabled && h.deliveryEnabled)).toBe(true);
@@ -124,9 +124,9 @@ describe("a disabled webhook is repaired by the running service, with an alert",
   it("with webhooks.autoRepair false it only alerts, and the webhook stays as it is", async () => {
     const e = await start({ autoRepair: false });
     const { world, harness } = e;
-    registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
+    await registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
     const ws = world.source.workspaceId;
-    const hook = listWebhooksForWorkspace(harness.database, ws).find((r) => r.eventType === "NEW_TIME_ENTRY")?.clockifyWebhookId ?? "";
+    const hook = (await listWebhooksForWorkspace(harness.database, ws)).find((r) => r.eventType === "NEW_TIME_ENTRY")?.clockifyWebhookId ?? "";
     world.sim.world.setWebhookState(ws, hook, { deliveryEnabled: false });
     const run = await harness.service.webhookHealth.runNow();
     expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "left"]]);
@@ -140,13 +140,13 @@ describe("a disabled webhook is repaired by the running service, with an alert",
 describe("a repair that meets a refusal, a stop or a full disk", () => {
   const WEBHOOK = "/v1/workspaces/{workspaceId}/webhooks/{webhookId}";
 
-  async function withDisabledHook(): Promise<{ e: Env; ws: string; hook: string; hookOf: () => string }> {
+  async function withDisabledHook(): Promise<{ e: Env; ws: string; hook: string; hookOf: () => Promise<string> }> {
     const e = await start();
-    registerMirrorWebhooks(e.world, e.harness.database, `${e.harness.base}/webhooks/clockify`);
-    e.harness.service.tokens.reload();
+    await registerMirrorWebhooks(e.world, e.harness.database, `${e.harness.base}/webhooks/clockify`);
+    await e.harness.service.tokens.reload();
     const ws = e.world.source.workspaceId;
-    const hookOf = () => listWebhooksForWorkspace(e.harness.database, ws).find((r) => r.eventType === "NEW_TIME_ENTRY")?.clockifyWebhookId ?? "";
-    const hook = hookOf();
+    const hookOf = async () => (await listWebhooksForWorkspace(e.harness.database, ws)).find((r) => r.eventType === "NEW_TIME_ENTRY")?.clockifyWebhookId ?? "";
+    const hook = await hookOf();
     e.world.sim.world.setWebhookState(ws, hook, { enabled: false });
     return { e, ws, hook, hookOf };
   }
@@ -156,8 +156,8 @@ describe("a repair that meets a refusal, a stop or a full disk", () => {
     e.world.sim.faults.failWhen = (req) => (req.method === "PUT" && req.route === WEBHOOK ? 400 : undefined);
     const run = await e.harness.service.webhookHealth.runNow();
     expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "re-created"]]);
-    expect(hookOf()).not.toBe(hook);
-    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hookOf());
+    expect(await hookOf()).not.toBe(hook);
+    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(await hookOf());
     expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).not.toContain(hook);
   });
 
@@ -166,7 +166,7 @@ describe("a repair that meets a refusal, a stop or a full disk", () => {
     e.world.sim.faults.failWhen = (req) => (req.method === "PUT" && req.route === WEBHOOK ? 403 : undefined);
     const run = await e.harness.service.webhookHealth.runNow();
     expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "failed"]]);
-    expect(hookOf()).toBe(hook);
+    expect(await hookOf()).toBe(hook);
     expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hook);
     expect(e.world.sim.stats.count({ method: "DELETE" })).toBe(0);
   });
@@ -181,7 +181,7 @@ describe("a repair that meets a refusal, a stop or a full disk", () => {
     const run = await e.harness.service.webhookHealth.runNow();
     expect(run.repairs.map((r) => [r.webhookId, r.outcome])).toEqual([[hook, "left"]]);
     expect(e.world.sim.stats.count({ method: "DELETE" })).toBe(0);
-    expect(hookOf()).toBe(hook);
+    expect(await hookOf()).toBe(hook);
     expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hook);
   });
 
@@ -200,13 +200,13 @@ describe("a repair that meets a refusal, a stop or a full disk", () => {
     expect(result?.detail).toMatch(/could not store its token .*; deleted it again; run `clockify-sync webhooks register`/);
     // Clockify holds neither the old webhook nor an orphan the service has no token for.
     expect(e.world.sim.world.listWebhooks(ws).filter((h) => h.webhookEvent === "NEW_TIME_ENTRY")).toEqual([]);
-    expect(hookOf()).toBe(hook);
+    expect(await hookOf()).toBe(hook);
     // The next check finds the row's webhook gone and creates it anew, with a new token that works.
     const again = await e.harness.service.webhookHealth.runNow();
     expect(again.repairs.map((r) => [r.reason, r.outcome])).toEqual([[expect.stringMatching(/no longer in Clockify's list/), "re-created"]]);
     addEntry(e, "after the second check", "2026-11-23T09:00:00Z");
     await settle(e);
     expect(copies(e)).toEqual(["after the second check"]);
-    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(hookOf());
+    expect(e.world.sim.world.listWebhooks(ws).map((h) => h.id)).toContain(await hookOf());
   });
 });

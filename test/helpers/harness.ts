@@ -123,7 +123,7 @@ export async function startServiceHarness(options: ServiceHarnessOptions): Promi
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       harness.database = openAndMigrate(harness.databasePath);
       Object.assign(harness, await boot(harness.database, harness.port));
-      harness.service.tokens.reload();
+      await harness.service.tokens.reload();
     },
     async close() {
       await harness.service.statusActions.idle();

@@ -38,9 +38,9 @@ export interface MirrorOptions {
  * The webhooks a set-up mirror has: source entry events and NEW_PROJECT, destination NEW_PROJECT and
  * PROJECT_UPDATED, delivering to `url` (the service's, or a relay's).
  */
-export function registerMirrorWebhooks(env: TwoWorkspaces, database: AppDatabase, url: string): void {
-  seedWebhooks(env.sim, database, url, env.source.workspaceId, [...SOURCE_ENTRY_EVENTS, "NEW_PROJECT"]);
-  seedWebhooks(env.sim, database, url, env.destination.workspaceId, ["NEW_PROJECT", "PROJECT_UPDATED"]);
+export async function registerMirrorWebhooks(env: TwoWorkspaces, database: AppDatabase, url: string): Promise<void> {
+  await seedWebhooks(env.sim, database, url, env.source.workspaceId, [...SOURCE_ENTRY_EVENTS, "NEW_PROJECT"]);
+  await seedWebhooks(env.sim, database, url, env.destination.workspaceId, ["NEW_PROJECT", "PROJECT_UPDATED"]);
 }
 
 /** The whole product in one process: simulator with two workspaces, the service listening, webhooks registered. */
@@ -62,8 +62,8 @@ export async function startMirror(options: MirrorOptions = {}): Promise<MirrorEn
   });
   const webhookUrl = `${harness.base}/webhooks/clockify`;
   if (options.register !== false) {
-    registerMirrorWebhooks(env, harness.database, webhookUrl);
-    harness.service.tokens.reload();
+    await registerMirrorWebhooks(env, harness.database, webhookUrl);
+    await harness.service.tokens.reload();
   }
   const closeHarness = harness.close;
   // The harness object itself grows into the mirror: its restart() swaps `service` and `database` on it.

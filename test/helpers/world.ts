@@ -58,15 +58,15 @@ export function acmeConfigFile(w: PairWorld, pair: Record<string, unknown> = {},
  * stored as the service's registrations, as `npm run webhooks -- register` would leave them. A running
  * service reads them after `service.tokens.reload()`.
  */
-export function seedWebhooks(
+export async function seedWebhooks(
   sim: Simulator,
   database: AppDatabase,
   url: string,
   workspaceId: string,
   events: readonly string[],
-): void {
+): Promise<void> {
   for (const event of events) {
     const hook = sim.world.addWebhook(workspaceId, { url, webhookEvent: event });
-    insertWebhookRegistration(database, { workspaceId, eventType: event, clockifyWebhookId: hook.id, url, token: hook.authToken });
+    await insertWebhookRegistration(database, { workspaceId, eventType: event, clockifyWebhookId: hook.id, url, token: hook.authToken });
   }
 }

@@ -55,7 +55,7 @@ export function statusApp(database: AppDatabase, options: StatusAppOptions): Sta
     logger,
     metrics,
     receiver,
-    health: () => ({ healthy: true }),
+    health: () => Promise.resolve({ healthy: true }),
     admin: { actions, adminToken: options.adminToken },
     limits: options.http,
   });

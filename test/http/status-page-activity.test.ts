@@ -27,11 +27,11 @@ afterEach(async () => {
   for (const app of opened.splice(0)) await app.close();
 });
 
-function open(options: Partial<StatusAppOptions> = {}, seed: "activity" | "none" = "activity"): StatusApp {
+async function open(options: Partial<StatusAppOptions> = {}, seed: "activity" | "none" = "activity"): Promise<StatusApp> {
   const database = temp.open();
   if (seed === "activity") {
-    seedActivity(database);
-    seedProblems(database);
+    await seedActivity(database);
+    await seedProblems(database);
   }
   const app = statusApp(database, { config: activityConfig(), adminToken: ADMIN_TOKEN, now: () => NOW, ...options });
   opened.push(app);
@@ -49,7 +49,7 @@ const sha = (text: string) => createHash("sha256").update(text).digest("base64")
 
 describe("status page: recent activity in words", () => {
   it("shows per event the description (shortened), project, start in the config's time zone, duration and outcome", async () => {
-    const { app } = open();
+    const { app } = await open();
     const html = (await request(app).get("/")).text;
     expect(html).toContain(`<th scope="col">Start (Europe/Berlin)</th>`);
 
@@ -93,7 +93,7 @@ describe("status page: recent activity in words", () => {
   });
 
   it("keeps descriptions, project names and problem messages inert: the only script is the page's own", async () => {
-    const { app } = open();
+    const { app } = await open();
     const html = (await request(app).get("/")).text;
     expect(html.split(OUR_SCRIPT)).toHaveLength(2);
     const rest = html.replace(OUR_SCRIPT, "");
@@ -110,7 +110,7 @@ describe("status page: recent activity in words", () => {
   });
 
   it("allows exactly its script and stylesheet by hash, fetches only to itself, and the script parses", async () => {
-    const { app } = open();
+    const { app } = await open();
     const res = await request(app).get("/");
     const csp = String(res.headers["content-security-policy"]);
     expect(csp).toContain("default-src 'none'");
@@ -126,7 +126,7 @@ describe("status page: recent activity in words", () => {
   });
 
   it("has no script and no dialog when read-only", async () => {
-    const { app } = open({ adminToken: undefined });
+    const { app } = await open({ adminToken: undefined });
     const html = (await request(app).get("/")).text;
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<dialog");
@@ -136,7 +136,7 @@ describe("status page: recent activity in words", () => {
 
 describe("status page: the checks' problems come first", () => {
   it("shows errors then warnings, each with pair, check, message and since when, above everything else", async () => {
-    const { app } = open();
+    const { app } = await open();
     const html = (await request(app).get("/")).text;
     const at = (marker: string) => {
       const i = html.indexOf(marker);
@@ -167,7 +167,7 @@ describe("status page: the checks' problems come first", () => {
   });
 
   it("says so when the checks found nothing", async () => {
-    const { app } = open({}, "none");
+    const { app } = await open({}, "none");
     expect((await request(app).get("/")).text).toContain("No problems found by the checks.");
   });
 });
@@ -191,7 +191,7 @@ describe("POST /admin/reload", () => {
 
   it("reloads with the token: a form is redirected to the page's message, the script gets JSON", async () => {
     const r = reloads([{ ok: true, pairs: ["acme", "globex"] }, { ok: true, pairs: ["acme"] }]);
-    const app = open({ reload: r.reload });
+    const app = await open({ reload: r.reload });
     const form = await post(app, ADMIN_TOKEN);
     expect(form.status).toBe(303);
     expect(form.headers["location"]).toBe("/?flash=reloaded&n=2");
@@ -207,7 +207,7 @@ describe("POST /admin/reload", () => {
   it("shows a refused reload's message (escaped), says the old config keeps running, answers 409", async () => {
     const message = `config file: pairs[0].source.apiKey: required <b>x</b>`;
     const r = reloads([{ ok: false, message }, { ok: false, message }]);
-    const app = open({ reload: r.reload });
+    const app = await open({ reload: r.reload });
     const form = await post(app, ADMIN_TOKEN);
     expect(form.status).toBe(409);
     expect(form.text).toContain("<h1>Config not reloaded</h1>");
@@ -222,7 +222,7 @@ describe("POST /admin/reload", () => {
   });
 
   it("says when this process cannot reload at all", async () => {
-    const app = open();
+    const app = await open();
     const json = await post(app, ADMIN_TOKEN, true);
     expect(json.status).toBe(409);
     expect(json.body.message).toContain("this process cannot reload its config");
@@ -230,7 +230,7 @@ describe("POST /admin/reload", () => {
 
   it("needs the admin token, like every admin action, and is throttled with them", async () => {
     const r = reloads([{ ok: true, pairs: ["acme"] }]);
-    const app = open({ reload: r.reload, http: { authFailureBurst: 3, authFailureRefillMs: 60_000 } });
+    const app = await open({ reload: r.reload, http: { authFailureBurst: 3, authFailureRefillMs: 60_000 } });
     expect((await post(app, undefined)).status).toBe(403);
     expect((await post(app, "wrong")).text).toContain("Nothing was changed");
     const json = await post(app, `${ADMIN_TOKEN}x`, true);
@@ -243,7 +243,7 @@ describe("POST /admin/reload", () => {
     expect(r.calls).toEqual([]);
     expect(app.logs.join("")).not.toContain(ADMIN_TOKEN);
 
-    const disabled = open({ adminToken: undefined, reload: r.reload });
+    const disabled = await open({ adminToken: undefined, reload: r.reload });
     const refused = await post(disabled, "");
     expect(refused.status).toBe(403);
     expect(refused.text).toContain("ADMIN_TOKEN is not set");
@@ -254,7 +254,7 @@ describe("POST /admin/reload", () => {
 describe("admin actions answer the page's script in JSON", () => {
   it("reconcile and retry: the flash's sentence as JSON; a browser's own form POST still gets the redirect", async () => {
     const database = temp.open();
-    seedAcme(database);
+    await seedAcme(database);
     const app = statusApp(database, { config: activityConfig(), adminToken: ADMIN_TOKEN });
     opened.push(app);
     const json = (path: string) => request(app.app).post(path).set("accept", "application/json").type("form").send({ token: ADMIN_TOKEN });

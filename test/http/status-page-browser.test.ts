@@ -44,9 +44,9 @@ describe.skipIf(skip)("the status page in a real browser", () => {
 
   async function openPage(width: number, height: number, reload?: () => ReloadOutcome): Promise<{ page: Page; base: string }> {
     const database = temp.open();
-    seedActivity(database);
-    seedAcme(database);
-    seedProblems(database);
+    await seedActivity(database);
+    await seedAcme(database);
+    await seedProblems(database);
     env = statusApp(database, { config: activityConfig(), adminToken: ADMIN_TOKEN, now: () => NOW, ...(reload ? { reload } : {}) });
     const base = await env.listen();
     const context = await browser.newContext({ viewport: { width, height } });
@@ -141,7 +141,7 @@ describe.skipIf(skip)("the status page in a real browser", () => {
     await result("1 dead letter(s) queued again");
     // The page fetched itself again: the dead letter is gone from it, the token still held.
     await p.getByText("No dead letters.").waitFor();
-    expect(listDeadLetters(temp.open("sync.db"))).toEqual([]);
+    expect(await listDeadLetters(temp.open("sync.db"))).toEqual([]);
     expect(await dialog.isVisible()).toBe(false);
 
     // Nothing that outlives the page holds it, and it is nowhere in the document.

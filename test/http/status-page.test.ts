@@ -39,7 +39,7 @@ const fact = (html: string, pairId: string, name: string): string | undefined =>
 describe("GET / (status page)", () => {
   it("renders each pair's facts, recent activity and dead letters as a phone-friendly page", async () => {
     const env = await startPage({ adminToken: ADMIN_TOKEN });
-    seedAcme(env.database);
+    await seedAcme(env.database);
     const res = await request(env.service.app).get("/");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/html/);
@@ -75,9 +75,9 @@ describe("GET / (status page)", () => {
     const pair = base.pairs[0];
     if (!pair) throw new Error("no pair");
     const env = await startPage({ adminToken: ADMIN_TOKEN, config: { ...base, pairs: [{ ...pair, id: HOSTILE_PAIR }] } });
-    enqueueDeliveries(env.database, [[event(HOSTILE_PAIR, WS.SRC, HOSTILE_ENTITY)]]);
-    const claimed = claimEntities(env.database, { limit: 10, leaseMs: 1000 });
-    deadLetterEvents(env.database, claimed.flatMap((c) => c.rows.map((r) => r.id)), HOSTILE_ERROR);
+    await enqueueDeliveries(env.database, [[event(HOSTILE_PAIR, WS.SRC, HOSTILE_ENTITY)]]);
+    const claimed = await claimEntities(env.database, { limit: 10, leaseMs: 1000 });
+    await deadLetterEvents(env.database, claimed.flatMap((c) => c.rows.map((r) => r.id)), HOSTILE_ERROR);
 
     const html = (await request(env.service.app).get("/?flash=<script>alert(3)</script>&n=1")).text;
     // The page's own script is the only one (and exactly the one the CSP's hash allows).
@@ -92,7 +92,7 @@ describe("GET / (status page)", () => {
 
   it("is read-only without ADMIN_TOKEN: no forms, and every admin POST answers 403 and changes nothing", async () => {
     const env = await startPage();
-    seedAcme(env.database);
+    await seedAcme(env.database);
     const html = (await request(env.service.app).get("/")).text;
     expect(html).not.toContain("<form");
     expect(html).toContain("Read-only: set ADMIN_TOKEN");
@@ -102,13 +102,13 @@ describe("GET / (status page)", () => {
       expect(res.text).toContain("ADMIN_TOKEN is not set");
     }
     await env.service.statusActions.idle();
-    expect(listDeadLetters(env.database).map((r) => r.id)).toEqual([4]);
+    expect((await listDeadLetters(env.database)).map((r) => r.id)).toEqual([4]);
     expect(listRecentReconcileRuns(env.database).map((r) => r.trigger)).toEqual(["cli", "schedule"]);
   });
 
   it("answers 403 to a wrong or missing token and changes nothing", async () => {
     const env = await startPage({ adminToken: ADMIN_TOKEN });
-    seedAcme(env.database);
+    await seedAcme(env.database);
     const attempts = [
       { path: "/admin/reconcile", body: { token: "wrong" } },
       { path: "/admin/reconcile", body: { token: ADMIN_TOKEN.slice(0, -1) } },
@@ -133,7 +133,7 @@ describe("GET / (status page)", () => {
 
   it("with the right token: retries a dead letter, redirects 303 to / with a flash, then retries all", async () => {
     const env = await startPage({ adminToken: ADMIN_TOKEN });
-    seedAcme(env.database);
+    await seedAcme(env.database);
     const res = await request(env.service.app).post("/admin/deadletters/4/retry").type("form").send({ token: ADMIN_TOKEN });
     expect(res.status).toBe(303);
     expect(res.headers["location"]).toBe("/?flash=retried&n=1");
@@ -145,14 +145,14 @@ describe("GET / (status page)", () => {
     const again = await request(env.service.app).post("/admin/deadletters/4/retry").type("form").send({ token: ADMIN_TOKEN });
     expect(again.headers["location"]).toBe("/?flash=retried&n=0");
 
-    enqueueDeliveries(env.database, [[event("acme", WS.SRC, "x1"), event("acme", WS.SRC, "x2")]]);
-    const claimed = claimEntities(env.database, { limit: 10, leaseMs: 1000 });
-    deadLetterEvents(env.database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "boom");
-    expect(listDeadLetters(env.database)).not.toHaveLength(0);
+    await enqueueDeliveries(env.database, [[event("acme", WS.SRC, "x1"), event("acme", WS.SRC, "x2")]]);
+    const claimed = await claimEntities(env.database, { limit: 10, leaseMs: 1000 });
+    await deadLetterEvents(env.database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "boom");
+    expect(await listDeadLetters(env.database)).not.toHaveLength(0);
     const all = await request(env.service.app).post("/admin/deadletters/retry-all").type("form").send({ token: ADMIN_TOKEN });
     expect(all.status).toBe(303);
     expect(all.headers["location"]).toMatch(/^\/\?flash=retried&n=[1-9]\d*$/);
-    expect(listDeadLetters(env.database)).toEqual([]);
+    expect(await listDeadLetters(env.database)).toEqual([]);
 
     const bad = await request(env.service.app).post("/admin/deadletters/abc/retry").type("form").send({ token: ADMIN_TOKEN });
     expect(bad.status).toBe(400);

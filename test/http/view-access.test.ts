@@ -14,7 +14,7 @@ afterEach(async () => {
 
 async function start(options: ListenOptions = {}): Promise<Listening> {
   env = await listenService(options);
-  seedAcme(env.database);
+  await seedAcme(env.database);
   return env;
 }
 

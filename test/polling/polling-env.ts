@@ -58,8 +58,8 @@ export async function startPollingEnv(options: PollingEnvOptions = {}): Promise<
     },
   });
   if (options.webhooks) {
-    registerMirrorWebhooks(env, harness.database, `${harness.base}/webhooks/clockify`);
-    harness.service.tokens.reload();
+    await registerMirrorWebhooks(env, harness.database, `${harness.base}/webhooks/clockify`);
+    await harness.service.tokens.reload();
   }
   const { world } = env.sim;
   const projectId = world.addProject(env.source.workspaceId, { name: "Website", clientId: env.source.clientId }).id;

@@ -37,7 +37,7 @@ describe("the server process reloads its config on SIGHUP", () => {
     const { dir, databasePath } = await writeServerDir(broken);
     const database = openAndMigrate(databasePath);
     for (const need of neededWebhooks(parseConfig(broken).pairs)) {
-      seedWebhooks(world.sim, database, "https://sync.example/webhooks/clockify", need.workspaceId, need.webhooks.map((x) => x.event));
+      await seedWebhooks(world.sim, database, "https://sync.example/webhooks/clockify", need.workspaceId, need.webhooks.map((x) => x.event));
     }
     database.close();
     server = await startServerProcess({ config: broken, dir, apiUrl: world.sim.apiBaseUrl });

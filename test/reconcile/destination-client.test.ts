@@ -66,7 +66,7 @@ describe("a pair with destination.clientId and destinationProjectOptions", () =>
     expect(world.listProjects(dst).find((p) => p.id === started.foreignWebsite)).toMatchObject({ clientId: started.other, color: "#000000" });
 
     // The mapping ties the source project to the twin; the other client's projects flow nowhere.
-    expect(listProjectMappings(h.database, "acme").map((m) => [m.sourceProjectId, m.destinationProjectId])).toEqual([[website.id, twin?.id]]);
+    expect((await listProjectMappings(h.database, "acme")).map((m) => [m.sourceProjectId, m.destinationProjectId])).toEqual([[website.id, twin?.id]]);
     expect(world.listProjects(src).map((p) => p.name).sort()).toEqual(["Website"]);
   });
 });

@@ -52,7 +52,7 @@ describe("dry run", () => {
       sourceProjects: world.listProjects(sourceWs),
       destinationProjects: world.listProjects(destinationWs),
       entryMap: listEntryMappings(h.database, "acme"),
-      projectMap: listProjectMappings(h.database, "acme"),
+      projectMap: await listProjectMappings(h.database, "acme"),
     };
     stats.reset();
     const dry = await h.run({ dryRun: true });
@@ -68,7 +68,7 @@ describe("dry run", () => {
       sourceProjects: world.listProjects(sourceWs),
       destinationProjects: world.listProjects(destinationWs),
       entryMap: listEntryMappings(h.database, "acme"),
-      projectMap: listProjectMappings(h.database, "acme"),
+      projectMap: await listProjectMappings(h.database, "acme"),
     }).toEqual(before);
     expect(listRecentReconcileRuns(h.database, { limit: 1 })[0]).toMatchObject({ dryRun: true, outcome: "succeeded", created: 5 });
 

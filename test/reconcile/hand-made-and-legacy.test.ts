@@ -120,11 +120,11 @@ describe("legacy adoption", () => {
     expect(stats.count(ENTRY_UPDATE)).toBe(1);
     expect(world.listTimeEntries(destinationWs)).toHaveLength(7);
     // Adopted in place: the same destination ids, now in the map.
-    sources.forEach((s, i) => {
-      const mapping = getEntryMapping(h.database, PAIR_ID, s.id);
+    for (const [i, s] of sources.entries()) {
+      const mapping = await getEntryMapping(h.database, PAIR_ID, s.id);
       expect(mapping).toMatchObject({ state: "live", origin: "adopted", destinationEntryId: legacy[i]?.id });
-    });
-    for (const s of fresh) expect(getEntryMapping(h.database, PAIR_ID, s.id)?.state).toBe("live");
+    }
+    for (const s of fresh) expect((await getEntryMapping(h.database, PAIR_ID, s.id))?.state).toBe("live");
     expect(world.getTimeEntry(destinationWs, odd.id)).toMatchObject({ billable: true, description: odd.description });
     for (const e of legacy.slice(0, -1)) expect(world.getTimeEntry(destinationWs, e.id)).toEqual(e);
 

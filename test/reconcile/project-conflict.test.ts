@@ -76,12 +76,12 @@ describe("a destination project renamed onto a name the source client already ha
       ].sort(),
     );
     expect(world.listProjects(src).filter((p) => p.clientId === m.source.clientId).map((p) => p.name).sort()).toEqual(["Alpha", "Beta", "Gamma"]);
-    expect(listProjectConflicts(m.database, "acme")).toEqual([
+    expect(await listProjectConflicts(m.database, "acme")).toEqual([
       expect.objectContaining({ sourceProjectId: alpha.id, destinationProjectId: alphaCopy.id, name: "Alpha", conflictName: "Beta" }),
     ]);
     expect(m.logs.filter((l) => l.includes("project-conflict:acme:"))).toHaveLength(1);
     // `npm run status` and the status page show it among the warnings (status exits 1 on warnings).
-    const [pairStatus] = collectStatus(m.database, m.config).pairs;
+    const [pairStatus] = (await collectStatus(m.database, m.config)).pairs;
     expect(pairStatus?.projectConflicts).toEqual([
       { sourceProjectId: alpha.id, destinationProjectId: alphaCopy.id, sourceName: "Alpha", destinationName: "Beta" },
     ]);
@@ -91,8 +91,8 @@ describe("a destination project renamed onto a name the source client already ha
     world.updateProject(dst, alphaCopy.id, { name: "Alpha (old)" });
     const [settled] = await m.service.reconcileNow("cli");
     expect(settled?.projects).toEqual([expect.objectContaining({ kind: "rename", from: "Alpha" })]);
-    expect(listProjectConflicts(m.database, "acme")).toEqual([]);
-    expect(listProjectMappings(m.database, "acme").find((r) => r.sourceProjectId === alpha.id)?.name).toBe("Alpha (old)");
+    expect(await listProjectConflicts(m.database, "acme")).toEqual([]);
+    expect((await listProjectMappings(m.database, "acme")).find((r) => r.sourceProjectId === alpha.id)?.name).toBe("Alpha (old)");
   });
 
   it("reports a clash only Clockify's refusal shows (names differing in case) as the same conflict, alerted once", async () => {
@@ -114,7 +114,7 @@ describe("a destination project renamed onto a name the source client already ha
       expect(summary?.projects).toEqual([
         expect.objectContaining({ kind: "conflict", sourceProjectId: alpha.id, sourceName: "Alpha", heldBy: null }),
       ]);
-      expect(listProjectConflicts(m.database, "acme")).toEqual([expect.objectContaining({ sourceProjectId: alpha.id, conflictName: "beta" })]);
+      expect(await listProjectConflicts(m.database, "acme")).toEqual([expect.objectContaining({ sourceProjectId: alpha.id, conflictName: "beta" })]);
     }
     expect(m.logs.filter((l) => l.includes("project-conflict:acme:"))).toHaveLength(1);
     expect(world.getProject(src, alpha.id)).toMatchObject({ name: "Alpha" });

@@ -143,8 +143,8 @@ describe("one run per pair at a time", () => {
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     if (dead === undefined) throw new Error("no pid");
     const owner = `${hostname()}:${dead}:dead00`;
-    expect(acquireLease(h.database, reconcileLeaseKey(PAIR_ID), 600_000, owner)).toBe(true);
-    const orphan = startReconcileRun(h.database, { pairId: PAIR_ID, trigger: "cli", windowStart: 0, windowEnd: 1, dryRun: false });
+    expect(await acquireLease(h.database, reconcileLeaseKey(PAIR_ID), 600_000, owner)).toBe(true);
+    const orphan = await startReconcileRun(h.database, { pairId: PAIR_ID, trigger: "cli", windowStart: 0, windowEnd: 1, dryRun: false });
     const run = await h.run();
     expect(run.outcome).toBe("succeeded");
     expect(run.counts.created).toBe(2);
@@ -156,17 +156,17 @@ describe("one run per pair at a time", () => {
     h = await startHarness();
     seedPair(h, 3);
     const key = reconcileLeaseKey(PAIR_ID);
-    expect(acquireLease(h.database, key, 60_000, "other-host:4242:cafe")).toBe(true);
+    expect(await acquireLease(h.database, key, 60_000, "other-host:4242:cafe")).toBe(true);
     const blocked = await h.run();
     expect(blocked.outcome).toBe("aborted");
     expect(blocked.error).toBe("another reconciliation of this pair is running");
     expect(h.sim.world.listTimeEntries(h.destination.workspaceId)).toHaveLength(0);
-    releaseLease(h.database, key, "other-host:4242:cafe");
+    await releaseLease(h.database, key, "other-host:4242:cafe");
     const run = await h.run();
     expect(run.outcome).toBe("succeeded");
     expect(run.counts.created).toBe(3);
     // The lease is free again after the run.
-    expect(acquireLease(h.database, key, 60_000, "other-host:4242:cafe")).toBe(true);
+    expect(await acquireLease(h.database, key, 60_000, "other-host:4242:cafe")).toBe(true);
   });
 
   it("records each run: window, trigger, counts, requests, outcome", async () => {
@@ -217,6 +217,6 @@ describe("one run per pair at a time", () => {
     const broken = "not-a-trigger" as unknown as RunTrigger;
     await expect(h.run({ trigger: broken })).rejects.toThrow(/reconcile_runs_trigger_check/);
     // Another process must be able to take the pair again; so must the next run here.
-    expect(acquireLease(h.database, reconcileLeaseKey(PAIR_ID), 60_000, "other-host:4242:cafe")).toBe(true);
+    expect(await acquireLease(h.database, reconcileLeaseKey(PAIR_ID), 60_000, "other-host:4242:cafe")).toBe(true);
   });
 });

@@ -15,7 +15,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const copyOf = (sourceEntryId: string) => getEntryMapping(h.database, PAIR_ID, sourceEntryId)?.destinationEntryId ?? undefined;
+const copyOf = async (sourceEntryId: string) => (await getEntryMapping(h.database, PAIR_ID, sourceEntryId))?.destinationEntryId ?? undefined;
 
 describe("source entries that leave the pair", () => {
   it("removes copies of entries moved to another client's project, and of deleted entries (tombstoned)", async () => {
@@ -26,7 +26,8 @@ describe("source entries that leave the pair", () => {
     const first = await h.run();
     expect(first.counts).toMatchObject({ created: 10, failed: 0 });
 
-    const copies = new Map(sources.map((s) => [s.id, copyOf(s.id)]));
+    const copies = new Map<string, string | undefined>();
+    for (const s of sources) copies.set(s.id, await copyOf(s.id));
     expect([...copies.values()].every((id) => typeof id === "string")).toBe(true);
 
     const other = world.addProject(sourceWs, { name: "Other customer's", clientId: h.source.otherClientId });
@@ -49,14 +50,14 @@ describe("source entries that leave the pair", () => {
     for (const s of [...moved, deleted]) expect(left.has(copies.get(s.id) ?? "")).toBe(false);
     for (const s of sources.slice(3, 9)) expect(left.has(copies.get(s.id) ?? "")).toBe(true);
     // Out of scope: forgotten, so moving it back mirrors it again. Deleted: tombstoned, so it stays deleted.
-    for (const s of moved) expect(getEntryMapping(h.database, PAIR_ID, s.id)).toBeUndefined();
-    expect(getEntryMapping(h.database, PAIR_ID, deleted.id)).toMatchObject({ state: "tombstone" });
+    for (const s of moved) expect(await getEntryMapping(h.database, PAIR_ID, s.id)).toBeUndefined();
+    expect(await getEntryMapping(h.database, PAIR_ID, deleted.id)).toMatchObject({ state: "tombstone" });
 
     h.sim.stats.reset();
     const third = await h.run();
     expect(third.counts).toMatchObject({ deleted: 0, created: 0, updated: 0, unchanged: 6 });
     expect(writes(h.sim)).toEqual([]);
-    expect(getEntryMapping(h.database, PAIR_ID, deleted.id)).toMatchObject({ state: "tombstone" });
+    expect(await getEntryMapping(h.database, PAIR_ID, deleted.id)).toMatchObject({ state: "tombstone" });
 
     // Moved back to the client's project: mirrored again.
     const back = moved[0];
@@ -90,13 +91,13 @@ describe("mass-delete guard", () => {
     expect(h.sim.stats.count(ENTRY_DELETE)).toBe(0);
     expect(writes(h.sim)).toEqual([]);
     expect(world.listTimeEntries(destinationWs)).toHaveLength(60);
-    for (const s of gone) expect(getEntryMapping(h.database, PAIR_ID, s.id)?.state).toBe("live");
+    for (const s of gone) expect((await getEntryMapping(h.database, PAIR_ID, s.id))?.state).toBe("live");
 
     const allowed = await h.run({ yes: true });
     expect(allowed.outcome).toBe("succeeded");
     expect(allowed.counts).toMatchObject({ deleted: 50, created: 0, updated: 0, unchanged: 10, failed: 0 });
     expect(world.listTimeEntries(destinationWs)).toHaveLength(10);
-    for (const s of gone) expect(getEntryMapping(h.database, PAIR_ID, s.id)?.state).toBe("tombstone");
+    for (const s of gone) expect((await getEntryMapping(h.database, PAIR_ID, s.id))?.state).toBe("tombstone");
     expect(listEntryMappings(h.database, PAIR_ID).filter((m) => m.state === "live")).toHaveLength(10);
   });
 

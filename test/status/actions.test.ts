@@ -43,6 +43,6 @@ describe("status actions", () => {
     expect(actions.startReconcile()).toBe("started");
     await actions.idle();
     expect(lines.join("")).toContain("database is locked");
-    expect(actions.view().nextScheduledRunAt).toBe(0);
+    expect((await actions.view()).nextScheduledRunAt).toBe(0);
   });
 });

@@ -88,8 +88,8 @@ export const APPLIED: Applied[] = [
 ];
 
 /** Each APPLIED event received a minute after the previous one and applied 1.5 s after its arrival. */
-export function seedActivity(database: AppDatabase, now: number = NOW): void {
-  APPLIED.forEach((a, i) => {
+export async function seedActivity(database: AppDatabase, now: number = NOW): Promise<void> {
+  for (const [i, a] of APPLIED.entries()) {
     const at = now - 3 * HOUR + i * 60_000;
     const event: NewInboxEvent = {
       pairId: a.pairId ?? "acme",
@@ -100,11 +100,11 @@ export function seedActivity(database: AppDatabase, now: number = NOW): void {
       body: JSON.stringify(a.body),
       dedupeKey: `activity:${a.entityId}`,
     };
-    enqueueDeliveries(database, [[event]], at);
-    for (const claimed of claimEntities(database, { limit: 10, leaseMs: 60_000 }, at)) {
-      completeEvents(database, claimed.rows.map((r) => r.id), { outcome: a.outcome, destinationId: a.destinationId ?? null }, at + 1500);
+    await enqueueDeliveries(database, [[event]], at);
+    for (const claimed of await claimEntities(database, { limit: 10, leaseMs: 60_000 }, at)) {
+      await completeEvents(database, claimed.rows.map((r) => r.id), { outcome: a.outcome, destinationId: a.destinationId ?? null }, at + 1500);
     }
-  });
+  }
 }
 
 export const PROBLEM_MESSAGES = {
@@ -114,17 +114,17 @@ export const PROBLEM_MESSAGES = {
 };
 
 /** acme: an error and a warning; globex: a warning; a pair not in the config: an error never shown. */
-export function seedProblems(database: AppDatabase, now: number = NOW): void {
-  recordCheckResults(
-    database,
-    "acme",
-    [
-      { pairId: "acme", check: "source.key", level: "error", message: PROBLEM_MESSAGES.key },
-      { pairId: "acme", check: "webhooks", level: "warning", message: PROBLEM_MESSAGES.webhooks },
-      { pairId: "acme", check: "destination.key", level: "ok", message: "accepted" },
-    ],
-    now - 2 * HOUR,
-  );
-  recordCheckResults(database, "globex", [{ pairId: "globex", check: "destination.settings", level: "warning", message: PROBLEM_MESSAGES.globex }], now - HOUR);
-  recordCheckResults(database, "removed-pair", [{ pairId: "removed-pair", check: "source.key", level: "error", message: "stale" }], now);
+export async function seedProblems(database: AppDatabase, now: number = NOW): Promise<void> {
+  await recordCheckResults(
+        database,
+        "acme",
+        [
+          { pairId: "acme", check: "source.key", level: "error", message: PROBLEM_MESSAGES.key },
+          { pairId: "acme", check: "webhooks", level: "warning", message: PROBLEM_MESSAGES.webhooks },
+          { pairId: "acme", check: "destination.key", level: "ok", message: "accepted" },
+        ],
+        now - 2 * HOUR,
+      );
+  await recordCheckResults(database, "globex", [{ pairId: "globex", check: "destination.settings", level: "warning", message: PROBLEM_MESSAGES.globex }], now - HOUR);
+  await recordCheckResults(database, "removed-pair", [{ pairId: "removed-pair", check: "source.key", level: "error", message: "stale" }], now);
 }

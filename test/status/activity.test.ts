@@ -87,10 +87,10 @@ describe("formats", () => {
 });
 
 describe("collectStatus: recent activity from the stored bodies", () => {
-  it("gives description, project, start, duration and the outcome in words per applied event, newest first", () => {
+  it("gives description, project, start, duration and the outcome in words per applied event, newest first", async () => {
     const database = temp.open();
-    seedActivity(database);
-    const report = collectStatus(database, activityConfig(), NOW);
+    await seedActivity(database);
+    const report = await collectStatus(database, activityConfig(), NOW);
     expect(report.timeZone).toBe(TIME_ZONE);
     expect(report.recentActivity.map((a) => [a.entityId, a.eventLabel, a.subject, a.outcomeLabel])).toEqual([
       [LONG_ID, "New entry", "entry", "Copied to the destination"],

@@ -8,10 +8,10 @@ import { event, HOUR, NOW, seedAcme, statusConfig, WS } from "./seed.js";
 const temp = useTempDatabases();
 
 describe("collectStatus", () => {
-  it("counts mappings, inbox and dead letters per pair, from a real database", () => {
+  it("counts mappings, inbox and dead letters per pair, from a real database", async () => {
     const database = temp.open();
-    seedAcme(database);
-    const report = collectStatus(database, statusConfig(), NOW);
+    await seedAcme(database);
+    const report = await collectStatus(database, statusConfig(), NOW);
     const acme = report.pairs.find((p) => p.id === "acme");
     expect(acme).toMatchObject({
       mappedProjects: 2,
@@ -27,10 +27,10 @@ describe("collectStatus", () => {
     });
   });
 
-  it("reports the last reconciliation that was not a dry run", () => {
+  it("reports the last reconciliation that was not a dry run", async () => {
     const database = temp.open();
-    seedAcme(database);
-    const acme = collectStatus(database, statusConfig(), NOW).pairs[0];
+    await seedAcme(database);
+    const acme = (await collectStatus(database, statusConfig(), NOW)).pairs[0];
     expect(acme?.lastReconcile).toEqual({
       id: 1,
       trigger: "schedule",
@@ -46,10 +46,10 @@ describe("collectStatus", () => {
     });
   });
 
-  it("lists recent activity with latency, newest first, and dead letters with their error", () => {
+  it("lists recent activity with latency, newest first, and dead letters with their error", async () => {
     const database = temp.open();
-    seedAcme(database);
-    const report = collectStatus(database, statusConfig(), NOW);
+    await seedAcme(database);
+    const report = await collectStatus(database, statusConfig(), NOW);
     expect(report.recentActivity).toHaveLength(3);
     expect(report.recentActivity[0]).toEqual({
       id: 3,
@@ -86,10 +86,10 @@ describe("collectStatus", () => {
     expect(report.deadLettersTotal).toBe(1);
   });
 
-  it("gives the last webhook per workspace and warns about a workspace silent for longer than silenceHours", () => {
+  it("gives the last webhook per workspace and warns about a workspace silent for longer than silenceHours", async () => {
     const database = temp.open();
-    seedAcme(database);
-    const acme = collectStatus(database, statusConfig(), NOW).pairs[0];
+    await seedAcme(database);
+    const acme = (await collectStatus(database, statusConfig(), NOW)).pairs[0];
     expect(acme?.workspaces).toEqual([
       { side: "source", workspaceId: WS.SRC, lastWebhookAt: NOW - 2 * HOUR, silentHours: 2, registeredWebhooks: 1, expectsWebhooks: true },
       { side: "destination", workspaceId: WS.DST, lastWebhookAt: null, silentHours: null, registeredWebhooks: 1, expectsWebhooks: true },
@@ -100,46 +100,46 @@ describe("collectStatus", () => {
     expect(silence).toEqual([]);
 
     // 40 hours later the source is silent too, with the number of hours.
-    const later = collectStatus(database, statusConfig(), NOW + 38 * HOUR).pairs[0];
+    const later = (await collectStatus(database, statusConfig(), NOW + 38 * HOUR)).pairs[0];
     expect(later?.warnings).toContain(
       `workspace ${WS.SRC} (source) has been silent for 40 hours (more than alerts.silenceHours = 24): ` +
         "Clockify disables failing webhooks quietly; check them with npm run webhooks -- list",
     );
     // A longer silenceHours tolerates it.
-    const tolerant = collectStatus(database, statusConfig({ silenceHours: 48 }), NOW + 38 * HOUR).pairs[0];
+    const tolerant = (await collectStatus(database, statusConfig({ silenceHours: 48 }), NOW + 38 * HOUR)).pairs[0];
     expect(tolerant?.warnings.filter((w) => w.includes("silent"))).toEqual([]);
   });
 
-  it("does not warn about silence within silenceHours of the registration, nor for a workspace that expects nothing", () => {
+  it("does not warn about silence within silenceHours of the registration, nor for a workspace that expects nothing", async () => {
     const database = temp.open();
-    seedAcme(database);
+    await seedAcme(database);
     // 20 h after the registration (10 h before NOW): within the grace period.
-    const early = collectStatus(database, statusConfig(), NOW - 10 * HOUR).pairs[0];
+    const early = (await collectStatus(database, statusConfig(), NOW - 10 * HOUR)).pairs[0];
     expect(early?.warnings.filter((w) => w.includes("webhook"))).toEqual([]);
   });
 
-  it("warns about a pair with webhook secrets whose workspaces never sent anything, until one does", () => {
+  it("warns about a pair with webhook secrets whose workspaces never sent anything, until one does", async () => {
     const database = temp.open();
-    const before = collectStatus(database, statusConfig(), NOW).pairs.find((p) => p.id === "globex");
+    const before = (await collectStatus(database, statusConfig(), NOW)).pairs.find((p) => p.id === "globex");
     expect(before?.warnings).toEqual([
       `workspace ${WS.SRC2} (source) has never sent a webhook, though the pair has webhookSecrets: ` +
         "Clockify disables failing webhooks quietly; check them with npm run webhooks -- list",
     ]);
-    enqueueDeliveries(database, [[event("globex", WS.SRC2, "g1"), event("globex", WS.DST2, "p1", "NEW_PROJECT")]], NOW - HOUR);
-    const after = collectStatus(database, statusConfig(), NOW).pairs.find((p) => p.id === "globex");
+    await enqueueDeliveries(database, [[event("globex", WS.SRC2, "g1"), event("globex", WS.DST2, "p1", "NEW_PROJECT")]], NOW - HOUR);
+    const after = (await collectStatus(database, statusConfig(), NOW)).pairs.find((p) => p.id === "globex");
     expect(after?.warnings).toEqual([]);
     expect(after?.workspaces.map((w) => w.silentHours)).toEqual([1, 1]);
   });
 
-  it("warns about dead letters and a failed last reconciliation; an empty database has no other warning", () => {
+  it("warns about dead letters and a failed last reconciliation; an empty database has no other warning", async () => {
     const database = temp.open();
     const config = statusConfig();
     const acmeOnly = { ...config, pairs: config.pairs.filter((p) => p.id === "acme") };
-    expect(allWarnings(collectStatus(database, acmeOnly, NOW))).toEqual([]);
-    seedAcme(database);
-    const run = startReconcileRun(database, { pairId: "acme", trigger: "admin", windowStart: 0, windowEnd: 1, dryRun: false }, NOW - 10);
-    finishReconcileRun(database, run.id, { outcome: "failed", error: "HTTP 401: bad API key" }, NOW - 5);
-    const warnings = allWarnings(collectStatus(database, acmeOnly, NOW));
+    expect(allWarnings(await collectStatus(database, acmeOnly, NOW))).toEqual([]);
+    await seedAcme(database);
+    const run = await startReconcileRun(database, { pairId: "acme", trigger: "admin", windowStart: 0, windowEnd: 1, dryRun: false }, NOW - 10);
+    await finishReconcileRun(database, run.id, { outcome: "failed", error: "HTTP 401: bad API key" }, NOW - 5);
+    const warnings = allWarnings(await collectStatus(database, acmeOnly, NOW));
     expect(warnings).toContain("1 dead letter(s): events that failed for good wait for a person; replay with npm run deadletter -- list");
     expect(warnings).toContain(`the last reconciliation (${new Date(NOW - 10).toISOString()}) failed: HTTP 401: bad API key`);
   });

@@ -16,7 +16,7 @@ const config = () =>
   parseConfig({ ...statusConfigJson(), clockify: { workspaces: [{ workspaceId: WS.DST, requestsPerHour: 30 }] } }, {});
 
 describe("requests per workspace in status", () => {
-  it("counts the minute and the hour of every configured workspace, and says what waits for a spent budget and until when", () => {
+  it("counts the minute and the hour of every configured workspace, and says what waits for a spent budget and until when", async () => {
     const database = databases.open();
     addApiUsage(database, [
       { workspaceId: WS.SRC, minute, requests: 7 },
@@ -38,7 +38,7 @@ describe("requests per workspace in status", () => {
     // 25 of 30: bulk work (24) waits until the 20 of minute -50 leave the hour; webhook work still goes.
     expect(usage.find((u) => u.workspaceId === WS.DST)).toMatchObject({ lastHour: 25, perHour: 30, bulkWaitsUntil: (minute + 10) * 60_000, webhookWaitsUntil: null });
 
-    const text = formatReport(collectStatus(database, config(), NOW));
+    const text = formatReport(await collectStatus(database, config(), NOW));
     expect(text).toContain(`${WS.SRC}: 7 request(s) this minute (at most 50/s), 107 in the last hour`);
     expect(text).toContain(`${WS.DST}: 0 request(s) this minute (at most 50/s), 25 in the last hour of a budget of 30: reconciliation and checks wait until 2026-11-20 12:10:00 UTC (in 10 min)`);
   });
@@ -53,20 +53,20 @@ describe("requests per workspace in status", () => {
     });
   });
 
-  it("shows polling when it is on: how often, and each source workspace's last feed and listing poll", () => {
+  it("shows polling when it is on: how often, and each source workspace's last feed and listing poll", async () => {
     const database = databases.open();
     const polling = parseConfig({ ...statusConfigJson(), polling: { enabled: true, intervalMinutes: 7 } }, {});
-    writeCursor(database, `poll:feed:${WS.SRC}:changes`, NOW - 60_000, NOW - 180_000);
-    const report = collectStatus(database, polling, NOW);
+    await writeCursor(database, `poll:feed:${WS.SRC}:changes`, NOW - 60_000, NOW - 180_000);
+    const report = await collectStatus(database, polling, NOW);
     expect(report.polling?.workspaces).toEqual([
       { workspaceId: WS.SRC, lastFeedPollAt: NOW - 180_000, lastListingPollAt: null, listingOwedSince: null },
       { workspaceId: WS.SRC2, lastFeedPollAt: null, lastListingPollAt: null, listingOwedSince: null },
     ]);
     expect(formatReport(report)).toContain(`${WS.SRC}: auto every 7 min; last feed poll 3 min ago, last listing poll never`);
-    markHealingDue(database, WS.SRC2, NOW - 600_000);
-    expect(formatReport(collectStatus(database, polling, NOW))).toContain(
+    await markHealingDue(database, WS.SRC2, NOW - 600_000);
+    expect(formatReport(await collectStatus(database, polling, NOW))).toContain(
       `${WS.SRC2}: auto every 7 min; last feed poll never, last listing poll never; a listing is owed since 10 min ago (the feed missed changes)`,
     );
-    expect(collectStatus(database, config(), NOW).polling).toBeUndefined();
+    expect((await collectStatus(database, config(), NOW)).polling).toBeUndefined();
   });
 });

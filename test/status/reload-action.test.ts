@@ -16,7 +16,7 @@ describe("status actions: reloadConfig", () => {
     expect(CANNOT_RELOAD).toEqual({ ok: false, message: "this process cannot reload its config" });
   });
 
-  it("passes the reload's outcome on, and the report follows the config in effect after it", () => {
+  it("passes the reload's outcome on, and the report follows the config in effect after it", async () => {
     const full = statusConfig();
     let current: Config = { ...full, pairs: full.pairs.filter((p) => p.id === "acme") };
     const answers: ReloadOutcome[] = [{ ok: false, message: "pairs[1].source.workspaceId: required" }, { ok: true, pairs: ["acme", "globex"] }];
@@ -30,11 +30,11 @@ describe("status actions: reloadConfig", () => {
         return answer;
       },
     });
-    expect(actions.view().report.pairs.map((p) => p.id)).toEqual(["acme"]);
+    expect((await actions.view()).report.pairs.map((p) => p.id)).toEqual(["acme"]);
     expect(actions.reloadConfig()).toEqual({ ok: false, message: "pairs[1].source.workspaceId: required" });
-    expect(actions.view().report.pairs.map((p) => p.id)).toEqual(["acme"]);
+    expect((await actions.view()).report.pairs.map((p) => p.id)).toEqual(["acme"]);
     expect(actions.reloadConfig()).toEqual({ ok: true, pairs: ["acme", "globex"] });
-    expect(actions.view().report.pairs.map((p) => p.id)).toEqual(["acme", "globex"]);
+    expect((await actions.view()).report.pairs.map((p) => p.id)).toEqual(["acme", "globex"]);
   });
 
   it("turns a reload that throws into a refusal with a sentence, and logs the error", () => {

@@ -56,9 +56,9 @@ export function event(pairId: string, workspaceId: string, entityId: string, eve
 }
 
 /** Applies every pending event of `pairId` as `outcome`, `latencyMs` after it was received. */
-export function applyAll(database: AppDatabase, at: number, outcome = "created"): void {
-  for (const claimed of claimEntities(database, { limit: 100, leaseMs: 60_000 }, at)) {
-    completeEvents(database, claimed.rows.map((r) => r.id), { outcome, destinationId: `dst-${claimed.entityId}` }, at);
+export async function applyAll(database: AppDatabase, at: number, outcome = "created"): Promise<void> {
+  for (const claimed of await claimEntities(database, { limit: 100, leaseMs: 60_000 }, at)) {
+    await completeEvents(database, claimed.rows.map((r) => r.id), { outcome, destinationId: `dst-${claimed.entityId}` }, at);
   }
 }
 
@@ -67,35 +67,35 @@ export function applyAll(database: AppDatabase, at: number, outcome = "created")
  * pending; a real run then a dry run. Source webhooks last 2 h ago; destination registered 30 h ago and
  * never heard from.
  */
-export function seedAcme(database: AppDatabase, now: number = NOW): void {
-  upsertProjectMapping(database, { pairId: "acme", sourceProjectId: "sp1", destinationProjectId: "dp1", name: "Website", origin: "source" });
-  upsertProjectMapping(database, { pairId: "acme", sourceProjectId: "sp2", destinationProjectId: "dp2", name: "App", origin: "destination" });
+export async function seedAcme(database: AppDatabase, now: number = NOW): Promise<void> {
+  await upsertProjectMapping(database, { pairId: "acme", sourceProjectId: "sp1", destinationProjectId: "dp1", name: "Website", origin: "source" });
+  await upsertProjectMapping(database, { pairId: "acme", sourceProjectId: "sp2", destinationProjectId: "dp2", name: "App", origin: "destination" });
   for (const id of ["e1", "e2", "e3"]) {
-    completeEntryMapping(database, { pairId: "acme", sourceEntryId: id, destinationEntryId: `d-${id}`, contentHash: "h" });
+    await completeEntryMapping(database, { pairId: "acme", sourceEntryId: id, destinationEntryId: `d-${id}`, contentHash: "h" });
   }
-  tombstoneEntryMapping(database, "acme", "e4");
-  recordEntryIntent(database, "acme", "e5");
+  await tombstoneEntryMapping(database, "acme", "e4");
+  await recordEntryIntent(database, "acme", "e5");
 
   for (const hook of [
     { workspaceId: WS.SRC, eventType: "NEW_TIME_ENTRY", id: "hook-1" },
     { workspaceId: WS.DST, eventType: "NEW_PROJECT", id: "hook-2" },
   ]) {
-    insertWebhookRegistration(
-      database,
-      { workspaceId: hook.workspaceId, eventType: hook.eventType, clockifyWebhookId: hook.id, url: "https://x/webhooks/clockify", token: hook.id },
-      now - 30 * HOUR,
-    );
+    await insertWebhookRegistration(
+            database,
+            { workspaceId: hook.workspaceId, eventType: hook.eventType, clockifyWebhookId: hook.id, url: "https://x/webhooks/clockify", token: hook.id },
+            now - 30 * HOUR,
+          );
   }
 
-  enqueueDeliveries(database, [[event("acme", WS.SRC, "e1"), event("acme", WS.SRC, "e2"), event("acme", WS.SRC, "e3")]], now - 5 * HOUR);
-  applyAll(database, now - 5 * HOUR + 1500);
-  enqueueDeliveries(database, [[event("acme", WS.SRC, "e6")]], now - 4 * HOUR);
-  const claimed = claimEntities(database, { limit: 10, leaseMs: 1000 }, now - 4 * HOUR);
-  deadLetterEvents(database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "Clockify PUT failed: HTTP 403: locked period");
-  enqueueDeliveries(database, [[event("acme", WS.SRC, "e7", "TIME_ENTRY_UPDATED")]], now - 2 * HOUR);
+  await enqueueDeliveries(database, [[event("acme", WS.SRC, "e1"), event("acme", WS.SRC, "e2"), event("acme", WS.SRC, "e3")]], now - 5 * HOUR);
+  await applyAll(database, now - 5 * HOUR + 1500);
+  await enqueueDeliveries(database, [[event("acme", WS.SRC, "e6")]], now - 4 * HOUR);
+  const claimed = await claimEntities(database, { limit: 10, leaseMs: 1000 }, now - 4 * HOUR);
+  await deadLetterEvents(database, claimed.flatMap((c) => c.rows.map((r) => r.id)), "Clockify PUT failed: HTTP 403: locked period");
+  await enqueueDeliveries(database, [[event("acme", WS.SRC, "e7", "TIME_ENTRY_UPDATED")]], now - 2 * HOUR);
 
-  const run = startReconcileRun(database, { pairId: "acme", trigger: "schedule", windowStart: now - 30 * 24 * HOUR - 9 * HOUR, windowEnd: now - 9 * HOUR, dryRun: false }, now - 9 * HOUR);
-  finishReconcileRun(database, run.id, { outcome: "succeeded", created: 1, updated: 2, unchanged: 40, requests: 7 }, now - 9 * HOUR + 2100);
-  const dry = startReconcileRun(database, { pairId: "acme", trigger: "cli", windowStart: 0, windowEnd: 1, dryRun: true }, now - HOUR);
-  finishReconcileRun(database, dry.id, { outcome: "succeeded", created: 99 }, now - HOUR + 10);
+  const run = await startReconcileRun(database, { pairId: "acme", trigger: "schedule", windowStart: now - 30 * 24 * HOUR - 9 * HOUR, windowEnd: now - 9 * HOUR, dryRun: false }, now - 9 * HOUR);
+  await finishReconcileRun(database, run.id, { outcome: "succeeded", created: 1, updated: 2, unchanged: 40, requests: 7 }, now - 9 * HOUR + 2100);
+  const dry = await startReconcileRun(database, { pairId: "acme", trigger: "cli", windowStart: 0, windowEnd: 1, dryRun: true }, now - HOUR);
+  await finishReconcileRun(database, dry.id, { outcome: "succeeded", created: 99 }, now - HOUR + 10);
 }

@@ -85,16 +85,16 @@ export async function startRouteService(
   for (const [token, workspaceId] of Object.entries(tokens)) {
     for (const eventType of REGISTERED_EVENTS) {
       n += 1;
-      insertWebhookRegistration(harness.database, {
-        workspaceId,
-        eventType,
-        clockifyWebhookId: `wh-${n}`,
-        url: "https://sync.example/webhooks/clockify",
-        token,
-      });
+      await insertWebhookRegistration(harness.database, {
+                workspaceId,
+                eventType,
+                clockifyWebhookId: `wh-${n}`,
+                url: "https://sync.example/webhooks/clockify",
+                token,
+              });
     }
   }
-  harness.service.tokens.reload();
+  await harness.service.tokens.reload();
   return harness;
 }
 

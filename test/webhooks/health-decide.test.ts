@@ -103,20 +103,20 @@ describe("recoverFromLogs: which failed log lines become which inbox events", ()
   const shape = (events: { pairId: string; eventType: string; entityId: string; body: string }[]) =>
     events.map((e) => `${e.pairId}/${e.eventType}/${e.entityId}`);
 
-  it("an entry's failed deliveries become one pull per pair, caused by the newest failed event", () => {
+  it("an entry's failed deliveries become one pull per pair, caused by the newest failed event", async () => {
     const e1 = entryBody({ id: "e1" });
-    const r = recover({ logs: [line(e1, 503, "02", "st-b"), line(e1, 500, "01", "st-a"), line(entryBody({ id: "e2" }), null, "03")] });
+    const r = await recover({ logs: [line(e1, 503, "02", "st-b"), line(e1, 500, "01", "st-a"), line(entryBody({ id: "e2" }), null, "03")] });
     // acme and globex both mirror Ada out of WS.SRC; the worker checks each pair's client.
     expect(shape(r.events)).toEqual([`acme/${PULL_EVENT}/e1`, `globex/${PULL_EVENT}/e1`, `acme/${PULL_EVENT}/e2`, `globex/${PULL_EVENT}/e2`]);
     expect(JSON.parse(r.events[0]?.body ?? "{}")).toEqual({ id: "e1", workspaceId: WS.SRC, cause: "webhook-log:st-b" });
   });
 
-  it("skips successes, deliveries that got through later, users no pair mirrors and unreadable bodies", () => {
+  it("skips successes, deliveries that got through later, users no pair mirrors and unreadable bodies", async () => {
     const delivered = entryBody({ id: "late" });
     // The keys its delivery got when it arrived on a later attempt.
     const arrived = interpretBody("NEW_TIME_ENTRY", JSON.stringify(delivered), { workspaces: new Set([WS.SRC]), events: null }, pairs);
     const keys = new Set(arrived.kind === "store" ? arrived.events.map((e) => e.dedupeKey) : []);
-    const r = recover({
+    const r = await recover({
       logs: [line(entryBody({ id: "fine" }), 200, "01"), line(delivered, 502, "02"), line(entryBody({ id: "bob", userId: OTHER_USER }), 500, "03"), line("not json", 500, "04")],
       stored: (key) => keys.has(key),
     });
@@ -124,18 +124,18 @@ describe("recoverFromLogs: which failed log lines become which inbox events", ()
     expect(r).toMatchObject({ alreadyStored: 1, notNeeded: 1, unreadable: 1 });
   });
 
-  it("a deleted entry is pulled too: the worker finds it gone", () => {
-    const r = recover({ eventType: "TIME_ENTRY_DELETED", logs: [line(entryBody({ id: "d1" }), 500, "01")] });
+  it("a deleted entry is pulled too: the worker finds it gone", async () => {
+    const r = await recover({ eventType: "TIME_ENTRY_DELETED", logs: [line(entryBody({ id: "d1" }), 500, "01")] });
     expect(shape(r.events)).toEqual([`acme/${PULL_EVENT}/d1`, `globex/${PULL_EVENT}/d1`]);
   });
 
-  it("a project's newest failed body becomes the delivery itself, unless the pair heard of the project since", () => {
+  it("a project's newest failed body becomes the delivery itself, unless the pair heard of the project since", async () => {
     const older = projectBody({ name: "Old" });
     const newer = projectBody({ name: "New" });
     const logs = [line(newer, 500, "05"), line(older, 500, "01")];
-    const r = recover({ workspaceId: WS.DST, eventType: "PROJECT_UPDATED", logs });
+    const r = await recover({ workspaceId: WS.DST, eventType: "PROJECT_UPDATED", logs });
     expect(r.events.map((e) => `${e.pairId}/${e.eventType}/${(JSON.parse(e.body) as { name: string }).name}`)).toEqual(["acme/PROJECT_UPDATED/New", "initech/PROJECT_UPDATED/New"]);
-    const heard = recover({ workspaceId: WS.DST, eventType: "PROJECT_UPDATED", logs, newerThan: (pairId) => pairId === "acme" });
+    const heard = await recover({ workspaceId: WS.DST, eventType: "PROJECT_UPDATED", logs, newerThan: (pairId) => pairId === "acme" });
     expect(heard.events.map((e) => e.pairId)).toEqual(["initech"]);
   });
 });

@@ -49,45 +49,45 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function register(token: string, workspaceId: string): string {
+async function register(token: string, workspaceId: string): Promise<string> {
   webhookIds += 1;
   const clockifyWebhookId = `wh-${webhookIds}`;
-  insertWebhookRegistration(database, { workspaceId, eventType: "NEW_TIME_ENTRY", clockifyWebhookId, url: "https://sync.example/webhooks/clockify", token });
+  await insertWebhookRegistration(database, { workspaceId, eventType: "NEW_TIME_ENTRY", clockifyWebhookId, url: "https://sync.example/webhooks/clockify", token });
   return clockifyWebhookId;
 }
 
 const sorted = (scope: TokenScope | undefined) => (scope ? [...scope.workspaces].sort() : undefined);
 
 describe("TokenBook", () => {
-  it("identifies a config secret as either workspace of its pair", () => {
+  it("identifies a config secret as either workspace of its pair", async () => {
     const book = new TokenBook(pairs, database);
-    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src"]);
+    expect(sorted(await book.lookup(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src"]);
   });
 
-  it("gives a secret shared by two pairs all four of their workspaces", () => {
+  it("gives a secret shared by two pairs all four of their workspaces", async () => {
     const book = new TokenBook(pairs, database);
-    expect(sorted(book.identify(SECRET_SHARED))).toEqual(["ws-a-dst", "ws-a-src", "ws-b-dst", "ws-b-src"]);
+    expect(sorted(await book.lookup(SECRET_SHARED))).toEqual(["ws-a-dst", "ws-a-src", "ws-b-dst", "ws-b-src"]);
   });
 
-  it("identifies a registered token as its webhook's workspace only", () => {
-    register(REGISTERED, "ws-b-dst");
+  it("identifies a registered token as its webhook's workspace only", async () => {
+    await register(REGISTERED, "ws-b-dst");
     const book = new TokenBook(pairs, database);
-    expect(sorted(book.identify(REGISTERED))).toEqual(["ws-b-dst"]);
+    expect(sorted(await book.lookup(REGISTERED))).toEqual(["ws-b-dst"]);
   });
 
-  it("merges a registered token that equals a config secret", () => {
-    register(SECRET_A, "ws-b-src");
+  it("merges a registered token that equals a config secret", async () => {
+    await register(SECRET_A, "ws-b-src");
     const book = new TokenBook(pairs, database);
-    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src", "ws-b-src"]);
+    expect(sorted(await book.lookup(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src", "ws-b-src"]);
   });
 
-  it("leaves out registrations in workspaces no pair uses, and drops a removed pair's at usePairs", () => {
-    register(REGISTERED, "ws-elsewhere");
+  it("leaves out registrations in workspaces no pair uses, and drops a removed pair's at usePairs", async () => {
+    await register(REGISTERED, "ws-elsewhere");
     const book = new TokenBook(pairs, database);
-    expect(book.identify(REGISTERED)).toBeUndefined();
-    expect(book.identify(SECRET_A)).toBeDefined();
-    book.usePairs(pairs.filter((p) => !p.webhookSecrets.includes(SECRET_A)));
-    expect(book.identify(SECRET_A)).toBeUndefined();
+    expect(await book.lookup(REGISTERED)).toBeUndefined();
+    expect(await book.lookup(SECRET_A)).toBeDefined();
+    await book.usePairs(pairs.filter((p) => !p.webhookSecrets.includes(SECRET_A)));
+    expect(await book.lookup(SECRET_A)).toBeUndefined();
   });
 
   it.each([
@@ -97,84 +97,84 @@ describe("TokenBook", () => {
     ["a prefix", REGISTERED.slice(0, 16)],
     ["the stored hash", hashWebhookToken(REGISTERED)],
     ["a 100 KB string", "x".repeat(100 * 1024)],
-  ])("knows nothing of %s", (_name, token) => {
-    register(REGISTERED, "ws-a-src");
+  ])("knows nothing of %s", async (_name, token) => {
+    await register(REGISTERED, "ws-a-src");
     const book = new TokenBook(pairs, database, 0);
-    expect(book.identify(token)).toBeUndefined();
+    expect(await book.lookup(token)).toBeUndefined();
   });
 
-  it("picks up a registration made after it was built, on the first miss", () => {
+  it("picks up a registration made after it was built, on the first miss", async () => {
     const book = new TokenBook(pairs, database, 0);
-    expect(book.identify(LATE)).toBeUndefined();
-    register(LATE, "ws-a-dst");
-    expect(sorted(book.identify(LATE))).toEqual(["ws-a-dst"]);
+    expect(await book.lookup(LATE)).toBeUndefined();
+    await register(LATE, "ws-a-dst");
+    expect(sorted(await book.lookup(LATE))).toEqual(["ws-a-dst"]);
   });
 
-  it("re-reads registrations at most once per reloadAfterMs", () => {
+  it("re-reads registrations at most once per reloadAfterMs", async () => {
     vi.useFakeTimers({ toFake: ["Date", "performance"] });
     const book = new TokenBook(pairs, database);
     const reload = vi.spyOn(book, "reload");
-    register(LATE, "ws-a-dst");
+    await register(LATE, "ws-a-dst");
 
     // A flood of tokens right after a load costs no database reads.
-    for (let i = 0; i < 50; i++) expect(book.identify(`unknown-${i}`)).toBeUndefined();
-    expect(book.identify(LATE)).toBeUndefined();
+    for (let i = 0; i < 50; i++) expect(await book.lookup(`unknown-${i}`)).toBeUndefined();
+    expect(await book.lookup(LATE)).toBeUndefined();
     vi.advanceTimersByTime(999);
-    expect(book.identify(LATE)).toBeUndefined();
+    expect(await book.lookup(LATE)).toBeUndefined();
     expect(reload).not.toHaveBeenCalled();
 
     vi.advanceTimersByTime(1);
-    expect(sorted(book.identify(LATE))).toEqual(["ws-a-dst"]);
+    expect(sorted(await book.lookup(LATE))).toEqual(["ws-a-dst"]);
     expect(reload).toHaveBeenCalledTimes(1);
     vi.advanceTimersByTime(500);
-    book.identify(LATE);
+    await book.lookup(LATE);
     expect(reload).toHaveBeenCalledTimes(1);
   });
 
-  it("keeps reloading when the wall clock steps back an hour", () => {
+  it("keeps reloading when the wall clock steps back an hour", async () => {
     vi.useFakeTimers({ toFake: ["Date", "performance"] });
     vi.setSystemTime(new Date("2026-11-20T09:00:00.000Z"));
-    register(LATE, "ws-a-dst");
+    await register(LATE, "ws-a-dst");
     const book = new TokenBook(pairs, database);
-    expect(book.identify(LATE)).toBeDefined();
+    expect(await book.lookup(LATE)).toBeDefined();
     // setSystemTime moves Date only; the monotonic clock (performance) does not step with it.
     vi.setSystemTime(new Date("2026-11-20T08:00:00.000Z"));
     database.sqlite.prepare("delete from webhooks").run();
-    register(SECOND_LATE, "ws-a-dst");
+    await register(SECOND_LATE, "ws-a-dst");
     vi.advanceTimersByTime(1000);
-    expect(book.identify(LATE)).toBeUndefined();
-    expect(book.identify(SECOND_LATE)).toBeDefined();
+    expect(await book.lookup(LATE)).toBeUndefined();
+    expect(await book.lookup(SECOND_LATE)).toBeDefined();
   });
 
-  it("binds a registered token to its event and forgets a removed registration", () => {
+  it("binds a registered token to its event and forgets a removed registration", async () => {
     vi.useFakeTimers({ toFake: ["Date", "performance"] });
-    register(LATE, "ws-a-dst");
+    await register(LATE, "ws-a-dst");
     const book = new TokenBook(pairs, database);
-    expect([...(book.identify(LATE)?.events ?? [])]).toEqual([expect.any(String)]);
-    expect(book.identify(SECRET_A)?.events).toBeNull();
+    expect([...((await book.lookup(LATE))?.events ?? [])]).toEqual([expect.any(String)]);
+    expect((await book.lookup(SECRET_A))?.events).toBeNull();
     database.sqlite.prepare("delete from webhooks").run();
     vi.advanceTimersByTime(2000);
-    expect(book.identify(LATE)).toBeUndefined();
+    expect(await book.lookup(LATE)).toBeUndefined();
   });
 
-  it("forgets a deleted registration on reload, but keeps config secrets", () => {
-    const id = register(REGISTERED, "ws-a-src");
+  it("forgets a deleted registration on reload, but keeps config secrets", async () => {
+    const id = await register(REGISTERED, "ws-a-src");
     const book = new TokenBook(pairs, database, 0);
-    expect(sorted(book.identify(REGISTERED))).toEqual(["ws-a-src"]);
-    expect(deleteWebhookByClockifyId(database, id)).toBe(true);
-    book.reload();
-    expect(book.identify(REGISTERED)).toBeUndefined();
-    expect(sorted(book.identify(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src"]);
+    expect(sorted(await book.lookup(REGISTERED))).toEqual(["ws-a-src"]);
+    expect(await deleteWebhookByClockifyId(database, id)).toBe(true);
+    await book.reload();
+    expect(await book.lookup(REGISTERED)).toBeUndefined();
+    expect(sorted(await book.lookup(SECRET_A))).toEqual(["ws-a-dst", "ws-a-src"]);
   });
 
-  it("never writes a token, registered or configured, to the database files", () => {
-    register(REGISTERED, "ws-a-src");
+  it("never writes a token, registered or configured, to the database files", async () => {
+    await register(REGISTERED, "ws-a-src");
     const book = new TokenBook(pairs, database, 0);
-    register(LATE, "ws-a-dst");
-    expect(book.identify(LATE)).toBeDefined();
-    expect(book.identify(REGISTERED)).toBeDefined();
-    expect(book.identify(SECRET_A)).toBeDefined();
-    expect(book.identify("unknown-token-probe")).toBeUndefined();
+    await register(LATE, "ws-a-dst");
+    expect(await book.lookup(LATE)).toBeDefined();
+    expect(await book.lookup(REGISTERED)).toBeDefined();
+    expect(await book.lookup(SECRET_A)).toBeDefined();
+    expect(await book.lookup("unknown-token-probe")).toBeUndefined();
 
     const files = [dbPath, `${dbPath}-wal`].filter((path) => existsSync(path));
     expect(files).toContain(dbPath);

@@ -34,8 +34,8 @@ async function start(pair: (world: TwoWorkspaces) => Record<string, unknown>): P
     prefix: "clockify-sync-misconfigured-",
     service: { worker: { pollMs: 20, retry: { baseDelayMs: 20, maxDelayMs: 200, maxAttempts: 30 } } },
   });
-  registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
-  harness.service.tokens.reload();
+  await registerMirrorWebhooks(world, harness.database, `${harness.base}/webhooks/clockify`);
+  await harness.service.tokens.reload();
   return {
     ...world,
     harness,
@@ -50,8 +50,8 @@ async function start(pair: (world: TwoWorkspaces) => Record<string, unknown>): P
 }
 
 /** The one dead letter's reason, checked to be in the log too and free of keys. */
-function deadLetterReason(e: Env): string {
-  const dead = listDeadLetters(e.harness.database, "acme");
+async function deadLetterReason(e: Env): Promise<string> {
+  const dead = await listDeadLetters(e.harness.database, "acme");
   expect(dead).toHaveLength(1);
   const reason = dead[0]?.lastError ?? "";
   const logged = e.harness.records().find((r) => r.msg === "event dead-lettered");
@@ -73,7 +73,7 @@ describe("a misconfigured pair on the webhook path", () => {
     env.sim.world.addProject(env.destination.workspaceId, { name: "Beta" }, { emit: true });
     await env.settle();
 
-    const reason = deadLetterReason(env);
+    const reason = await deadLetterReason(env);
     expect(reason).toContain(`pair "acme" source: source.clientId "${clientId}" is not a client of source.workspaceId "${env.source.workspaceId}"`);
     expect(reason).toContain("HTTP 400 code 501");
     expect(reason).toContain("Fix: set source.clientId");
@@ -93,7 +93,7 @@ describe("a misconfigured pair on the webhook path", () => {
     );
     await env.settle();
 
-    const reason = deadLetterReason(env);
+    const reason = await deadLetterReason(env);
     expect(reason).toContain('pair "acme" destination: Clockify rejected the key in destination.apiKey');
     expect(reason).toContain("HTTP 401");
     expect(reason).toContain("Profile settings → API");

@@ -30,25 +30,25 @@ export async function applyEntryAction(runtime: PairRuntime, action: EntryAction
       return { kind: action.outOfScope ? "absent" : "skipped", reason: action.reason };
     case "unchanged":
       if (action.storedHash !== action.hash) {
-        completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: action.destinationId, contentHash: action.hash });
+        await completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: action.destinationId, contentHash: action.hash });
       }
       return { kind: "unchanged", counterpartId: action.destinationId };
     case "create":
       if (action.entry === null) return { kind: "skipped", reason: `project "${action.projectToCreate}" is not created in a dry run` };
-      if (action.liftTombstone) deleteEntryMapping(database, pair.id, action.sourceId);
+      if (action.liftTombstone) await deleteEntryMapping(database, pair.id, action.sourceId);
       return createCopy(runtime, action.sourceId, action.entry, action.recover ?? null);
     case "update": {
       const updated = await updateDestination(runtime, action.destinationId, toRequest(action.entry));
       if (updated) {
-        completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: updated.id, contentHash: contentHash(action.entry) });
+        await completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: updated.id, contentHash: contentHash(action.entry) });
         return { kind: "updated", counterpartId: updated.id };
       }
       // Someone deleted the copy in the destination: the source still says it should exist.
-      deleteEntryMapping(database, pair.id, action.sourceId);
+      await deleteEntryMapping(database, pair.id, action.sourceId);
       return createCopy(runtime, action.sourceId, action.entry, null);
     }
     case "adopt": {
-      if (findEntryMappingByDestinationId(database, pair.id, action.destinationId)) {
+      if (await findEntryMappingByDestinationId(database, pair.id, action.destinationId)) {
         return { kind: "skipped", reason: "the match was adopted by another entry" };
       }
       let destinationId = action.destinationId;
@@ -57,8 +57,8 @@ export async function applyEntryAction(runtime: PairRuntime, action: EntryAction
         if (!updated) return { kind: "skipped", reason: "the match is gone from the destination" };
         destinationId = updated.id;
       }
-      deleteEntryMapping(database, pair.id, action.sourceId);
-      completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: destinationId, contentHash: contentHash(action.entry), origin: "adopted" });
+      await deleteEntryMapping(database, pair.id, action.sourceId);
+      await completeEntryMapping(database, { pairId: pair.id, sourceEntryId: action.sourceId, destinationEntryId: destinationId, contentHash: contentHash(action.entry), origin: "adopted" });
       return { kind: "adopted", counterpartId: destinationId };
     }
     case "delete": {
@@ -68,8 +68,8 @@ export async function applyEntryAction(runtime: PairRuntime, action: EntryAction
       const orphan = action.orphan && owners.length > 0 ? await findOrphanNear(runtime, owners, action.orphan.near, [action.orphan.hash]) : undefined;
       const destinationId = action.destinationId ?? orphan?.id ?? null;
       if (destinationId) await deleteDestination(runtime, destinationId);
-      if (action.tombstone) tombstoneEntryMapping(database, pair.id, action.sourceId);
-      else deleteEntryMapping(database, pair.id, action.sourceId);
+      if (action.tombstone) await tombstoneEntryMapping(database, pair.id, action.sourceId);
+      else await deleteEntryMapping(database, pair.id, action.sourceId);
       if (destinationId) return { kind: "deleted", counterpartId: destinationId };
       return { kind: "absent", reason: action.tombstone ? "was not mirrored" : action.reason };
     }
@@ -99,13 +99,13 @@ async function createCopy(
       if (!current || contentHash(current) !== hash) {
         destinationId = (await updateDestination(runtime, orphan.id, toRequest(entry)))?.id ?? orphan.id;
       }
-      completeEntryMapping(database, { pairId: pair.id, sourceEntryId, destinationEntryId: destinationId, contentHash: hash });
+      await completeEntryMapping(database, { pairId: pair.id, sourceEntryId, destinationEntryId: destinationId, contentHash: hash });
       runtime.logger.info({ sourceEntryId, destinationId }, "recovered the copy of an interrupted create");
       return { kind: "adopted", counterpartId: destinationId };
     }
-    setIntendedHash(database, pair.id, sourceEntryId, hash);
+    await setIntendedHash(database, pair.id, sourceEntryId, hash);
   } else {
-    recordEntryIntent(database, pair.id, sourceEntryId, clockNow(), hash);
+    await recordEntryIntent(database, pair.id, sourceEntryId, clockNow(), hash);
   }
 
   let created: TimeEntry;
@@ -114,9 +114,9 @@ async function createCopy(
   } catch (error) {
     // Refused outright (4xx, 429 on every attempt): nothing was created, so the intent must not send the
     // next attempt looking for an orphan, which could only find (and adopt) an entry made by hand.
-    if (error instanceof ClockifyError && !error.mayHaveExecuted) deleteEntryMapping(database, pair.id, sourceEntryId);
+    if (error instanceof ClockifyError && !error.mayHaveExecuted) await deleteEntryMapping(database, pair.id, sourceEntryId);
     throw error;
   }
-  completeEntryMapping(database, { pairId: pair.id, sourceEntryId, destinationEntryId: created.id, contentHash: hash });
+  await completeEntryMapping(database, { pairId: pair.id, sourceEntryId, destinationEntryId: created.id, contentHash: hash });
   return { kind: "created", counterpartId: created.id };
 }

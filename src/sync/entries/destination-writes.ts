@@ -66,7 +66,7 @@ export async function findOrphanNear(
       for (const candidate of page) {
         const content = fromDestination(candidate);
         if (!content || !wanted.has(contentHash(content))) continue;
-        if (findEntryMappingByDestinationId(runtime.database, runtime.pair.id, candidate.id)) continue;
+        if (await findEntryMappingByDestinationId(runtime.database, runtime.pair.id, candidate.id)) continue;
         return candidate;
       }
     }

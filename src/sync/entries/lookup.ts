@@ -156,7 +156,7 @@ async function ensureProject(runtime: PairRuntime, id: string, name: string): Pr
 
 /** What ensureDestinationProject would answer, without writing anything. */
 async function lookForProject(runtime: PairRuntime, id: string, name: string): Promise<DestinationProjectRef | undefined> {
-  const mapped = findProjectMappingBySourceId(runtime.database, runtime.pair.id, id);
+  const mapped = await findProjectMappingBySourceId(runtime.database, runtime.pair.id, id);
   const decision = planDestinationProject({
     mappedDestinationId: mapped?.destinationProjectId,
     sameNamed: mapped ? [] : await runtime.destinationCatalog.projectsNamed(name),

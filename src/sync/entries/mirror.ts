@@ -17,7 +17,7 @@ const ownerField = (owner: string | undefined) => (owner === undefined ? {} : { 
  */
 export function mirrorSourceEntry(runtime: PairRuntime, entry: SourceEntry, options: { confirmed?: boolean } = {}): Promise<Outcome> {
   return runtime.locks.run(entryLockKey(runtime.pair.id, entry.id), async () => {
-    const mapping = getEntryMapping(runtime.database, runtime.pair.id, entry.id);
+    const mapping = await getEntryMapping(runtime.database, runtime.pair.id, entry.id);
     // An unconfirmed event on a tombstoned entry is skipped by planEntry: no project or tag work for it.
     const skipped = mapping?.state === "tombstone" && !options.confirmed;
     const { lookup, problems } = await buildLookup(runtime, skipped ? [] : [entry], { projects: "ensure" });
@@ -44,7 +44,7 @@ export function mirrorSourceDeletion(
   hint: { start?: string | undefined; userId?: string | undefined } = {},
 ): Promise<Outcome> {
   return runtime.locks.run(entryLockKey(runtime.pair.id, sourceEntryId), async () => {
-    const mapping = getEntryMapping(runtime.database, runtime.pair.id, sourceEntryId);
+    const mapping = await getEntryMapping(runtime.database, runtime.pair.id, sourceEntryId);
     const owner = hint.userId === undefined ? undefined : destinationUserOf(await runtime.members(), hint.userId);
     // Another person's delete (webhooks cover the whole workspace when a member is given by email) is none
     // of the pair's business: no tombstone for an entry it never mirrors.

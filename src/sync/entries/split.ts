@@ -23,14 +23,14 @@ async function mirrorPart(runtime: PairRuntime, entry: SourceEntry): Promise<Out
     const message = error instanceof Error ? error.message : String(error);
     const block = classifyBlock(error);
     if (block) {
-      recordBlocked(runtime.database, {
-        pairId: runtime.pair.id,
-        sourceEntryId: entry.id,
-        kind: block.kind,
-        action: "write",
-        entryStartAt: startMs(entry.start),
-        message,
-      });
+      await recordBlocked(runtime.database, {
+                pairId: runtime.pair.id,
+                sourceEntryId: entry.id,
+                kind: block.kind,
+                action: "write",
+                entryStartAt: startMs(entry.start),
+                message,
+              });
       return { kind: "skipped", reason: `blocked by ${block.kind}: ${block.reason}` };
     }
     runtime.logger.warn({ sourceEntryId: entry.id, err: message }, "a new part of a split entry could not be mirrored; the next reconcile retries it");
@@ -75,9 +75,11 @@ export async function mirrorSplitParts(runtime: PairRuntime, part: SourceEntry):
   const listed: SourceEntry[] = [];
   const pages = runtime.source.hydratedTimeEntryPages(runtime.pair.source.workspaceId, part.userId, range, sourceEntryFromApi);
   for await (const page of pages) listed.push(...page);
-  const known = (id: string) => getEntryMapping(runtime.database, runtime.pair.id, id) !== undefined;
+  // The few entries of the split's window, looked up before the pure choice of candidates.
+  const knownIds = new Set<string>();
+  for (const entry of listed) if ((await getEntryMapping(runtime.database, runtime.pair.id, entry.id)) !== undefined) knownIds.add(entry.id);
   const outcomes: Outcome[] = [];
-  for (const entry of splitCandidates(listed, part, scope, known)) {
+  for (const entry of splitCandidates(listed, part, scope, (id) => knownIds.has(id))) {
     outcomes.push(await mirrorPart(runtime, entry));
   }
   if (outcomes.length > 0) runtime.logger.info({ sourceEntryId: part.id, parts: outcomes.map((o) => o.kind) }, "mirrored the new parts of a split entry");

@@ -18,7 +18,7 @@ export type DestinationProjectResult =
 export function ensureDestinationProject(runtime: PairRuntime, source: { id: string; name: string }): Promise<DestinationProjectResult> {
   return runtime.locks.run(projectLockKey(runtime.pair.id, source.name), async () => {
     const { database, pair } = runtime;
-    const mapped = findProjectMappingBySourceId(database, pair.id, source.id);
+    const mapped = await findProjectMappingBySourceId(database, pair.id, source.id);
     const decision = planDestinationProject({
       mappedDestinationId: mapped?.destinationProjectId,
       sameNamed: mapped ? [] : await runtime.destinationCatalog.projectsNamed(source.name),
@@ -29,7 +29,7 @@ export function ensureDestinationProject(runtime: PairRuntime, source: { id: str
       case "existing":
         return mappedTo(decision.destinationProjectId, "unchanged");
       case "match":
-        mapProject(runtime, source.id, decision.destinationProjectId, source.name, "destination");
+        await mapProject(runtime, source.id, decision.destinationProjectId, source.name, "destination");
         return mappedTo(decision.destinationProjectId, "mapped");
       case "missing":
         return { kind: "missing" };
@@ -53,12 +53,12 @@ async function createDestinationProject(runtime: PairRuntime, source: { id: stri
     if (!made) throw error;
     // Refused without a doubt (a 4xx on every attempt): someone else made it meanwhile.
     const ours = error.mayHaveExecuted;
-    mapProject(runtime, source.id, made.id, source.name, ours ? "source" : "destination");
+    await mapProject(runtime, source.id, made.id, source.name, ours ? "source" : "destination");
     runtime.logger.info({ project: source.name, destinationProjectId: made.id }, "found the destination project after its create failed");
     return mappedTo(made.id, ours ? "created" : "mapped");
   }
   runtime.destinationCatalog.rememberProject(created);
-  mapProject(runtime, source.id, created.id, source.name, "source");
+  await mapProject(runtime, source.id, created.id, source.name, "source");
   runtime.logger.info({ project: source.name, destinationProjectId: created.id }, "created destination project");
   return mappedTo(created.id, "created");
 }

@@ -22,12 +22,12 @@ type DestinationProject = Pick<Project, "id" | "name" | "archived"> & { clientId
 export function mirrorDestinationProject(runtime: PairRuntime, destination: DestinationProject): Promise<Outcome> {
   return runtime.locks.run(projectLockKey(runtime.pair.id, destination.name), async () => {
     const { database, pair } = runtime;
-    const mapping = findProjectMappingByDestinationId(database, pair.id, destination.id);
+    const mapping = await findProjectMappingByDestinationId(database, pair.id, destination.id);
     const settled = mapping !== undefined && mapping.name === destination.name;
     const sameNamed = settled ? [] : await sourceProjectsNamed(runtime, destination.name);
     const claimed = new Set<string>();
     for (const p of sameNamed) {
-      const other = findProjectMappingBySourceId(database, pair.id, p.id);
+      const other = await findProjectMappingBySourceId(database, pair.id, p.id);
       if (other && other.destinationProjectId !== destination.id) claimed.add(p.id);
     }
     const decision = planSourceProject({ destination, mapping, sameNamed, claimed, destinationClientId: pair.destination.clientId });
@@ -62,7 +62,7 @@ async function writeSourceProject(
   const { database, pair } = runtime;
   switch (decision.kind) {
     case "unchanged":
-      if (clearProjectConflict(database, pair.id, decision.sourceProjectId)) {
+      if (await clearProjectConflict(database, pair.id, decision.sourceProjectId)) {
         runtime.logger.info({ project: destination.name }, "project name conflict settled");
       }
       return { kind: "unchanged", counterpartId: decision.sourceProjectId };
@@ -71,12 +71,12 @@ async function writeSourceProject(
     case "conflict":
       return conflict(runtime, destination, decision.sourceProjectId, decision.sourceName);
     case "map":
-      mapProject(runtime, decision.sourceProjectId, destination.id, destination.name, "destination");
+      await mapProject(runtime, decision.sourceProjectId, destination.id, destination.name, "destination");
       return { kind: "mapped", counterpartId: decision.sourceProjectId };
     case "rename": {
       // A run planned from a listing: if a webhook re-pointed the destination project since, the plan
       // is stale and renaming would undo that; the next run decides again.
-      const mapping = findProjectMappingByDestinationId(database, pair.id, destination.id);
+      const mapping = await findProjectMappingByDestinationId(database, pair.id, destination.id);
       if (mapping?.sourceProjectId !== decision.sourceProjectId) return { kind: "skipped", reason: "changed since the listing" };
       try {
         await runtime.source.updateProject(pair.source.workspaceId, decision.sourceProjectId, { name: destination.name });
@@ -86,7 +86,7 @@ async function writeSourceProject(
         if (!isNameTaken(error)) throw error;
         return conflict(runtime, destination, decision.sourceProjectId, decision.from);
       }
-      mapProject(runtime, decision.sourceProjectId, destination.id, destination.name, mapping.origin);
+      await mapProject(runtime, decision.sourceProjectId, destination.id, destination.name, mapping.origin);
       return { kind: "renamed", counterpartId: decision.sourceProjectId };
     }
     case "create": {
@@ -94,15 +94,15 @@ async function writeSourceProject(
       // A client id of another workspace (or a mistyped one) is refused here, with the field named,
       // rather than by the POST.
       await runtime.confirmSourceClient();
-      const stale = findProjectMappingByDestinationId(database, pair.id, destination.id);
-      if (stale) deleteProjectMapping(database, pair.id, stale.sourceProjectId);
+      const stale = await findProjectMappingByDestinationId(database, pair.id, destination.id);
+      if (stale) await deleteProjectMapping(database, pair.id, stale.sourceProjectId);
       const created = await runtime.source.createProject(pair.source.workspaceId, {
         name: destination.name,
         clientId: pair.source.clientId,
         ...pair.projectOptions,
       });
       sourceProjects?.push(created);
-      mapProject(runtime, created.id, destination.id, destination.name, "destination");
+      await mapProject(runtime, created.id, destination.id, destination.name, "destination");
       runtime.logger.info({ project: destination.name, sourceProjectId: created.id }, "created source project");
       return { kind: "created", counterpartId: created.id };
     }
@@ -111,7 +111,7 @@ async function writeSourceProject(
 
 async function conflict(runtime: PairRuntime, destination: DestinationProject, sourceProjectId: string, sourceName: string): Promise<Outcome> {
   const reason = describeProjectConflict({ destinationName: destination.name, sourceName });
-  if (recordProjectConflict(runtime.database, runtime.pair.id, sourceProjectId, destination.name)) {
+  if (await recordProjectConflict(runtime.database, runtime.pair.id, sourceProjectId, destination.name)) {
     await runtime.alert(`project-conflict:${runtime.pair.id}:${sourceProjectId}`, `pair "${runtime.pair.id}": ${reason}`);
   }
   return { kind: "conflict", reason, counterpartId: sourceProjectId };

@@ -33,9 +33,9 @@ export async function applyActions(
       try {
         const outcome = await applyChecked(runtime, action, listedAt);
         counts[countedAs(outcome)]++;
-        if (settlesBlock(outcome)) clearBlocked(runtime.database, runtime.pair.id, action.sourceId);
+        if (settlesBlock(outcome)) await clearBlocked(runtime.database, runtime.pair.id, action.sourceId);
       } catch (error) {
-        if (recordIfBlocked(runtime, action, error)) {
+        if (await recordIfBlocked(runtime, action, error)) {
           counts.blocked = (counts.blocked ?? 0) + 1;
           progress.advance();
           continue;
@@ -66,15 +66,15 @@ export async function retryBlockedNotPlanned(
   const ids = typeof planned === "function" ? undefined : new Set(planned.map((a) => a.sourceId));
   const wasPlanned = typeof planned === "function" ? planned : (id: string) => ids?.has(id) === true;
   let firstFailure: string | undefined;
-  for (const blocked of listBlocked(runtime.database, [runtime.pair.id])) {
+  for (const blocked of await listBlocked(runtime.database, [runtime.pair.id])) {
     if (wasPlanned(blocked.sourceEntryId)) continue;
     const again: EntryAction = { kind: "skip", sourceId: blocked.sourceEntryId, reason: "blocked before" };
     try {
       const outcome = await mirrorAgain(runtime, blocked.sourceEntryId, blocked.entryStartAt);
       counts[countedAs(outcome)]++;
-      if (settlesBlock(outcome)) clearBlocked(runtime.database, runtime.pair.id, blocked.sourceEntryId);
+      if (settlesBlock(outcome)) await clearBlocked(runtime.database, runtime.pair.id, blocked.sourceEntryId);
     } catch (error) {
-      if (recordIfBlocked(runtime, again, error)) {
+      if (await recordIfBlocked(runtime, again, error)) {
         counts.blocked = (counts.blocked ?? 0) + 1;
         continue;
       }
@@ -93,8 +93,8 @@ async function mirrorAgain(runtime: PairRuntime, sourceEntryId: string, startAt:
 }
 
 function applyChecked(runtime: PairRuntime, action: EntryAction, listedAt: number): Promise<Outcome> {
-  return runtime.locks.run(entryLockKey(runtime.pair.id, action.sourceId), () =>
-    applyEntryAction(runtime, recheck(action, getEntryMapping(runtime.database, runtime.pair.id, action.sourceId), listedAt)),
+  return runtime.locks.run(entryLockKey(runtime.pair.id, action.sourceId), async () =>
+    applyEntryAction(runtime, recheck(action, await getEntryMapping(runtime.database, runtime.pair.id, action.sourceId), listedAt)),
   );
 }
 
@@ -102,19 +102,19 @@ function applyChecked(runtime: PairRuntime, action: EntryAction, listedAt: numbe
  * A locked period or an approved entry refuses the copy: recorded, not failed. The run that next lists
  * the entry's date tries again, and its success clears the record (above).
  */
-function recordIfBlocked(runtime: PairRuntime, action: EntryAction, error: unknown): boolean {
+async function recordIfBlocked(runtime: PairRuntime, action: EntryAction, error: unknown): Promise<boolean> {
   const block = classifyBlock(error);
   if (!block) return false;
   const message = error instanceof Error ? error.message : String(error);
   const entry = "entry" in action ? action.entry : null;
-  recordBlocked(runtime.database, {
-    pairId: runtime.pair.id,
-    sourceEntryId: action.sourceId,
-    kind: block.kind,
-    action: action.kind === "delete" || (error instanceof ClockifyError && error.method === "DELETE") ? "delete" : "write",
-    entryStartAt: startMs(entry?.start),
-    message,
-  });
+  await recordBlocked(runtime.database, {
+        pairId: runtime.pair.id,
+        sourceEntryId: action.sourceId,
+        kind: block.kind,
+        action: action.kind === "delete" || (error instanceof ClockifyError && error.method === "DELETE") ? "delete" : "write",
+        entryStartAt: startMs(entry?.start),
+        message,
+      });
   runtime.logger.warn({ sourceEntryId: action.sourceId, action: action.kind, blockedBy: block.kind, err: message }, "reconcile change blocked");
   return true;
 }

@@ -45,7 +45,7 @@ export async function handleLeftovers(
   // A dry run maps (or creates the source project of) a destination project only on paper.
   const planned = dryRun ? state.projectChanges.filter((c) => c.kind === "map" || c.kind === "create") : [];
   const projects = [
-    ...listProjectMappings(runtime.database, pair.id).map((p) => ({ id: p.destinationProjectId, name: p.name })),
+    ...(await listProjectMappings(runtime.database, pair.id)).map((p) => ({ id: p.destinationProjectId, name: p.name })),
     ...planned.map((c) => ({ id: c.destination.id, name: c.destination.name })),
   ];
   const found = await leftoversOf(runtime, state, dryRun, new Set(projects.map((p) => p.id)));
@@ -73,15 +73,22 @@ async function leftoversOf(runtime: PairRuntime, state: LeftoverState, dryRun: b
   const { database, pair } = runtime;
   const members = await runtime.members();
   const memberDestinationUserIds = new Set(members.map((m) => m.destinationUserId));
-  const mappedElsewhere = dryRun ? state.mappedElsewhere : destinationIdsOfOtherPairs(database, pair.id);
+  const mappedElsewhere = dryRun ? state.mappedElsewhere : await destinationIdsOfOtherPairs(database, pair.id);
   const mappedHere = new Set<string>();
   for (const m of state.mappings.values()) if (m.destinationEntryId) mappedHere.add(m.destinationEntryId);
-  const nowMapped = (id: string) => !dryRun && findEntryMappingByDestinationId(database, pair.id, id) !== undefined;
-  const mapped = (id: string) => mappedHere.has(id) || mappedElsewhere.has(id) || state.adopted.has(id) || nowMapped(id);
+  const known = (id: string) => mappedHere.has(id) || mappedElsewhere.has(id) || state.adopted.has(id);
+  // Mapped since the listing (a webhook's copy): looked up for the few candidates the run does not know.
+  const mappedSince = new Set<string>();
+  if (!dryRun) {
+    for (const id of leftoverNeighbourhood(state.after, { mapped: known, mirroredProjectIds, memberDestinationUserIds }).keys()) {
+      if (!known(id) && (await findEntryMappingByDestinationId(database, pair.id, id)) !== undefined) mappedSince.add(id);
+    }
+  }
+  const mapped = (id: string) => known(id) || mappedSince.has(id);
   const near = leftoverNeighbourhood(state.after, { mapped, mirroredProjectIds, memberDestinationUserIds });
   const mappings = new Map<string, MappingState>();
   for (const id of near.keys()) {
-    const mapping = dryRun ? undefined : findEntryMappingByDestinationId(database, pair.id, id);
+    const mapping = dryRun ? undefined : await findEntryMappingByDestinationId(database, pair.id, id);
     if (mapping) mappings.set(mapping.sourceEntryId, mapping);
   }
   if (dryRun) {
@@ -102,13 +109,13 @@ async function removeLeftovers(runtime: PairRuntime, found: readonly Leftover[],
   const { database, pair, logger } = runtime;
   progress.phase("removing leftovers", found.length);
   // A webhook may have mapped one since the listing (adopted it as a copy): then it is no leftover.
-  const elsewhere = destinationIdsOfOtherPairs(database, pair.id);
+  const elsewhere = await destinationIdsOfOtherPairs(database, pair.id);
   let removed = 0;
   let failed = 0;
   let first: string | undefined;
   for (const leftover of found) {
     const id = leftover.destinationId;
-    if (elsewhere.has(id) || findEntryMappingByDestinationId(database, pair.id, id)) continue;
+    if (elsewhere.has(id) || await findEntryMappingByDestinationId(database, pair.id, id)) continue;
     try {
       await deleteDestination(runtime, id);
       removed++;

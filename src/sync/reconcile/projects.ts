@@ -32,7 +32,7 @@ export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean, r
   // (a foreign client id lists nothing too), and then one read of the client tells.
   if (sourceProjects.length > 0) runtime.sourceClientSeen();
   else await runtime.confirmSourceClient();
-  const changes = planProjectChanges(destinationProjects, sourceProjects, listProjectMappings(database, pair.id), pair.destination.clientId);
+  const changes = planProjectChanges(destinationProjects, sourceProjects, await listProjectMappings(database, pair.id), pair.destination.clientId);
   const failures: ProjectFailure[] = [];
   if (dryRun) return { changes, failures, destinationProjects };
 
@@ -52,9 +52,9 @@ export async function reconcileProjects(runtime: PairRuntime, dryRun: boolean, r
   // A conflict the listing no longer shows (renamed back, the other project renamed or deleted) is settled.
   const stillConflicting = new Set(changes.flatMap((c) => (c.kind === "conflict" ? [c.sourceProjectId] : [])));
   const listedDestinations = new Set(destinationProjects.map((p) => p.id));
-  for (const mapping of listProjectConflicts(database, pair.id)) {
+  for (const mapping of await listProjectConflicts(database, pair.id)) {
     if (stillConflicting.has(mapping.sourceProjectId) || !listedDestinations.has(mapping.destinationProjectId)) continue;
-    clearProjectConflict(database, pair.id, mapping.sourceProjectId);
+    await clearProjectConflict(database, pair.id, mapping.sourceProjectId);
   }
   return { changes, failures, destinationProjects };
 }

@@ -48,29 +48,37 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
   // process: that takes the in-process set.
   let here = runningHere.get(database);
   if (!here) runningHere.set(database, (here = new Set()));
-  takeOverFromGoneHolder(runtime, leaseKey);
-  if (here.has(pair.id) || !acquireLease(database, leaseKey, LEASE_MS)) {
-    return summary("aborted", null, { error: "another reconciliation of this pair is running" });
-  }
+  const busy = () => summary("aborted", null, { error: "another reconciliation of this pair is running" });
+  // Claimed here before the first await, so a second run of this process cannot pass the check meanwhile.
+  if (here.has(pair.id)) return busy();
   here.add(pair.id);
-  const release = () => {
+  let leased = false;
+  try {
+    await takeOverFromGoneHolder(runtime, leaseKey);
+    leased = await acquireLease(database, leaseKey, LEASE_MS);
+  } finally {
+    if (!leased) here.delete(pair.id);
+  }
+  if (!leased) return busy();
+  const release = async () => {
     here.delete(pair.id);
-    releaseLease(database, leaseKey);
+    await releaseLease(database, leaseKey);
   };
   let run: ReconcileRun;
   try {
-    run = startReconcileRun(database, {
-      pairId: pair.id,
-      trigger: options.trigger,
-      windowStart: options.since.getTime(),
-      windowEnd: options.until.getTime(),
-      dryRun,
-    });
+    run = await startReconcileRun(database, {
+          pairId: pair.id,
+          trigger: options.trigger,
+          windowStart: options.since.getTime(),
+          windowEnd: options.until.getTime(),
+          dryRun,
+        });
   } catch (error) {
-    release();
+    await release();
     throw error;
   }
-  const renew = setInterval(() => acquireLease(database, leaseKey, LEASE_MS), LEASE_MS / 3);
+  // A renewal the database refuses is tried again a third of the lease later; the lease outlives two misses.
+  const renew = setInterval(() => void acquireLease(database, leaseKey, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
   renew.unref();
   let result: RunSummary;
   try {
@@ -79,21 +87,21 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
     result = summary("failed", run.id, { error: error instanceof Error ? error.message : String(error) });
   } finally {
     clearInterval(renew);
-    release();
+    await release();
     progress.done();
   }
-  finishReconcileRun(database, run.id, {
-    outcome: result.outcome,
-    created: counts.created,
-    updated: counts.updated,
-    deleted: counts.deleted,
-    adopted: counts.adopted,
-    unchanged: counts.unchanged,
-    failed: counts.failed,
-    requests: result.requests,
-    error: result.error ?? null,
-    ...(result.members ? { memberCounts: result.members } : {}),
-  });
+  await finishReconcileRun(database, run.id, {
+        outcome: result.outcome,
+        created: counts.created,
+        updated: counts.updated,
+        deleted: counts.deleted,
+        adopted: counts.adopted,
+        unchanged: counts.unchanged,
+        failed: counts.failed,
+        requests: result.requests,
+        error: result.error ?? null,
+        ...(result.members ? { memberCounts: result.members } : {}),
+      });
   return result;
 }
 
@@ -102,13 +110,13 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
  * this host and gone, the lease is taken over at once and its run row marked aborted, instead of
  * answering "another reconciliation of this pair is running" for minutes.
  */
-function takeOverFromGoneHolder(runtime: PairRuntime, leaseKey: string): void {
+async function takeOverFromGoneHolder(runtime: PairRuntime, leaseKey: string): Promise<void> {
   const { database, pair, logger } = runtime;
-  const current = readLease(database, leaseKey);
+  const current = await readLease(database, leaseKey);
   if (!current || current.owner === PROCESS_OWNER || !leaseHolderIsGone(current.owner, new Set([PROCESS_OWNER]))) return;
   // Only the process whose release removed the dead holder's lease marks its runs: another that took
   // over a moment earlier may already be running one.
-  if (!releaseLease(database, leaseKey, current.owner)) return;
-  const aborted = abortOrphanedRuns(database, pair.id, `the process running it (${describeHolder(current.owner)}) ended before the run finished`);
+  if (!await releaseLease(database, leaseKey, current.owner)) return;
+  const aborted = await abortOrphanedRuns(database, pair.id, `the process running it (${describeHolder(current.owner)}) ended before the run finished`);
   logger.warn({ pair: pair.id, previous: describeHolder(current.owner), aborted }, "took over the reconciliation lease of a process that is gone");
 }

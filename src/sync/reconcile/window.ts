@@ -53,7 +53,7 @@ export async function reconcileWindow(
   const window = await listWindow(runtime, reads, options, progress);
   const listedAt = Math.min(startedAt, ...window.listedAt);
   const mappings = new MappingIndex(iterateMappingStates(runtime.database, runtime.pair.id));
-  const mappedElsewhere = destinationIdsOfOtherPairs(runtime.database, runtime.pair.id);
+  const mappedElsewhere = await destinationIdsOfOtherPairs(runtime.database, runtime.pair.id);
   const scope = await scopeOf(runtime);
   const built = createLookupBuilder(runtime, { projects: dryRun ? "look" : "ensure" });
   const planner = createWindowPlanner({

@@ -84,7 +84,7 @@ async function checkWebhook(client: ClockifyClient, row: WebhookRegistration, co
   const { database } = context;
   // Rounded up: the window's end names whole seconds, and a line of this very second belongs in it.
   const to = Math.ceil(clockNow() / 1000) * 1000;
-  const from = readCursor(database, cursorName(row.clockifyWebhookId)) ?? Math.max(row.createdAt, to - FIRST_LOOKBACK_MS);
+  const from = await readCursor(database, cursorName(row.clockifyWebhookId)) ?? Math.max(row.createdAt, to - FIRST_LOOKBACK_MS);
   const lines = await client.searchWebhookLogs(
     row.workspaceId,
     row.clockifyWebhookId,
@@ -92,7 +92,7 @@ async function checkWebhook(client: ClockifyClient, row: WebhookRegistration, co
     { size: LOG_PAGE_SIZE },
   );
   if (context.stopped?.()) return { lines: lines.length, stored: 0 };
-  const recovery = recoverFromLogs({
+  const recovery = await recoverFromLogs({
     logs: lines,
     workspaceId: row.workspaceId,
     eventType: row.eventType,
@@ -100,9 +100,9 @@ async function checkWebhook(client: ClockifyClient, row: WebhookRegistration, co
     stored: (key) => isDeliveryStored(database, key),
     newerThan: (pairId, entityId, at) => receivedSince(database, pairId, entityId, at),
   });
-  const [counts] = recovery.events.length > 0 ? enqueueDeliveries(database, [recovery.events]) : [{ stored: 0 }];
+  const [counts] = recovery.events.length > 0 ? await enqueueDeliveries(database, [recovery.events]) : [{ stored: 0 }];
   // After the events: a crash in between reads the lines again, and their events are duplicates then.
-  writeCursor(database, cursorName(row.clockifyWebhookId), nextCursor(to, lines, LOG_PAGE_SIZE));
+  await writeCursor(database, cursorName(row.clockifyWebhookId), nextCursor(to, lines, LOG_PAGE_SIZE));
   if (lines.length > 0) {
     context.logger.info(
       { workspaceId: row.workspaceId, event: row.eventType, failed: lines.length, stored: counts?.stored ?? 0, alreadyStored: recovery.alreadyStored, notNeeded: recovery.notNeeded, unreadable: recovery.unreadable },

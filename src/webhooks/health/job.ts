@@ -53,10 +53,10 @@ export class WebhookHealthJob {
    * The first check one interval after start; sooner (in a few seconds) when the last one is longer ago
    * than that, e.g. after the service was down, since what failed meanwhile is what the check is for.
    */
-  start(): void {
+  async start(): Promise<void> {
     this.stopped = false;
     const interval = this.intervalMs();
-    const last = this.lastCheckAt();
+    const last = await this.lastCheckAt();
     const overdue = last !== undefined && clockNow() - last >= interval;
     this.schedule(overdue ? Math.min(5_000, interval) : interval);
   }
@@ -76,11 +76,11 @@ export class WebhookHealthJob {
     return this.running;
   }
 
-  private lastCheckAt(): number | undefined {
+  private async lastCheckAt(): Promise<number | undefined> {
     try {
-      const positions = listAllWebhookRegistrations(this.options.database)
-        .map((r) => readCursor(this.options.database, cursorName(r.clockifyWebhookId)))
-        .filter((p): p is number => p !== undefined);
+      const registrations = await listAllWebhookRegistrations(this.options.database);
+      const read = await Promise.all(registrations.map((r) => readCursor(this.options.database, cursorName(r.clockifyWebhookId))));
+      const positions = read.filter((p): p is number => p !== undefined);
       return positions.length > 0 ? Math.min(...positions) : undefined;
     } catch {
       return undefined;

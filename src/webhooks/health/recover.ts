@@ -15,9 +15,9 @@ export interface RecoveryInput {
   eventType: string;
   pairs: readonly PairConfig[];
   /** Whether the inbox holds this dedupe key: the delivery got through after all (a later retry). */
-  stored: (dedupeKey: string) => boolean;
+  stored: (dedupeKey: string) => boolean | Promise<boolean>;
   /** Whether an event of the entity reached the pair after `at` (epoch ms): a logged project body is then stale. */
-  newerThan: (pairId: string, entityId: string, at: number) => boolean;
+  newerThan: (pairId: string, entityId: string, at: number) => boolean | Promise<boolean>;
 }
 
 export interface Recovery {
@@ -41,7 +41,7 @@ export function failed(log: Pick<WebhookLog, "statusCode">): boolean {
  * are found gone). Project events carry what the mirror needs and become the delivery itself, with the
  * dedupe key the delivery would have had, so one that got through after all is not applied twice.
  */
-export function recoverFromLogs(input: RecoveryInput): Recovery {
+export async function recoverFromLogs(input: RecoveryInput): Promise<Recovery> {
   const { workspaceId, eventType, pairs } = input;
   const scope = { workspaces: new Set([workspaceId]), events: null };
   const recovery: Recovery = { events: [], alreadyStored: 0, notNeeded: 0, unreadable: 0 };
@@ -60,7 +60,7 @@ export function recoverFromLogs(input: RecoveryInput): Recovery {
       recovery.notNeeded++;
       continue;
     }
-    if (decision.events.every((e) => input.stored(e.dedupeKey))) {
+    if (await everyOf(decision.events, (e) => input.stored(e.dedupeKey))) {
       recovery.alreadyStored++;
       continue;
     }
@@ -77,7 +77,8 @@ export function recoverFromLogs(input: RecoveryInput): Recovery {
     }
   }
   for (const { at, events } of projects.values()) {
-    const fresh = events.filter((e) => !input.newerThan(e.pairId, e.entityId, at));
+    const fresh: NewInboxEvent[] = [];
+    for (const e of events) if (!(await input.newerThan(e.pairId, e.entityId, at))) fresh.push(e);
     if (fresh.length === 0) recovery.alreadyStored++;
     recovery.events.push(...fresh);
   }
@@ -86,4 +87,10 @@ export function recoverFromLogs(input: RecoveryInput): Recovery {
     recovery.events.push(...pullEvents(chosen, { workspaceId, entryId, cause: pull.cause }));
   }
   return recovery;
+}
+
+/** Array.every for a predicate that may ask the store (in order, stopping at the first false). */
+async function everyOf<T>(items: readonly T[], test: (item: T) => boolean | Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (!(await test(item))) return false;
+  return true;
 }

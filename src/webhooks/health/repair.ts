@@ -26,7 +26,7 @@ export interface InspectedWorkspace {
 /** One request per workspace: the webhook listing, with the first key of its pairs that may manage them. */
 export async function inspectWorkspaces(access: WorkspaceAccess, config: Config, database: AppDatabase, pairId?: string): Promise<InspectedWorkspace[]> {
   const wanted = new Set(neededWebhooks(config.pairs, pairId).map((n) => n.workspaceId));
-  const rows = listAllWebhookRegistrations(database).filter((r) => wanted.has(r.workspaceId));
+  const rows = (await listAllWebhookRegistrations(database)).filter((r) => wanted.has(r.workspaceId));
   const inspected: InspectedWorkspace[] = [];
   for (const workspaceId of [...new Set(rows.map((r) => r.workspaceId))]) {
     const registrations = rows.filter((r) => r.workspaceId === workspaceId);
@@ -150,7 +150,7 @@ async function recreate(
     return failed(context, result, `deleted it, but could not create it anew: ${messageOf(error)}; run \`clockify-sync webhooks register\``);
   }
   try {
-    replaceWebhookRegistration(context.database, { workspaceId, eventType, clockifyWebhookId: hook.id, url, token: hook.token });
+    await replaceWebhookRegistration(context.database, { workspaceId, eventType, clockifyWebhookId: hook.id, url, token: hook.token });
   } catch (error) {
     const undone = await deleteIfPresent(client, workspaceId, hook.id).then(
       () => "deleted it again",

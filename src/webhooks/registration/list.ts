@@ -42,7 +42,7 @@ export async function listRegistrations(options: RegistrationOptions): Promise<R
   const { config, database, pairId } = options;
   const access = new WorkspaceAccess(options);
   const needs = new Map(neededWebhooks(config.pairs).map((n) => [n.workspaceId, n]));
-  const rows = listAllWebhookRegistrations(database);
+  const rows = await listAllWebhookRegistrations(database);
   const ids =
     pairId === undefined
       ? [...new Set([...needs.keys(), ...rows.map((r) => r.workspaceId)])]

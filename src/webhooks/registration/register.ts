@@ -58,7 +58,7 @@ async function observe(access: WorkspaceAccess, database: AppDatabase, workspace
   const plan = await access.planOf(key, client, workspaceId);
   // Only a per-user limit makes the key's user matter; otherwise it is not worth a request.
   const keyOwnerId = webhookLimit(plan).perUser === null ? null : await access.ownerOf(key, client);
-  const registrations = listWebhooksForWorkspace(database, workspaceId);
+  const registrations = await listWebhooksForWorkspace(database, workspaceId);
   return { opened, workspace: { plan, webhooks: hooks, registrations, keyOwnerId } };
 }
 
@@ -105,7 +105,7 @@ async function carryOut(
   }
   Object.assign(report, { plan: observation.workspace.plan, limit: plan.limit.perWorkspace, inUse: plan.inUse, notes: plan.notes });
   for (const id of plan.staleRegistrations) {
-    deleteWebhookByClockifyId(database, id);
+    await deleteWebhookByClockifyId(database, id);
     logger.info({ workspaceId, webhookId: id }, "dropped the registration of a webhook Clockify no longer has");
   }
   const run: StepRun = { client: observation.opened.client, workspaceId, url, database, logger, report, refused: null };
@@ -140,7 +140,7 @@ async function adopt(run: StepRun, step: Extract<PlannedStep, { kind: "adopt" }>
   try {
     const hook = await client.regenerateWebhookToken(workspaceId, step.webhookId);
     if (!hook.authToken) throw new Error("Clockify answered without the new token");
-    replaceWebhookRegistration(database, { workspaceId, eventType: event, clockifyWebhookId: hook.id, url, token: hook.authToken });
+    await replaceWebhookRegistration(database, { workspaceId, eventType: event, clockifyWebhookId: hook.id, url, token: hook.authToken });
     report.existing.push({ event, webhookId: hook.id, tokenRegenerated: true, disabled: step.disabled });
     logger.info({ workspaceId, event, webhookId: hook.id }, "adopted an existing webhook: token regenerated, hash stored");
   } catch (error) {
@@ -155,7 +155,7 @@ async function deleteReplaced(run: StepRun, step: Extract<PlannedStep, { kind: "
   const event = step.spec.event;
   try {
     await deleteIfPresent(client, workspaceId, step.webhookId);
-    deleteWebhookByClockifyId(database, step.webhookId);
+    await deleteWebhookByClockifyId(database, step.webhookId);
     logger.info({ workspaceId, event, webhookId: step.webhookId, why: step.why }, "deleted a webhook to re-scope it");
     return true;
   } catch (error) {
@@ -174,7 +174,7 @@ async function create(run: StepRun, spec: WebhookSpec, replaced: string | null):
   }
   try {
     const hook = await createWithToken(client, workspaceId, url, spec);
-    replaceWebhookRegistration(database, { workspaceId, eventType: event, clockifyWebhookId: hook.id, url, token: hook.token });
+    await replaceWebhookRegistration(database, { workspaceId, eventType: event, clockifyWebhookId: hook.id, url, token: hook.token });
     report.registered.push({ event, webhookId: hook.id, triggerSourceType: spec.triggerSourceType, triggerSource: spec.triggerSource, replaced });
     logger.info({ workspaceId, event, webhookId: hook.id }, "webhook registered");
   } catch (error) {

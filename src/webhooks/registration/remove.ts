@@ -61,7 +61,7 @@ export async function removeWebhooks(options: RemoveOptions): Promise<RemovalRep
   const target = options.url === undefined ? null : normalizeUrl(options.url);
   const scope = pairId === undefined ? null : new Set(neededWebhooks(config.pairs, pairId).map((n) => n.workspaceId));
   const stillNeeded = pairId === undefined ? new Set<string>() : neededByOtherPairs(config.pairs, pairId);
-  const rows = listAllWebhookRegistrations(options.database).filter(
+  const rows = (await listAllWebhookRegistrations(options.database)).filter(
     (r) => (scope === null || scope.has(r.workspaceId)) && (target === null || normalizeUrl(r.url) === target),
   );
   const byWorkspace = new Map<string, WebhookRegistration[]>();
@@ -127,7 +127,7 @@ async function deleteRegistrations(
       logger.warn({ workspaceId, webhookId: row.clockifyWebhookId, err: messageOf(outcome.error) }, "could not delete a webhook");
       continue;
     }
-    deleteWebhookByClockifyId(database, row.clockifyWebhookId);
+    await deleteWebhookByClockifyId(database, row.clockifyWebhookId);
     result.removed.push({ ...described(row), alreadyGone: outcome.gone });
     logger.info({ workspaceId, webhookId: row.clockifyWebhookId, alreadyGone: outcome.gone }, "webhook removed");
   }

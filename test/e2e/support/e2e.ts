@@ -159,8 +159,8 @@ export async function startRelayedMirror(options: Omit<MirrorOptions, "register"
   const m = await startMirror({ ...options, register: false });
   const relay = new Relay(m.webhookUrl);
   const url = await relay.listen();
-  registerMirrorWebhooks(m, m.database, url);
-  m.service.tokens.reload();
+  await registerMirrorWebhooks(m, m.database, url);
+  await m.service.tokens.reload();
   return {
     m,
     relay,
