@@ -101,7 +101,7 @@ CREATE TABLE "reconcile_runs" (
 	"trigger" text NOT NULL,
 	"window_start" bigint NOT NULL,
 	"window_end" bigint NOT NULL,
-	"dry_run" boolean NOT NULL,
+	"dry_run" integer NOT NULL,
 	"started_at" bigint NOT NULL,
 	"finished_at" bigint,
 	"outcome" text DEFAULT 'running' NOT NULL,

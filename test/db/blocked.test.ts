@@ -1,8 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { blockedEntryIds, clearBlocked, listBlocked, recordBlocked, type BlockedCopyInput } from "../../src/db/blocked.js";
-import { useTempDatabases } from "./temp-database.js";
-
-const temp = useTempDatabases();
+import { sql } from "drizzle-orm";
+import { describeEachEngine } from "../helpers/engines.js";
 
 const lockRefusal = (sourceEntryId: string, entryStartAt: number | null, pairId = "pair-1"): BlockedCopyInput => ({
   pairId,
@@ -13,9 +12,9 @@ const lockRefusal = (sourceEntryId: string, entryStartAt: number | null, pairId 
   message: "locked",
 });
 
-describe("blocked copies", () => {
+describeEachEngine("blocked copies", (engine) => {
   it("records a refusal once per entry, keeping the first try and counting tries", async () => {
-    const app = temp.open();
+    const app = engine();
     await recordBlocked(app, lockRefusal("e1", 5_000), 100);
     await recordBlocked(app, { ...lockRefusal("e1", null), kind: "approval", message: "approved" }, 200);
     expect(await listBlocked(app)).toEqual([
@@ -24,7 +23,7 @@ describe("blocked copies", () => {
   });
 
   it("lists oldest entries first, unknown dates last, and filters by pair", async () => {
-    const app = temp.open();
+    const app = engine();
     await recordBlocked(app, lockRefusal("late", 9_000), 1);
     await recordBlocked(app, lockRefusal("undated", null), 1);
     await recordBlocked(app, lockRefusal("early", 1_000), 1);
@@ -36,7 +35,7 @@ describe("blocked copies", () => {
   });
 
   it("clears one entry of one pair and says whether it was there", async () => {
-    const app = temp.open();
+    const app = engine();
     await recordBlocked(app, lockRefusal("e1", 1), 1);
     await recordBlocked(app, lockRefusal("e1", 1, "pair-2"), 1);
     expect(await clearBlocked(app, "pair-1", "e1")).toBe(true);
@@ -44,12 +43,10 @@ describe("blocked copies", () => {
     expect((await listBlocked(app)).map((b) => b.pairId)).toEqual(["pair-2"]);
   });
 
-  it("refuses a kind the table does not know", () => {
-    const app = temp.open();
-    expect(() =>
-      app.sqlite
-        .prepare("insert into blocked_copies (pair_id, source_entry_id, kind, action, message, first_tried_at, last_tried_at) values ('p', 'e', 'other', 'write', 'm', 1, 1)")
-        .run(),
-    ).toThrow(/CHECK/);
+  it("refuses a kind the table does not know", async () => {
+    const app = engine();
+    await expect(
+      app.exec.run(sql`insert into blocked_copies (pair_id, source_entry_id, kind, action, message, first_tried_at, last_tried_at) values ('p', 'e', 'other', 'write', 'm', 1, 1)`),
+    ).rejects.toThrow(/CHECK|check constraint/);
   });
 });

@@ -6,15 +6,13 @@ import {
   type RunStart,
 } from "../../src/db/runs.js";
 import { latestRealReconcileRun } from "../../src/db/status-queries.js";
-import { useTempDatabases } from "./temp-database.js";
-
-const temp = useTempDatabases();
+import { describeEachEngine } from "../helpers/engines.js";
 
 const nightly: RunStart = { pairId: "pair-1", trigger: "schedule", windowStart: 100, windowEnd: 200, dryRun: false };
 
-describe("reconcile runs", () => {
+describeEachEngine("reconcile runs", (engine) => {
   it("starts a run as running with zero counts", async () => {
-    const app = temp.open();
+    const app = engine();
     const run = await startReconcileRun(app, { ...nightly, dryRun: true }, 1_000);
     expect(run).toEqual({
       id: expect.any(Number),
@@ -36,7 +34,7 @@ describe("reconcile runs", () => {
   });
 
   it("finishes a run with counts and outcome, keeping counts that were not given", async () => {
-    const app = temp.open();
+    const app = engine();
     const run = await startReconcileRun(app, nightly, 1_000);
     await finishReconcileRun(app, run.id, { outcome: "aborted", created: 9, requests: 40 }, 1_500);
     const finished = await finishReconcileRun(
@@ -58,10 +56,15 @@ describe("reconcile runs", () => {
       error: "HTTP 500",
     });
     expect(await finishReconcileRun(app, run.id + 1000, { outcome: "succeeded" })).toBeUndefined();
+    // Member counts are stored as given and read back by the same run row.
+    const members = [{ field: "source.userId", sourceUserId: "u", destinationUserId: "u", entries: 1, created: 1, adopted: 0, updated: 0, deleted: 0, unchanged: 0 }];
+    const withMembers = await finishReconcileRun(app, run.id, { outcome: "succeeded", memberCounts: members }, 3_000);
+    expect(withMembers && memberCountsOf(withMembers)).toEqual(members);
+    expect(withMembers).toMatchObject({ outcome: "succeeded", error: null, created: 9, dryRun: false });
   });
 
   it("returns the latest real run per pair: newest start, then newest id, dry runs left out", async () => {
-    const app = temp.open();
+    const app = engine();
     expect(await latestRealReconcileRun(app, "pair-1")).toBeUndefined();
     await startReconcileRun(app, nightly, 1_000);
     const b = await startReconcileRun(app, { ...nightly, pairId: "pair-2" }, 2_000);

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, type AnyPgColumn, pgTable, primaryKey, serial, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, type AnyPgColumn, pgTable, primaryKey, serial, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { BLOCK_KINDS, BLOCKED_ACTIONS, CHECK_LEVELS, ENTRY_ORIGINS, ENTRY_STATES, INBOX_STATUSES, PROJECT_ORIGINS, RUN_OUTCOMES, RUN_TRIGGERS, WEBHOOK_SIDES } from "../schema.js";
 
 /**
@@ -95,7 +95,8 @@ export const reconcileRuns = pgTable(
     trigger: text("trigger", { enum: RUN_TRIGGERS }).notNull(),
     windowStart: epoch("window_start").notNull(),
     windowEnd: epoch("window_end").notNull(),
-    dryRun: boolean("dry_run").notNull(),
+    // 0 or 1, as in SQLite: the store binds one value for both engines.
+    dryRun: integer("dry_run").notNull(),
     startedAt: epoch("started_at").notNull(),
     finishedAt: epoch("finished_at"),
     outcome: text("outcome", { enum: RUN_OUTCOMES }).notNull().default("running"),

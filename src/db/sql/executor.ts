@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -19,4 +19,14 @@ export interface Executor {
    * transaction begun inside it is part of it.
    */
   transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T>;
+}
+
+/** What the store's functions need of a database, whichever the engine: SQLite's AppDatabase has it, so has Postgres's. */
+export interface Store {
+  readonly exec: Executor;
+}
+
+/** `a, b, c` of bound values, for `in (…)`; callers handle an empty list themselves (`in ()` is no SQL). */
+export function sqlList(values: readonly unknown[]): SQL {
+  return sql.join(values.map((value) => sql`${value}`), sql`, `);
 }

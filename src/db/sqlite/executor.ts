@@ -19,19 +19,20 @@ export function sqliteExecutor(sqlite: Database.Database): Executor {
     if (!found) prepared.set(sql, (found = sqlite.prepare(sql)));
     return [found, params];
   };
+  // async: a statement SQLite refuses rejects, as on Postgres, instead of throwing at the call.
   const direct: Executor = {
     dialect: "sqlite",
-    all: <T>(query: SQL) => {
+    all: async <T>(query: SQL) => {
       const [stmt, params] = statement(query);
-      return Promise.resolve(stmt.all(...params) as T[]);
+      return stmt.all(...params) as T[];
     },
-    get: <T>(query: SQL) => {
+    get: async <T>(query: SQL) => {
       const [stmt, params] = statement(query);
-      return Promise.resolve(stmt.get(...params) as T | undefined);
+      return stmt.get(...params) as T | undefined;
     },
-    run: (query: SQL) => {
+    run: async (query: SQL) => {
       const [stmt, params] = statement(query);
-      return Promise.resolve(stmt.run(...params).changes);
+      return stmt.run(...params).changes;
     },
     transaction: (work) => work(direct),
   };
