@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   deleteProjectMapping,
   findProjectMappingByDestinationId,
@@ -7,9 +7,7 @@ import {
   upsertProjectMapping,
   type ProjectMappingInput,
 } from "../../src/db/project-map.js";
-import { useTempDatabases } from "./temp-database.js";
-
-const temp = useTempDatabases();
+import { describeEachEngine } from "../helpers/engines.js";
 
 const website: ProjectMappingInput = {
   pairId: "pair-1",
@@ -19,9 +17,9 @@ const website: ProjectMappingInput = {
   origin: "source",
 };
 
-describe("project map", () => {
+describeEachEngine("project map", (engine) => {
   it("inserts a mapping and finds it by source id and destination id", async () => {
-    const app = temp.open();
+    const app = engine();
     const row = await upsertProjectMapping(app, website, 1_000);
     expect(row).toMatchObject({ ...website, createdAt: 1_000, updatedAt: 1_000 });
     expect(await findProjectMappingBySourceId(app, "pair-1", "src-web")).toEqual(row);
@@ -31,7 +29,7 @@ describe("project map", () => {
   });
 
   it("upserting the same source project replaces destination, name and origin but keeps id and created_at", async () => {
-    const app = temp.open();
+    const app = engine();
     const first = await upsertProjectMapping(app, website, 1_000);
     const second = await upsertProjectMapping(
           app,
@@ -50,16 +48,16 @@ describe("project map", () => {
   });
 
   it("refuses to map a second source project onto a taken destination project", async () => {
-    const app = temp.open();
+    const app = engine();
     await upsertProjectMapping(app, website);
     await expect(upsertProjectMapping(app, { ...website, sourceProjectId: "src-other" })).rejects.toThrow(
-      /UNIQUE constraint failed: project_map\.pair_id, project_map\.destination_project_id/,
+      /UNIQUE constraint failed: project_map\.pair_id, project_map\.destination_project_id|"project_map_pair_destination_uq"/,
     );
     expect(await listProjectMappings(app, "pair-1")).toHaveLength(1);
   });
 
   it("lists one pair's mappings by name and deletes by source id", async () => {
-    const app = temp.open();
+    const app = engine();
     await upsertProjectMapping(app, website);
     await upsertProjectMapping(app, { ...website, sourceProjectId: "src-app", destinationProjectId: "dst-app", name: "App" });
     await upsertProjectMapping(app, { ...website, pairId: "pair-2" });
@@ -72,7 +70,7 @@ describe("project map", () => {
   });
 
   it("keeps every mapping sharing a name: Clockify only keeps names unique per client", async () => {
-    const app = temp.open();
+    const app = engine();
     await upsertProjectMapping(app, website);
     await upsertProjectMapping(app, { ...website, sourceProjectId: "src-web-b", destinationProjectId: "dst-web-b" });
     expect((await listProjectMappings(app, "pair-1")).map((row) => row.sourceProjectId)).toEqual(["src-web", "src-web-b"]);
