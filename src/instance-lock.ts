@@ -30,6 +30,8 @@ function holderIsGone(owner: string): boolean {
 export class InstanceLock {
   private readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
   private heartbeat: NodeJS.Timeout | undefined;
+  private taking: Promise<void> | undefined;
+  private renewal: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly database: AppDatabase,
@@ -37,7 +39,15 @@ export class InstanceLock {
   ) {}
 
   /** Takes the lock or throws InstanceLockError saying who holds it and what to do. */
-  async take(): Promise<void> {
+  take(): Promise<void> {
+    // One take at a time: a second call while the first awaits the store joins it.
+    this.taking ??= this.takeOnce().finally(() => {
+      this.taking = undefined;
+    });
+    return this.taking;
+  }
+
+  private async takeOnce(): Promise<void> {
     if (this.heartbeat) return;
     const current = await readLease(this.database, KEY);
     if (current && current.owner !== this.owner && holderIsGone(current.owner)) {
@@ -56,13 +66,17 @@ export class InstanceLock {
     }
     liveHere.add(this.owner);
     // renew() catches what it meets: a failed renewal is logged, and the next one tries again.
-    this.heartbeat = setInterval(() => void this.renew(), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => {
+      this.renewal = this.renew();
+    }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
 
   async release(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+    // A renewal in flight would land after the release and report the lock as taken by another service.
+    await this.renewal;
     liveHere.delete(this.owner);
     try {
       await releaseLease(this.database, KEY, this.owner);

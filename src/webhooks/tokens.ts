@@ -29,6 +29,8 @@ export class TokenBook {
   private known: KnownToken[] = [];
   private loadedAt = Number.NEGATIVE_INFINITY;
   private reading: Promise<void> | undefined;
+  /** The pairs `known` was built for; refresh() waits until they are the pairs in effect. */
+  private loadedFor: readonly PairConfig[] | undefined;
 
   constructor(
     private pairs: readonly PairConfig[],
@@ -75,6 +77,7 @@ export class TokenBook {
     // Pairs replaced meanwhile (a reload of the config): this read is stale, and usePairs started another.
     if (pairs !== this.pairs) return;
     this.known = [...byDigest.values()];
+    this.loadedFor = pairs;
     this.loadedAt = monotonic();
   }
 
@@ -83,12 +86,18 @@ export class TokenBook {
    * CLI takes effect that fast; callers await it before identify(). Deliveries that arrive together
    * share one read.
    */
-  refresh(): Promise<void> {
-    if (elapsedSince(this.loadedAt) < this.reloadAfterMs) return Promise.resolve();
-    this.reading ??= this.reload().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
+  async refresh(): Promise<void> {
+    if (elapsedSince(this.loadedAt) < this.reloadAfterMs && this.loadedFor === this.pairs) return;
+    // A read that began before usePairs is for the old pairs and stores nothing: then another is waited for.
+    do {
+      if (!this.reading) {
+        const read: Promise<void> = this.reload().finally(() => {
+          if (this.reading === read) this.reading = undefined;
+        });
+        this.reading = read;
+      }
+      await this.reading;
+    } while (this.loadedFor !== this.pairs);
   }
 
   /** identify() after a refresh(): what a caller with no pure decision in between wants. */

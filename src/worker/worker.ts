@@ -1,9 +1,7 @@
 import type { AppDatabase } from "../db/connection.js";
 import { ClockifyError } from "../clockify/errors.js";
 import { clearBlocked, recordBlocked } from "../db/blocked.js";
-import { getEntryMapping } from "../db/entry-map.js";
 import {
-  appliedHistory,
   claimEntities,
   completeEvents,
   deadLetterEvents,
@@ -21,15 +19,11 @@ import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { isStorageError, StorageHealth } from "../observability/storage-health.js";
 import { classifyBlock, settlesBlock, startMs, type Block } from "../sync/blocked.js";
-import { mirrorSourceDeletion, mirrorSourceEntry } from "../sync/entries/mirror.js";
-import { mirrorSplitParts } from "../sync/entries/split.js";
 import { counterpartOf, outcomeText, type Outcome } from "../sync/outcome.js";
 import type { PairRuntime } from "../sync/pair-runtime.js";
-import { applyProjectEvent } from "../sync/projects/events.js";
-import { sourceEntryFromApi } from "../sync/source-entry.js";
 import { isEntryWork } from "../webhooks/events.js";
-import { planEntryEvents } from "./coalesce.js";
-import { decodeEntryRow, decodeProjectRow } from "./decode-row.js";
+import { applyEntryEvents, applyProjectEvents } from "./apply-entity.js";
+import { decodeEntryRow } from "./decode-row.js";
 import { defaultRetryPolicy, describeError, isPermanent, retryDelay, type RetryPolicy } from "./retry-policy.js";
 import { StorageBackoff } from "./storage-backoff.js";
 
@@ -69,6 +63,8 @@ export class Worker {
   private wakeTimer: NodeJS.Timeout | undefined;
   private prunedAt = Number.NEGATIVE_INFINITY;
   private pumping = false;
+  /** Passes of the pump and the timer's lease and prune work in progress (stop() waits for them). */
+  private readonly pending = new Set<Promise<void>>();
   private repump = false;
   private stopped = true;
   private idleWaiters: Array<() => void> = [];
@@ -91,10 +87,15 @@ export class Worker {
     this.stopped = false;
     // Nothing is in flight in a process that just started: leases left by a crash are void. If the
     // database refuses the write now, the leases expire by themselves and the tick releases them.
+    // The first pass is under way from here on (idle() waits for it); it claims once the leases are back.
+    this.pumping = true;
     this.background("releasing leases", async () => {
-      const released = (await this.backoff.attempt("release leases", () => releaseAllLeases(this.options.database))) ?? 0;
-      if (released > 0) this.options.logger.info({ released }, "resuming events interrupted by a stop");
-      this.notify();
+      try {
+        const released = (await this.backoff.attempt("release leases", () => releaseAllLeases(this.options.database))) ?? 0;
+        if (released > 0) this.options.logger.info({ released }, "resuming events interrupted by a stop");
+      } finally {
+        this.schedulePump();
+      }
     });
     this.timer = setInterval(() => {
       if (this.backoff.pauseLeftMs() === 0) {
@@ -110,7 +111,13 @@ export class Worker {
 
   /** Work the timer or start() sets going: a failure that is not the storage's (a bug) is logged, never thrown into the loop. */
   private background(what: string, work: () => Promise<void>): void {
-    work().catch((error: unknown) => this.options.logger.error({ err: error }, `${what} failed`));
+    const running = work().catch((error: unknown) => this.options.logger.error({ err: error }, `${what} failed`));
+    this.pending.add(running);
+    void running.finally(() => this.pending.delete(running));
+  }
+
+  private schedulePump(): void {
+    setImmediate(() => this.background("claiming", () => this.pump()));
   }
 
   /** New events are in the inbox: look now instead of at the next poll. */
@@ -121,7 +128,7 @@ export class Worker {
       return;
     }
     this.pumping = true;
-    setImmediate(() => void this.pump());
+    this.schedulePump();
   }
 
   /** Stops claiming; resolves when the work in flight has finished. */
@@ -129,6 +136,9 @@ export class Worker {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    // A pass that is claiming, and the timer's lease and prune work, end before the database may close;
+    // then what they set going.
+    await Promise.allSettled([...this.pending]);
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -163,6 +173,9 @@ export class Worker {
           this.wakeAfter(this.backoff.pauseLeftMs());
           break;
         }
+        // Stopped while claiming: nothing more is applied. The claims stay leased; the next start releases
+        // every lease of a process that is gone (start() above), another process waits for them to expire.
+        if (this.stopped) break;
         for (const entity of claimed) {
           const key = entityKeyOf(entity.pairId, entity.entityId);
           const work = this.process(entity)
@@ -224,7 +237,7 @@ export class Worker {
     const started = monotonic();
     let result: Outcome;
     try {
-      result = isEntryWork(first.eventType) ? await this.applyEntry(runtime, entity) : await this.applyProject(runtime, entity);
+      result = isEntryWork(first.eventType) ? await applyEntryEvents(runtime, entity, this.options.historyWindowMs ?? HISTORY_WINDOW_MS) : await applyProjectEvents(runtime, entity);
     } catch (error) {
       if (!isStorageError(error)) return this.fail(entity, error, log);
       // The database failed under the writer, not Clockify: no attempt is counted, the events go back
@@ -310,38 +323,5 @@ export class Worker {
     };
     await this.backoff.writeOrOwe({ key: entityKeyOf(entity.pairId, entity.entityId), operation: "block", write });
     log.warn({ err: message, blockedBy: block.kind }, "copy blocked by the destination; recorded for the next reconcile");
-  }
-
-  private async applyEntry(runtime: PairRuntime, entity: ClaimedEntity): Promise<Outcome> {
-    const { database } = this.options;
-    const batch = entity.rows.map(decodeEntryRow);
-    const since = clockNow() - (this.options.historyWindowMs ?? HISTORY_WINDOW_MS);
-    const history = (await appliedHistory(database, entity.pairId, entity.entityId, since, entity.rows.map((r) => r.id))).map(decodeEntryRow);
-    const tombstoned = (await getEntryMapping(database, entity.pairId, entity.entityId))?.state === "tombstone";
-    const plan = planEntryEvents(batch, history, tombstoned);
-    const hint = { start: batch.map((e) => e.entry?.start).find((s) => s !== undefined), userId: batch.map((e) => e.entry?.userId).find((u) => u !== undefined) };
-    switch (plan.kind) {
-      case "apply":
-        return mirrorSourceEntry(runtime, plan.entry);
-      case "delete":
-        return mirrorSourceDeletion(runtime, entity.entityId, hint);
-      case "skip":
-        return { kind: "skipped", reason: plan.why };
-      case "read": {
-        const current = await runtime.source.getHydratedTimeEntry(runtime.pair.source.workspaceId, entity.entityId);
-        if (!current) return mirrorSourceDeletion(runtime, entity.entityId, hint);
-        const outcome = await mirrorSourceEntry(runtime, sourceEntryFromApi(current), { confirmed: true });
-        // A parked entry comes back with the same events, and the search for its new parts with it.
-        if (plan.split && outcome.kind !== "parked") await mirrorSplitParts(runtime, sourceEntryFromApi(current));
-        return outcome;
-      }
-    }
-  }
-
-  private applyProject(runtime: PairRuntime, entity: ClaimedEntity): Promise<Outcome> {
-    // Project events carry the whole project; the newest one says all.
-    const last = entity.rows[entity.rows.length - 1];
-    if (!last) return Promise.resolve({ kind: "skipped", reason: "nothing to apply" });
-    return applyProjectEvent(runtime, last.side, decodeProjectRow(last));
   }
 }

@@ -1,4 +1,4 @@
-import { acquireLease, PROCESS_OWNER, readLease, reconcileLeaseKey, releaseLease } from "../../db/leases.js";
+import { acquireLease, PROCESS_OWNER, readLease, reconcileLeaseKey, releaseLease, renewLease } from "../../db/leases.js";
 import { abortOrphanedRuns } from "../../db/runs.js";
 import { describeHolder, leaseHolderIsGone } from "../../process/lease-holder.js";
 import { finishReconcileRun, startReconcileRun } from "../../db/runs.js";
@@ -60,10 +60,7 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
     if (!leased) here.delete(pair.id);
   }
   if (!leased) return busy();
-  const release = async () => {
-    here.delete(pair.id);
-    await releaseLease(database, leaseKey);
-  };
+  const { release } = keepLease(runtime, leaseKey, here);
   let run: ReconcileRun;
   try {
     run = await startReconcileRun(database, {
@@ -77,16 +74,12 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
     await release();
     throw error;
   }
-  // A renewal the database refuses is tried again a third of the lease later; the lease outlives two misses.
-  const renew = setInterval(() => void acquireLease(database, leaseKey, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
-  renew.unref();
   let result: RunSummary;
   try {
     result = await execute(runtime, { ...options, dryRun }, counts, progress, (outcome, extra) => summary(outcome, run.id, extra));
   } catch (error) {
     result = summary("failed", run.id, { error: error instanceof Error ? error.message : String(error) });
   } finally {
-    clearInterval(renew);
     await release();
     progress.done();
   }
@@ -103,6 +96,36 @@ export async function reconcilePair(runtime: PairRuntime, options: RunOptions): 
         ...(result.members ? { memberCounts: result.members } : {}),
       });
   return result;
+}
+
+/**
+ * The pair's lease while a run holds it: renewed every third of its time (a renewal the database refuses
+ * is tried again at the next; the lease outlives two misses), and released after any renewal in flight,
+ * so none can land after the release. The in-process mark goes last, once the lease row is gone.
+ */
+function keepLease(runtime: PairRuntime, leaseKey: string, here: Set<string>): { release(): Promise<void> } {
+  const { database, pair, logger } = runtime;
+  let renewal: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    renewal = renewLease(database, leaseKey, LEASE_MS, PROCESS_OWNER).then(
+      (held) => {
+        if (!held) logger.error({ pair: pair.id }, "the reconciliation lease was taken by another process: two runs of the pair may overlap");
+      },
+      (error: unknown) => logger.warn({ pair: pair.id, err: error }, "could not renew the reconciliation lease; trying again"),
+    );
+  }, LEASE_MS / 3);
+  timer.unref();
+  return {
+    async release() {
+      clearInterval(timer);
+      await renewal;
+      try {
+        await releaseLease(database, leaseKey);
+      } finally {
+        here.delete(pair.id);
+      }
+    },
+  };
 }
 
 /**

@@ -28,5 +28,13 @@ export default async function setup(project: TestProject): Promise<() => void> {
   }
   const cluster: Cluster = await startCluster(bin);
   project.provide("postgresUrl", cluster.url);
-  return () => cluster.stop();
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    cluster.stop();
+  };
+  // A run that ends without its teardown (an error, Ctrl-C) still stops the cluster on the way out.
+  process.once("exit", stop);
+  return stop;
 }
