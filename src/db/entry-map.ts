@@ -1,14 +1,16 @@
-import { and, asc, eq, gte, inArray, isNotNull, ne } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { AppDatabase } from "./connection.js";
-import { entryMap, type EntryMapping, type EntryOrigin } from "./schema.js";
+import type { EntryMapping, EntryOrigin } from "./schema.js";
+import { sqlList, type Store } from "./sql/executor.js";
 import { now as clockNow } from "../clock.js";
 
-export async function getEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): Promise<EntryMapping | undefined> {
-  return db
-    .select()
-    .from(entryMap)
-    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
-    .get();
+const COLUMNS = sql.raw(
+  `pair_id as "pairId", source_entry_id as "sourceEntryId", destination_entry_id as "destinationEntryId", content_hash as "contentHash", ` +
+    `state, origin, created_at as "createdAt", updated_at as "updatedAt"`,
+);
+
+export function getEntryMapping({ exec }: Store, pairId: string, sourceEntryId: string): Promise<EntryMapping | undefined> {
+  return exec.get(sql`select ${COLUMNS} from entry_map where pair_id = ${pairId} and source_entry_id = ${sourceEntryId}`);
 }
 
 export interface RecordedIntent {
@@ -23,39 +25,25 @@ export interface RecordedIntent {
 /**
  * Writes the durable intent (a pending row with no destination id) before a destination create, so a
  * crash between the create and `completeEntryMapping` leaves a trace instead of a duplicate next time.
- * An existing row, in any state, is left as it is.
+ * An existing row, in any state, is left as it is. Two statements: the insert says whether it wrote,
+ * the read returns the row either way (a mapping row is never deleted while its entry is being written:
+ * the writer holds the entry's lock).
  */
 export async function recordEntryIntent(
-  app: AppDatabase,
+  store: Store,
   pairId: string,
   sourceEntryId: string,
   now: number = clockNow(),
   /** Hash of the content about to be created: how recovery recognises the orphan of a lost answer. */
   intendedHash: string | null = null,
 ): Promise<RecordedIntent> {
-  return app.db.transaction((tx) => {
-    const result = tx
-      .insert(entryMap)
-      .values({
-        pairId,
-        sourceEntryId,
-        destinationEntryId: null,
-        contentHash: intendedHash,
-        state: "pending",
-        origin: "created",
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing()
-      .run();
-    const mapping = tx
-      .select()
-      .from(entryMap)
-      .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
-      .get();
-    if (!mapping) throw new Error(`entry_map row for ${pairId}/${sourceEntryId} vanished inside a transaction`);
-    return { mapping, inserted: result.changes > 0 };
-  });
+  const inserted = await store.exec.run(sql`
+    insert into entry_map (pair_id, source_entry_id, destination_entry_id, content_hash, state, origin, created_at, updated_at)
+    values (${pairId}, ${sourceEntryId}, null, ${intendedHash}, 'pending', 'created', ${now}, ${now})
+    on conflict (pair_id, source_entry_id) do nothing`);
+  const mapping = await getEntryMapping(store, pairId, sourceEntryId);
+  if (!mapping) throw new Error(`entry_map row for ${pairId}/${sourceEntryId} vanished after its intent was written`);
+  return { mapping, inserted: inserted > 0 };
 }
 
 export interface CompletedEntry {
@@ -74,50 +62,22 @@ export interface CompletedEntry {
  * Marks the entry live with its destination id and the hash of what was written. Also the call after
  * each later update of the destination entry, to store the new hash.
  */
-export async function completeEntryMapping(
-  { db }: AppDatabase,
-  entry: CompletedEntry,
-  now: number = clockNow(),
-): Promise<EntryMapping> {
-  return db
-    .insert(entryMap)
-    .values({
-      pairId: entry.pairId,
-      sourceEntryId: entry.sourceEntryId,
-      destinationEntryId: entry.destinationEntryId,
-      contentHash: entry.contentHash,
-      state: "live",
-      origin: entry.origin ?? "created",
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [entryMap.pairId, entryMap.sourceEntryId],
-      set: {
-        destinationEntryId: entry.destinationEntryId,
-        contentHash: entry.contentHash,
-        state: "live",
-        updatedAt: now,
-      },
-    })
-    .returning()
-    .get();
+export async function completeEntryMapping({ exec }: Store, entry: CompletedEntry, now: number = clockNow()): Promise<EntryMapping> {
+  const row = await exec.get<EntryMapping>(sql`
+    insert into entry_map (pair_id, source_entry_id, destination_entry_id, content_hash, state, origin, created_at, updated_at)
+    values (${entry.pairId}, ${entry.sourceEntryId}, ${entry.destinationEntryId}, ${entry.contentHash}, 'live', ${entry.origin ?? "created"}, ${now}, ${now})
+    on conflict (pair_id, source_entry_id) do update set destination_entry_id = excluded.destination_entry_id,
+      content_hash = excluded.content_hash, state = 'live', updated_at = excluded.updated_at
+    returning ${COLUMNS}`);
+  if (!row) throw new Error("completing an entry mapping returned no row");
+  return row;
 }
 
 /** Re-aims a still-pending intent at new content before another create attempt. */
-export async function setIntendedHash(
-  { db }: AppDatabase,
-  pairId: string,
-  sourceEntryId: string,
-  intendedHash: string,
-  now: number = clockNow(),
-): Promise<void> {
-  db.update(entryMap)
-    .set({ contentHash: intendedHash, updatedAt: now })
-    .where(
-      and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId), eq(entryMap.state, "pending")),
-    )
-    .run();
+export async function setIntendedHash({ exec }: Store, pairId: string, sourceEntryId: string, intendedHash: string, now: number = clockNow()): Promise<void> {
+  await exec.run(sql`
+    update entry_map set content_hash = ${intendedHash}, updated_at = ${now}
+    where pair_id = ${pairId} and source_entry_id = ${sourceEntryId} and state = 'pending'`);
 }
 
 /**
@@ -125,72 +85,43 @@ export async function setIntendedHash(
  * arrives before its create must still stop the create). The destination id stays, so a late or
  * redelivered event for either side still finds the row and is recognised as already handled.
  */
-export async function tombstoneEntryMapping(
-  { db }: AppDatabase,
-  pairId: string,
-  sourceEntryId: string,
-  now: number = clockNow(),
-): Promise<EntryMapping> {
-  return db
-    .insert(entryMap)
-    .values({
-      pairId,
-      sourceEntryId,
-      destinationEntryId: null,
-      contentHash: null,
-      state: "tombstone",
-      origin: "created",
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [entryMap.pairId, entryMap.sourceEntryId],
-      set: { state: "tombstone", updatedAt: now },
-    })
-    .returning()
-    .get();
+export async function tombstoneEntryMapping({ exec }: Store, pairId: string, sourceEntryId: string, now: number = clockNow()): Promise<EntryMapping> {
+  const row = await exec.get<EntryMapping>(sql`
+    insert into entry_map (pair_id, source_entry_id, destination_entry_id, content_hash, state, origin, created_at, updated_at)
+    values (${pairId}, ${sourceEntryId}, null, null, 'tombstone', 'created', ${now}, ${now})
+    on conflict (pair_id, source_entry_id) do update set state = 'tombstone', updated_at = excluded.updated_at
+    returning ${COLUMNS}`);
+  if (!row) throw new Error("tombstoning an entry mapping returned no row");
+  return row;
 }
 
-export async function findEntryMappingByDestinationId(
-  { db }: AppDatabase,
-  pairId: string,
-  destinationEntryId: string,
-): Promise<EntryMapping | undefined> {
-  return db
-    .select()
-    .from(entryMap)
-    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.destinationEntryId, destinationEntryId)))
-    .orderBy(asc(entryMap.sourceEntryId))
-    .get();
+export function findEntryMappingByDestinationId({ exec }: Store, pairId: string, destinationEntryId: string): Promise<EntryMapping | undefined> {
+  return exec.get(sql`
+    select ${COLUMNS} from entry_map where pair_id = ${pairId} and destination_entry_id = ${destinationEntryId}
+    order by source_entry_id limit 1`);
 }
 
 /** What a reconciliation plan needs of a mapping. */
 export type MappingState = Pick<EntryMapping, "sourceEntryId" | "destinationEntryId" | "contentHash" | "state" | "updatedAt">;
 
+const STATE_COLUMNS = sql.raw(
+  `source_entry_id as "sourceEntryId", destination_entry_id as "destinationEntryId", content_hash as "contentHash", state, updated_at as "updatedAt"`,
+);
+
 /**
  * The pair's mappings with only the columns a plan reads: a big run holds all of them at once, and the
  * other columns were a quarter of that memory.
  */
-export async function listMappingStates({ db }: AppDatabase, pairId: string): Promise<MappingState[]> {
-  return db
-    .select({
-      sourceEntryId: entryMap.sourceEntryId,
-      destinationEntryId: entryMap.destinationEntryId,
-      contentHash: entryMap.contentHash,
-      state: entryMap.state,
-      updatedAt: entryMap.updatedAt,
-    })
-    .from(entryMap)
-    .where(eq(entryMap.pairId, pairId))
-    .all();
+export function listMappingStates({ exec }: Store, pairId: string): Promise<MappingState[]> {
+  return exec.all(sql`select ${STATE_COLUMNS} from entry_map where pair_id = ${pairId}`);
 }
 
 /**
  * The pair's map row by row, for a run that keeps it in a compact form of its own: 100,000 rows read
- * at once are a passing 36 MB of objects (see BENCHMARKS.md, reconciliation).
+ * at once are a passing 36 MB of objects (see BENCHMARKS.md, reconciliation). SQLite only for now:
+ * better-sqlite3's statement streams the rows synchronously (issue 15 gives it a paged form for both).
  */
 export function iterateMappingStates({ sqlite }: AppDatabase, pairId: string): IterableIterator<MappingState> {
-  // drizzle's SQLite select has no iterate(): better-sqlite3's statement streams the rows.
   return sqlite
     .prepare<[string], MappingState>(
       "select source_entry_id as sourceEntryId, destination_entry_id as destinationEntryId, content_hash as contentHash, " +
@@ -200,30 +131,20 @@ export function iterateMappingStates({ sqlite }: AppDatabase, pairId: string): I
 }
 
 /** Returns whether a mapping was removed. */
-export async function deleteEntryMapping({ db }: AppDatabase, pairId: string, sourceEntryId: string): Promise<boolean> {
-  const result = db
-    .delete(entryMap)
-    .where(and(eq(entryMap.pairId, pairId), eq(entryMap.sourceEntryId, sourceEntryId)))
-    .run();
-  return result.changes > 0;
+export async function deleteEntryMapping({ exec }: Store, pairId: string, sourceEntryId: string): Promise<boolean> {
+  return (await exec.run(sql`delete from entry_map where pair_id = ${pairId} and source_entry_id = ${sourceEntryId}`)) > 0;
 }
 
 /** Destination entries other pairs mirror into a shared destination: never adopted by this pair. */
-export async function destinationIdsOfOtherPairs({ db }: AppDatabase, pairId: string): Promise<Set<string>> {
-  const rows = db
-    .select({ id: entryMap.destinationEntryId })
-    .from(entryMap)
-    .where(and(ne(entryMap.pairId, pairId), isNotNull(entryMap.destinationEntryId)))
-    .all();
-  return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])));
+export async function destinationIdsOfOtherPairs({ exec }: Store, pairId: string): Promise<Set<string>> {
+  const rows = await exec.all<{ id: string }>(sql`select destination_entry_id as id from entry_map where pair_id <> ${pairId} and destination_entry_id is not null`);
+  return new Set(rows.map((r) => r.id));
 }
 
 /** Source entries the pairs first mapped at or after `since` (epoch ms), and when (one scan per pair: a restart's question, asked once). */
-export async function entriesMappedSince({ db }: AppDatabase, pairIds: readonly string[], since: number): Promise<{ sourceEntryId: string; createdAt: number }[]> {
+export async function entriesMappedSince({ exec }: Store, pairIds: readonly string[], since: number): Promise<{ sourceEntryId: string; createdAt: number }[]> {
   if (pairIds.length === 0) return [];
-  return db
-    .select({ sourceEntryId: entryMap.sourceEntryId, createdAt: entryMap.createdAt })
-    .from(entryMap)
-    .where(and(inArray(entryMap.pairId, [...pairIds]), gte(entryMap.createdAt, since)))
-    .all();
+  return exec.all(sql`
+    select source_entry_id as "sourceEntryId", created_at as "createdAt" from entry_map
+    where pair_id in (${sqlList(pairIds)}) and created_at >= ${since}`);
 }

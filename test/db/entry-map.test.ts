@@ -9,13 +9,14 @@ import {
   recordEntryIntent,
   tombstoneEntryMapping,
 } from "../../src/db/entry-map.js";
+import { describeEachEngine } from "../helpers/engines.js";
 import { useTempDatabases } from "./temp-database.js";
 
 const temp = useTempDatabases();
 
-describe("entry map", () => {
+describeEachEngine("entry map", (engine) => {
   it("records an intent as a pending row without a destination id", async () => {
-    const app = temp.open();
+    const app = engine();
     expect(await getEntryMapping(app, "pair-1", "src-e1")).toBeUndefined();
     const { mapping, inserted } = await recordEntryIntent(app, "pair-1", "src-e1", 1_000);
     expect(inserted).toBe(true);
@@ -33,7 +34,7 @@ describe("entry map", () => {
   });
 
   it("leaves an existing row alone when the intent is recorded again", async () => {
-    const app = temp.open();
+    const app = engine();
     await recordEntryIntent(app, "pair-1", "src-e1", 1_000);
     const again = await recordEntryIntent(app, "pair-1", "src-e1", 2_000);
     expect(again.inserted).toBe(false);
@@ -48,7 +49,7 @@ describe("entry map", () => {
   });
 
   it("completes an intent: destination id, hash, live, origin kept", async () => {
-    const app = temp.open();
+    const app = engine();
     await recordEntryIntent(app, "pair-1", "src-e1", 1_000);
     const live = await completeEntryMapping(
           app,
@@ -75,7 +76,7 @@ describe("entry map", () => {
   });
 
   it("records an adoption without a prior intent", async () => {
-    const app = temp.open();
+    const app = engine();
     const adopted = await completeEntryMapping(
           app,
           { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-x", contentHash: "h", origin: "adopted" },
@@ -86,7 +87,7 @@ describe("entry map", () => {
   });
 
   it("tombstones a mapping and still finds it by destination id", async () => {
-    const app = temp.open();
+    const app = engine();
     await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
     const tombstone = await tombstoneEntryMapping(app, "pair-1", "src-e1", 9_000);
     expect(tombstone).toMatchObject({ state: "tombstone", destinationEntryId: "dst-e1", updatedAt: 9_000 });
@@ -100,7 +101,7 @@ describe("entry map", () => {
   });
 
   it("finds by destination id only within the pair", async () => {
-    const app = temp.open();
+    const app = engine();
     await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-e1", destinationEntryId: "dst-e1", contentHash: "h" });
     expect((await findEntryMappingByDestinationId(app, "pair-1", "dst-e1"))?.sourceEntryId).toBe("src-e1");
     expect(await findEntryMappingByDestinationId(app, "pair-2", "dst-e1")).toBeUndefined();
@@ -108,7 +109,7 @@ describe("entry map", () => {
   });
 
   it("lists a pair's mapping states and deletes one", async () => {
-    const app = temp.open();
+    const app = engine();
     await recordEntryIntent(app, "pair-1", "src-b", 1_000);
     await recordEntryIntent(app, "pair-1", "src-a", 1_000);
     await recordEntryIntent(app, "pair-2", "src-c", 1_000);
@@ -119,14 +120,21 @@ describe("entry map", () => {
     ]);
 
     await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-b", destinationEntryId: "dst-b", contentHash: "h" });
-    // Row by row, the same rows as the list, in the same shape.
-    expect([...iterateMappingStates(app, "pair-1")]).toEqual(await listMappingStates(app, "pair-1"));
-    expect([...iterateMappingStates(app, "pair-2")]).toEqual(await listMappingStates(app, "pair-2"));
     expect(await deleteEntryMapping(app, "pair-1", "src-a")).toBe(true);
     expect(await deleteEntryMapping(app, "pair-1", "src-a")).toBe(false);
     expect(await sourceIds("pair-1")).toEqual(["src-b"]);
     expect(await getEntryMapping(app, "pair-1", "src-a")).toBeUndefined();
     expect(await sourceIds("pair-2")).toEqual(["src-c"]);
+  });
+});
+
+describe("entry map on a SQLite file", () => {
+  it("streams the same rows as the list, in the same shape (SQLite's row-by-row read)", async () => {
+    const app = temp.open();
+    await recordEntryIntent(app, "pair-1", "src-a", 1_000);
+    await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-b", destinationEntryId: "dst-b", contentHash: "h" });
+    expect([...iterateMappingStates(app, "pair-1")]).toEqual(await listMappingStates(app, "pair-1"));
+    expect([...iterateMappingStates(app, "pair-2")]).toEqual([]);
   });
 
   it("keeps the intent across a reopen, as a crash between intent and create would", async () => {
