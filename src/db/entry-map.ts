@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import type { AppDatabase } from "./connection.js";
 import type { EntryMapping, EntryOrigin } from "./schema.js";
 import { sqlList, type Store } from "./sql/executor.js";
 import { now as clockNow } from "../clock.js";
@@ -117,17 +116,20 @@ export function listMappingStates({ exec }: Store, pairId: string): Promise<Mapp
 }
 
 /**
- * The pair's map row by row, for a run that keeps it in a compact form of its own: 100,000 rows read
- * at once are a passing 36 MB of objects (see BENCHMARKS.md, reconciliation). SQLite only for now:
- * better-sqlite3's statement streams the rows synchronously (issue 15 gives it a paged form for both).
+ * The pair's map a page at a time, for a run that keeps it in a compact form of its own: 100,000 rows
+ * read at once are a passing 36 MB of objects (see BENCHMARKS.md, reconciliation). Pages follow the
+ * primary key (keyset, not offset), so each is one index range on either engine.
  */
-export function iterateMappingStates({ sqlite }: AppDatabase, pairId: string): IterableIterator<MappingState> {
-  return sqlite
-    .prepare<[string], MappingState>(
-      "select source_entry_id as sourceEntryId, destination_entry_id as destinationEntryId, content_hash as contentHash, " +
-        "state, updated_at as updatedAt from entry_map where pair_id = ?",
-    )
-    .iterate(pairId);
+export async function* mappingStatePages({ exec }: Store, pairId: string, pageSize = 5000): AsyncGenerator<MappingState[]> {
+  let after: string | undefined;
+  for (;;) {
+    const from = after === undefined ? sql`` : sql`and source_entry_id > ${after}`;
+    const page = await exec.all<MappingState>(sql`
+      select ${STATE_COLUMNS} from entry_map where pair_id = ${pairId} ${from} order by source_entry_id limit ${pageSize}`);
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    after = page[page.length - 1]?.sourceEntryId;
+  }
 }
 
 /** Returns whether a mapping was removed. */

@@ -5,7 +5,8 @@ import {
   findEntryMappingByDestinationId,
   getEntryMapping,
   listMappingStates,
-  iterateMappingStates,
+  mappingStatePages,
+  type MappingState,
   recordEntryIntent,
   tombstoneEntryMapping,
 } from "../../src/db/entry-map.js";
@@ -128,15 +129,27 @@ describeEachEngine("entry map", (engine) => {
   });
 });
 
-describe("entry map on a SQLite file", () => {
-  it("streams the same rows as the list, in the same shape (SQLite's row-by-row read)", async () => {
-    const app = temp.open();
-    await recordEntryIntent(app, "pair-1", "src-a", 1_000);
+describeEachEngine("entry map, page by page", (engine) => {
+  it("gives the same rows as the list, in the same shape, across page boundaries, and nothing of other pairs", async () => {
+    const app = engine();
+    for (const id of ["src-e", "src-a", "src-d", "src-b", "src-c"]) await recordEntryIntent(app, "pair-1", id, 1_000);
     await completeEntryMapping(app, { pairId: "pair-1", sourceEntryId: "src-b", destinationEntryId: "dst-b", contentHash: "h" });
-    expect([...iterateMappingStates(app, "pair-1")]).toEqual(await listMappingStates(app, "pair-1"));
-    expect([...iterateMappingStates(app, "pair-2")]).toEqual([]);
+    await recordEntryIntent(app, "pair-2", "src-z", 1_000);
+    const pages: MappingState[][] = [];
+    for await (const page of mappingStatePages(app, "pair-1", 2)) pages.push(page);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    const byId = (a: MappingState, b: MappingState) => (a.sourceEntryId < b.sourceEntryId ? -1 : 1);
+    expect(pages.flat().sort(byId)).toEqual((await listMappingStates(app, "pair-1")).sort(byId));
+    const exact: MappingState[][] = [];
+    for await (const page of mappingStatePages(app, "pair-1", 5)) exact.push(page);
+    expect(exact.map((p) => p.length)).toEqual([5]);
+    const none: MappingState[][] = [];
+    for await (const page of mappingStatePages(app, "pair-3")) none.push(page);
+    expect(none).toEqual([]);
   });
+});
 
+describe("entry map on a SQLite file", () => {
   it("keeps the intent across a reopen, as a crash between intent and create would", async () => {
     const first = temp.open("crash.db");
     await recordEntryIntent(first, "pair-1", "src-e1", 1_000);

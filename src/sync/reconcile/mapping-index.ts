@@ -14,15 +14,24 @@ export class MappingIndex implements ReadonlyMap<string, MappingState> {
   private readonly updated: number[] = [];
   readonly [Symbol.toStringTag] = "MappingIndex";
 
-  constructor(mappings: Iterable<MappingState>) {
-    for (const m of mappings) {
-      const row = this.rows.get(m.sourceEntryId) ?? this.rows.size;
-      this.rows.set(m.sourceEntryId, row);
-      this.destinations[row] = m.destinationEntryId;
-      this.hashes[row] = m.contentHash;
-      this.states[row] = Math.max(0, STATES.indexOf(m.state));
-      this.updated[row] = m.updatedAt;
-    }
+  constructor(mappings: Iterable<MappingState> = []) {
+    for (const m of mappings) this.put(m);
+  }
+
+  /** The map read page by page (db/entry-map.ts:mappingStatePages): only one page is ever held as objects. */
+  static async fromPages(pages: AsyncIterable<readonly MappingState[]>): Promise<MappingIndex> {
+    const index = new MappingIndex();
+    for await (const page of pages) for (const m of page) index.put(m);
+    return index;
+  }
+
+  private put(m: MappingState): void {
+    const row = this.rows.get(m.sourceEntryId) ?? this.rows.size;
+    this.rows.set(m.sourceEntryId, row);
+    this.destinations[row] = m.destinationEntryId;
+    this.hashes[row] = m.contentHash;
+    this.states[row] = Math.max(0, STATES.indexOf(m.state));
+    this.updated[row] = m.updatedAt;
   }
 
   get size(): number {

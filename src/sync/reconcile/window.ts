@@ -1,4 +1,4 @@
-import { destinationIdsOfOtherPairs, iterateMappingStates, type MappingState } from "../../db/entry-map.js";
+import { destinationIdsOfOtherPairs, mappingStatePages, type MappingState } from "../../db/entry-map.js";
 import { now as clockNow } from "../../clock.js";
 import { silentProgress, type Progress } from "../../observability/progress.js";
 import { desired } from "../entries/desired.js";
@@ -52,7 +52,7 @@ export async function reconcileWindow(
   const startedAt = clockNow();
   const window = await listWindow(runtime, reads, options, progress);
   const listedAt = Math.min(startedAt, ...window.listedAt);
-  const mappings = new MappingIndex(iterateMappingStates(runtime.database, runtime.pair.id));
+  const mappings = await MappingIndex.fromPages(mappingStatePages(runtime.database, runtime.pair.id));
   const mappedElsewhere = await destinationIdsOfOtherPairs(runtime.database, runtime.pair.id);
   const scope = await scopeOf(runtime);
   const built = createLookupBuilder(runtime, { projects: dryRun ? "look" : "ensure" });
