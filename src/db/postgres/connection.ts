@@ -7,10 +7,8 @@ import { postgresExecutor } from "./executor.js";
 const INT8 = 20;
 
 /** int8 (bigint: epoch milliseconds, counts) as a number: every value the store keeps is far below 2^53. */
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as "text")) as pg.CustomTypesConfig["getTypeParser"],
-};
+const types = new pg.TypeOverrides();
+types.setTypeParser(INT8, Number);
 
 export interface PostgresDatabase {
   readonly exec: Executor;
